@@ -1,0 +1,60 @@
+//! Generates the app's text table from `locales/<lang>.json`: one `Strings` struct with a field per
+//! key of the Dutch file, and one static per language. A key missing from, or extra in, another
+//! language fails the build with the key's name, so no screen ever shows a missing text.
+
+use std::collections::BTreeMap;
+use std::fmt::Write as _;
+use std::path::Path;
+
+/// The languages, Dutch first: its keys define the table.
+const LANGS: [(&str, &str); 2] = [("nl", "NL"), ("en", "EN")];
+
+fn main() {
+    let dir = Path::new("locales");
+    let mut tables: Vec<(&str, BTreeMap<String, String>)> = Vec::new();
+    for (code, name) in LANGS {
+        let path = dir.join(format!("{code}.json"));
+        println!("cargo::rerun-if-changed={}", path.display());
+        let text = std::fs::read_to_string(&path)
+            .unwrap_or_else(|err| panic!("cannot read {}: {err}", path.display()));
+        let table: BTreeMap<String, String> = serde_json::from_str(&text).unwrap_or_else(|err| {
+            panic!("{} is not a JSON object of texts: {err}", path.display())
+        });
+        tables.push((name, table));
+    }
+
+    let keys: Vec<&String> = tables[0].1.keys().collect();
+    for (name, table) in &tables[1..] {
+        for key in &keys {
+            assert!(
+                table.contains_key(*key),
+                "locales: {name} lacks the text `{key}`"
+            );
+        }
+        for key in table.keys() {
+            assert!(
+                tables[0].1.contains_key(key),
+                "locales: {name} has an unknown text `{key}`"
+            );
+        }
+    }
+
+    let mut out = String::from("/// The texts of the app in one language (generated from locales/).\npub struct Strings {\n");
+    for key in &keys {
+        writeln!(out, "    pub {key}: &'static str,").unwrap();
+    }
+    out.push_str("}\n");
+    for (name, table) in &tables {
+        writeln!(
+            out,
+            "/// Generated from locales/.\npub static {name}: Strings = Strings {{"
+        )
+        .unwrap();
+        for (key, value) in table {
+            writeln!(out, "    {key}: {value:?},").unwrap();
+        }
+        out.push_str("};\n");
+    }
+    let dest = Path::new(&std::env::var("OUT_DIR").unwrap()).join("strings.rs");
+    std::fs::write(dest, out).unwrap();
+}

@@ -1,0 +1,132 @@
+//! What changed between two versions of the agreement, so that the app can show a parent what is
+//! new before asking for "gelezen" again.
+//!
+//! Items are matched by id: an item whose id stays but whose text changes is *reworded*. Texts
+//! are compared in the reader's language, because that is what the reader sees: a change to the
+//! English text only is no change to a Dutch reader.
+
+use std::collections::HashMap;
+
+use serde::{Deserialize, Serialize};
+
+use crate::model::{Agreement, AgreementItem};
+
+/// A part of the agreement.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum AgreementList {
+    /// The school's vision (one text, not a list; its id in a [`Change`] is `"vision"`).
+    Vision,
+    /// What parents may expect of the school.
+    SchoolPromises,
+    /// What the school expects of parents.
+    ParentExpectations,
+    /// What the children agree to.
+    ChildAgreements,
+}
+
+impl AgreementList {
+    /// The three lists of items, in the order the app shows them.
+    pub const LISTS: [AgreementList; 3] = [
+        AgreementList::SchoolPromises,
+        AgreementList::ParentExpectations,
+        AgreementList::ChildAgreements,
+    ];
+
+    /// The items of this list in `agreement` (none for [`AgreementList::Vision`]).
+    pub fn items(self, agreement: &Agreement) -> &[AgreementItem] {
+        match self {
+            AgreementList::Vision => &[],
+            AgreementList::SchoolPromises => &agreement.school_promises,
+            AgreementList::ParentExpectations => &agreement.parent_expectations,
+            AgreementList::ChildAgreements => &agreement.child_agreements,
+        }
+    }
+}
+
+/// How one item changed.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ChangeKind {
+    /// New in this version.
+    Added,
+    /// No longer in this version.
+    Removed,
+    /// The same item (id) with another text.
+    Reworded,
+}
+
+/// One change between two versions.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Change {
+    /// The part of the agreement it is in.
+    pub list: AgreementList,
+    /// The item's id (`"vision"` for the vision).
+    pub id: String,
+    /// What happened to it.
+    pub kind: ChangeKind,
+    /// The text before, in the reader's language; `None` when added.
+    pub old_text: Option<String>,
+    /// The text after, in the reader's language; `None` when removed.
+    pub new_text: Option<String>,
+}
+
+/// The changes from `old` to `new`, in language `lang`: the vision first, then per list (in the
+/// app's order) the added and reworded items in their new order, then the removed ones in their
+/// old order. An item moved to another list shows as removed from one and added to the other.
+pub fn diff(old: &Agreement, new: &Agreement, lang: &str) -> Vec<Change> {
+    let mut changes = Vec::new();
+    let (old_vision, new_vision) = (old.vision.get(lang), new.vision.get(lang));
+    if old_vision != new_vision {
+        changes.push(Change {
+            list: AgreementList::Vision,
+            id: "vision".to_owned(),
+            kind: ChangeKind::Reworded,
+            old_text: Some(old_vision.to_owned()),
+            new_text: Some(new_vision.to_owned()),
+        });
+    }
+    for list in AgreementList::LISTS {
+        let (before, after) = (list.items(old), list.items(new));
+        // Maps by id keep the comparison linear, however long the lists.
+        let texts = |items: &'_ [AgreementItem]| -> HashMap<String, String> {
+            items
+                .iter()
+                .map(|i| (i.id.clone(), i.text.get(lang).to_owned()))
+                .collect()
+        };
+        let (was, is) = (texts(before), texts(after));
+        for item in after {
+            let text = item.text.get(lang);
+            match was.get(&item.id).cloned() {
+                None => changes.push(Change {
+                    list,
+                    id: item.id.clone(),
+                    kind: ChangeKind::Added,
+                    old_text: None,
+                    new_text: Some(text.to_owned()),
+                }),
+                Some(old_text) if old_text != text => changes.push(Change {
+                    list,
+                    id: item.id.clone(),
+                    kind: ChangeKind::Reworded,
+                    old_text: Some(old_text),
+                    new_text: Some(text.to_owned()),
+                }),
+                Some(_) => {}
+            }
+        }
+        for item in before {
+            if !is.contains_key(&item.id) {
+                changes.push(Change {
+                    list,
+                    id: item.id.clone(),
+                    kind: ChangeKind::Removed,
+                    old_text: Some(item.text.get(lang).to_owned()),
+                    new_text: None,
+                });
+            }
+        }
+    }
+    changes
+}

@@ -1,0 +1,382 @@
+//! Validation of a school's content before it is published (server) or shown (app).
+//!
+//! [`validate`] returns every problem at once, each with the path of the field (as the admin
+//! screen shows it next to the field) and a message in plain Dutch for school staff. It never
+//! panics and its work is bounded: lists longer than [`MAX_LIST`] are reported and only their
+//! first [`MAX_LIST`] entries are checked.
+
+use std::collections::HashMap;
+
+use chrono::{Datelike, NaiveDate, NaiveDateTime};
+use serde::{Deserialize, Serialize};
+
+use crate::model::{
+    Activity, Agreement, Bulletin, BulletinItem, Content, Prompt, Text, Theme, When,
+};
+
+/// One problem in the content: which field, and what is wrong with it (in Dutch).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FieldError {
+    /// A path such as `activities[3].rsvp_deadline` or `bulletins[0].items[2].title.en`.
+    pub field: String,
+    /// What is wrong, in plain Dutch.
+    pub message: String,
+}
+
+/// The most entries any list may hold.
+pub const MAX_LIST: usize = 10_000;
+/// The longest id, in characters.
+pub const MAX_ID: usize = 64;
+/// The first and last year a date may fall in: a calendar file cannot hold years past 9999, and
+/// anything far from today is a typing error.
+pub const YEARS: std::ops::RangeInclusive<i32> = 2000..=2199;
+
+/// Whether `id` is 1 to 64 characters of `a-z`, `0-9` and `-`.
+pub fn is_valid_id(id: &str) -> bool {
+    (1..=MAX_ID).contains(&id.len())
+        && id
+            .bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+}
+
+/// Checks `content` against every rule; an empty list means it may be published.
+pub fn validate(content: &Content) -> Vec<FieldError> {
+    let mut c = Checker::default();
+    c.school(content);
+    c.agreement(&content.agreement);
+
+    // Items are linked to and marked as read by id, so their ids are unique across bulletins.
+    let (mut bulletin_ids, mut item_ids) = (HashMap::new(), HashMap::new());
+    for (i, bulletin) in c
+        .bounded("bulletins", &content.bulletins)
+        .iter()
+        .enumerate()
+    {
+        let path = format!("bulletins[{i}]");
+        c.unique(&format!("{path}.id"), &bulletin.id, &mut bulletin_ids);
+        c.bulletin(&path, bulletin, &mut item_ids);
+    }
+
+    let mut activity_ids = HashMap::new();
+    for (i, activity) in c
+        .bounded("activities", &content.activities)
+        .iter()
+        .enumerate()
+    {
+        let path = format!("activities[{i}]");
+        c.unique(&format!("{path}.id"), &activity.id, &mut activity_ids);
+        c.activity(&path, activity);
+    }
+
+    // Theme prompts and the general bank share one id space: the app keeps "besproken" by id.
+    let mut prompt_ids = HashMap::new();
+    let mut theme_ids = HashMap::new();
+    for (i, theme) in c.bounded("themes", &content.themes).iter().enumerate() {
+        let path = format!("themes[{i}]");
+        c.unique(&format!("{path}.id"), &theme.id, &mut theme_ids);
+        c.theme(&path, theme, &mut prompt_ids);
+    }
+    for (i, prompt) in c.bounded("prompts", &content.prompts).iter().enumerate() {
+        c.prompt(&format!("prompts[{i}]"), prompt, &mut prompt_ids);
+    }
+    c.errors
+}
+
+/// Every [`Text`] in `content`, with its path, in a fixed order (for checks such as "every text
+/// has an English translation").
+pub fn texts(content: &Content) -> Vec<(String, &Text)> {
+    let mut out = vec![("agreement.vision".to_owned(), &content.agreement.vision)];
+    for (name, items) in agreement_lists(&content.agreement) {
+        for (i, item) in items.iter().enumerate() {
+            out.push((format!("agreement.{name}[{i}].text"), &item.text));
+        }
+    }
+    for (b, bulletin) in content.bulletins.iter().enumerate() {
+        out.push((format!("bulletins[{b}].title"), &bulletin.title));
+        for (i, item) in bulletin.items.iter().enumerate() {
+            out.push((format!("bulletins[{b}].items[{i}].title"), &item.title));
+            out.push((format!("bulletins[{b}].items[{i}].text"), &item.text));
+        }
+    }
+    for (a, activity) in content.activities.iter().enumerate() {
+        out.push((format!("activities[{a}].title"), &activity.title));
+        out.push((format!("activities[{a}].text"), &activity.text));
+        out.push((format!("activities[{a}].location"), &activity.location));
+    }
+    for (t, theme) in content.themes.iter().enumerate() {
+        out.push((format!("themes[{t}].title"), &theme.title));
+        for (p, prompt) in theme.prompts.iter().enumerate() {
+            out.push((format!("themes[{t}].prompts[{p}].text"), &prompt.text));
+        }
+    }
+    for (p, prompt) in content.prompts.iter().enumerate() {
+        out.push((format!("prompts[{p}].text"), &prompt.text));
+    }
+    out
+}
+
+/// The three lists of the agreement with their field names.
+fn agreement_lists(
+    agreement: &Agreement,
+) -> [(&'static str, &Vec<crate::model::AgreementItem>); 3] {
+    [
+        ("school_promises", &agreement.school_promises),
+        ("parent_expectations", &agreement.parent_expectations),
+        ("child_agreements", &agreement.child_agreements),
+    ]
+}
+
+/// Collects errors while walking the content.
+#[derive(Default)]
+struct Checker {
+    errors: Vec<FieldError>,
+}
+
+impl Checker {
+    fn err(&mut self, field: &str, message: impl Into<String>) {
+        self.errors.push(FieldError {
+            field: field.to_owned(),
+            message: message.into(),
+        });
+    }
+
+    /// The first [`MAX_LIST`] entries of `list`, reporting when there are more.
+    fn bounded<'a, T>(&mut self, field: &str, list: &'a [T]) -> &'a [T] {
+        if list.len() > MAX_LIST {
+            self.err(
+                field,
+                format!(
+                    "Te veel onderdelen: maximaal {MAX_LIST} (nu {}).",
+                    list.len()
+                ),
+            );
+        }
+        &list[..list.len().min(MAX_LIST)]
+    }
+
+    /// Checks a plain string's length in characters, trimmed for the minimum.
+    fn length(&mut self, field: &str, value: &str, min: usize, max: usize) {
+        if min > 0 && value.trim().is_empty() {
+            self.err(field, "Dit veld mag niet leeg zijn.");
+            return;
+        }
+        // Counting stops just past the maximum: a huge string costs no more than a short one.
+        let chars = value.chars().take(max + 1).count();
+        if chars > max {
+            self.err(field, format!("Te lang: maximaal {max} tekens."));
+        }
+    }
+
+    /// Checks a [`Text`]: Dutch present, no empty translation, every language within `max`.
+    fn text(&mut self, field: &str, text: &Text, max: usize) {
+        if !text.0.contains_key("nl") {
+            self.err(field, "De Nederlandse tekst ontbreekt.");
+        }
+        if text.0.len() > MAX_LIST {
+            self.err(field, "Te veel talen.");
+        }
+        for (lang, value) in text.0.iter().take(MAX_LIST) {
+            let path = format!("{field}.{lang}");
+            if value.trim().is_empty() {
+                // An empty translation would be shown instead of falling back to Dutch.
+                self.err(&path, "Vul de tekst in, of laat deze taal weg.");
+            } else {
+                self.length(&path, value, 1, max);
+            }
+        }
+    }
+
+    fn id(&mut self, field: &str, id: &str) {
+        if !is_valid_id(id) {
+            self.err(
+                field,
+                "Een id heeft 1 tot 64 tekens: kleine letters a-z, cijfers en streepjes (-).",
+            );
+        }
+    }
+
+    /// Checks the form of `id` and that it was not seen before in `seen` (id → first path).
+    fn unique(&mut self, field: &str, id: &str, seen: &mut HashMap<String, String>) {
+        self.id(field, id);
+        match seen.get(id) {
+            Some(first) => {
+                let message = format!("Deze id komt al voor bij {first}.");
+                self.err(field, message);
+            }
+            None => {
+                seen.insert(id.to_owned(), field.to_owned());
+            }
+        }
+    }
+
+    fn date(&mut self, field: &str, date: NaiveDate) {
+        if !YEARS.contains(&date.year()) {
+            self.err(
+                field,
+                format!(
+                    "Deze datum ligt niet tussen {} en {}.",
+                    YEARS.start(),
+                    YEARS.end()
+                ),
+            );
+        }
+    }
+
+    fn date_time(&mut self, field: &str, at: NaiveDateTime) {
+        self.date(field, at.date());
+    }
+
+    fn groepen(&mut self, field: &str, groepen: &[u8]) {
+        let mut seen = [false; 9];
+        for (i, &g) in self.bounded(field, groepen).iter().enumerate() {
+            let path = format!("{field}[{i}]");
+            match seen.get_mut(usize::from(g)) {
+                Some(seen) if g >= 1 && !*seen => *seen = true,
+                Some(_) if g >= 1 => self.err(&path, format!("Groep {g} staat er twee keer in.")),
+                _ => self.err(&path, "Een groep is een getal van 1 tot en met 8."),
+            }
+        }
+    }
+
+    fn school(&mut self, content: &Content) {
+        let s = &content.school;
+        self.id("school.id", &s.id);
+        self.length("school.name", &s.name, 1, 80);
+        self.length("school.place", &s.place, 0, 80);
+        self.length("school.phone", &s.phone, 0, 30);
+        self.length("school.email", &s.email, 0, 120);
+        if !s.email.is_empty() && !s.email.contains('@') {
+            self.err(
+                "school.email",
+                "Dit is geen e-mailadres: het @-teken ontbreekt.",
+            );
+        }
+        self.length("school.website", &s.website, 0, 200);
+        // The app turns the website into a link: only web addresses, never `javascript:` and the
+        // like.
+        let is_web = s.website.starts_with("https://") || s.website.starts_with("http://");
+        if !(s.website.is_empty() || is_web) {
+            self.err(
+                "school.website",
+                "Een website begint met https:// (of http://).",
+            );
+        }
+    }
+
+    fn agreement(&mut self, a: &Agreement) {
+        if a.version < 1 {
+            self.err("agreement.version", "Het versienummer begint bij 1.");
+        }
+        self.date("agreement.published", a.published);
+        self.text("agreement.vision", &a.vision, 1500);
+        let mut ids = HashMap::new();
+        for (name, items) in agreement_lists(a) {
+            let field = format!("agreement.{name}");
+            if items.is_empty() {
+                self.err(&field, "Deze lijst mag niet leeg zijn.");
+            }
+            for (i, item) in self.bounded(&field, items).iter().enumerate() {
+                self.unique(&format!("{field}[{i}].id"), &item.id, &mut ids);
+                self.text(&format!("{field}[{i}].text"), &item.text, 300);
+            }
+        }
+    }
+
+    fn bulletin(&mut self, path: &str, b: &Bulletin, item_ids: &mut HashMap<String, String>) {
+        self.text(&format!("{path}.title"), &b.title, 100);
+        self.date(&format!("{path}.month"), b.month.first_day());
+        let field = format!("{path}.items");
+        for (i, item) in self.bounded(&field, &b.items).iter().enumerate() {
+            self.item(&format!("{field}[{i}]"), item, item_ids);
+        }
+    }
+
+    fn item(&mut self, path: &str, item: &BulletinItem, ids: &mut HashMap<String, String>) {
+        self.unique(&format!("{path}.id"), &item.id, ids);
+        self.text(&format!("{path}.title"), &item.title, 100);
+        self.text(&format!("{path}.text"), &item.text, 1500);
+        self.groepen(&format!("{path}.groepen"), &item.groepen);
+        if let Some(when) = &item.when {
+            self.when(&format!("{path}.when"), when);
+        }
+    }
+
+    fn when(&mut self, path: &str, w: &When) {
+        self.date(&format!("{path}.date"), w.date);
+        if let Some(until) = w.until {
+            self.date(&format!("{path}.until"), until);
+            if until < w.date {
+                self.err(
+                    &format!("{path}.until"),
+                    "De einddatum moet op of na de begindatum liggen.",
+                );
+            }
+        }
+        match (w.from_time, w.to_time) {
+            (None, Some(_)) => self.err(
+                &format!("{path}.to_time"),
+                "Vul ook een begintijd in, of laat de eindtijd weg.",
+            ),
+            (Some(from), Some(to)) if w.last_day() == w.date && to <= from => self.err(
+                &format!("{path}.to_time"),
+                "De eindtijd moet na de begintijd liggen.",
+            ),
+            _ => {}
+        }
+    }
+
+    fn activity(&mut self, path: &str, a: &Activity) {
+        self.text(&format!("{path}.title"), &a.title, 100);
+        self.text(&format!("{path}.text"), &a.text, 1500);
+        self.text(&format!("{path}.location"), &a.location, 120);
+        self.groepen(&format!("{path}.groepen"), &a.groepen);
+        self.date_time(&format!("{path}.start"), a.start);
+        self.date_time(&format!("{path}.end"), a.end);
+        if a.end <= a.start {
+            self.err(&format!("{path}.end"), "Het einde moet na de start liggen.");
+        }
+        if let Some(deadline) = a.rsvp_deadline {
+            self.date_time(&format!("{path}.rsvp_deadline"), deadline);
+            if deadline > a.start {
+                self.err(
+                    &format!("{path}.rsvp_deadline"),
+                    "De sluitingsdatum voor aanmelden moet vóór de start liggen.",
+                );
+            }
+        }
+        if a.capacity == Some(0) {
+            self.err(
+                &format!("{path}.capacity"),
+                "Er moet plaats zijn voor minstens 1 persoon; laat het veld leeg als er geen grens is.",
+            );
+        }
+        if !(1..=20).contains(&a.max_per_family) {
+            self.err(
+                &format!("{path}.max_per_family"),
+                "Per gezin mogen 1 tot en met 20 personen komen.",
+            );
+        }
+    }
+
+    fn theme(&mut self, path: &str, t: &Theme, prompt_ids: &mut HashMap<String, String>) {
+        self.text(&format!("{path}.title"), &t.title, 100);
+        self.groepen(&format!("{path}.groepen"), &t.groepen);
+        self.date(&format!("{path}.from"), t.from);
+        self.date(&format!("{path}.to"), t.to);
+        if t.to < t.from {
+            self.err(
+                &format!("{path}.to"),
+                "De einddatum moet op of na de begindatum liggen.",
+            );
+        }
+        let field = format!("{path}.prompts");
+        for (i, prompt) in self.bounded(&field, &t.prompts).iter().enumerate() {
+            self.prompt(&format!("{field}[{i}]"), prompt, prompt_ids);
+        }
+    }
+
+    fn prompt(&mut self, path: &str, p: &Prompt, ids: &mut HashMap<String, String>) {
+        self.unique(&format!("{path}.id"), &p.id, ids);
+        self.text(&format!("{path}.text"), &p.text, 200);
+    }
+}

@@ -1,0 +1,122 @@
+mod common;
+
+use common::*;
+use driehoek_core::agreement::*;
+use driehoek_core::model::Text;
+
+#[test]
+fn the_same_agreement_has_no_changes() {
+    assert_eq!(diff(&agreement(), &agreement(), "nl"), []);
+}
+
+#[test]
+fn added_removed_and_reworded_items_are_found_by_id() {
+    let old = agreement();
+    let mut new = agreement();
+    new.version = 2;
+    new.school_promises[0].text = Text::nl_en("Wij zijn elke dag bereikbaar.", "Daily.");
+    new.school_promises
+        .push(agreement_item("s-2", "Wij vertellen ook goed nieuws."));
+    new.parent_expectations.clear();
+    let changes = diff(&old, &new, "nl");
+    assert_eq!(
+        changes,
+        [
+            Change {
+                list: AgreementList::SchoolPromises,
+                id: "s-1".into(),
+                kind: ChangeKind::Reworded,
+                old_text: Some("Wij zijn bereikbaar.".into()),
+                new_text: Some("Wij zijn elke dag bereikbaar.".into()),
+            },
+            Change {
+                list: AgreementList::SchoolPromises,
+                id: "s-2".into(),
+                kind: ChangeKind::Added,
+                old_text: None,
+                new_text: Some("Wij vertellen ook goed nieuws.".into()),
+            },
+            Change {
+                list: AgreementList::ParentExpectations,
+                id: "p-1".into(),
+                kind: ChangeKind::Removed,
+                old_text: Some("U leest de maandinfo.".into()),
+                new_text: None,
+            },
+        ]
+    );
+}
+
+#[test]
+fn a_changed_vision_comes_first() {
+    let old = agreement();
+    let mut new = agreement();
+    new.vision = Text::nl("Samen, elke dag.");
+    new.child_agreements[0].text = Text::nl("Ik help een ander, ook buiten.");
+    let changes = diff(&old, &new, "nl");
+    assert_eq!(changes.len(), 2);
+    assert_eq!(changes[0].list, AgreementList::Vision);
+    assert_eq!(changes[0].id, "vision");
+    assert_eq!(changes[0].new_text.as_deref(), Some("Samen, elke dag."));
+    assert_eq!(changes[1].list, AgreementList::ChildAgreements);
+}
+
+#[test]
+fn texts_are_compared_in_the_readers_language() {
+    let old = agreement();
+    let mut new = agreement();
+    new.school_promises[0].text = Text::nl_en("Wij zijn bereikbaar.", "You can always reach us.");
+    assert_eq!(diff(&old, &new, "nl"), [], "nothing changed in Dutch");
+    let changes = diff(&old, &new, "en");
+    assert_eq!(changes.len(), 1);
+    assert_eq!(
+        changes[0].old_text.as_deref(),
+        Some("Wij zijn bereikbaar. (en)")
+    );
+    assert_eq!(
+        changes[0].new_text.as_deref(),
+        Some("You can always reach us.")
+    );
+}
+
+#[test]
+fn an_item_moved_to_another_list_is_removed_there_and_added_here() {
+    let old = agreement();
+    let mut new = agreement();
+    let moved = new.school_promises.remove(0);
+    new.parent_expectations.push(moved);
+    let kinds: Vec<_> = diff(&old, &new, "nl")
+        .into_iter()
+        .map(|c| (c.list, c.id, c.kind))
+        .collect();
+    assert_eq!(
+        kinds,
+        [
+            (
+                AgreementList::SchoolPromises,
+                "s-1".to_owned(),
+                ChangeKind::Removed
+            ),
+            (
+                AgreementList::ParentExpectations,
+                "s-1".to_owned(),
+                ChangeKind::Added
+            ),
+        ]
+    );
+}
+
+#[test]
+fn changes_serialise_in_snake_case() {
+    let change = Change {
+        list: AgreementList::ParentExpectations,
+        id: "p-1".into(),
+        kind: ChangeKind::Removed,
+        old_text: Some("x".into()),
+        new_text: None,
+    };
+    assert_eq!(
+        serde_json::to_string(&change).expect("json"),
+        r#"{"list":"parent_expectations","id":"p-1","kind":"removed","old_text":"x","new_text":null}"#
+    );
+}

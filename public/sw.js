@@ -1,0 +1,61 @@
+// Driehoek's service worker: the app shell from the cache, so that the app starts without a
+// network. The build (scripts/precache.mjs) replaces the two placeholders below with the files
+// actually in the build and a version made from their contents; this file is never edited by hand
+// to list files.
+'use strict';
+
+const VERSION = '__DRIEHOEK_VERSION__';
+const PRECACHE = ['__DRIEHOEK_PRECACHE__'];
+const PREFIX = 'driehoek-shell-';
+const CACHE = PREFIX + VERSION;
+const SHELL = '/index.html';
+
+self.addEventListener('install', (event) => {
+  // No skipWaiting() here: a new version waits until the parent taps "Vernieuwen".
+  event.waitUntil(caches.open(CACHE).then((cache) => cache.addAll(PRECACHE)));
+});
+
+self.addEventListener('activate', (event) => {
+  event.waitUntil(
+    caches
+      .keys()
+      .then((keys) =>
+        Promise.all(
+          keys
+            .filter((key) => key.startsWith(PREFIX) && key !== CACHE)
+            .map((key) => caches.delete(key)),
+        ),
+      )
+      .then(() => self.clients.claim()),
+  );
+});
+
+self.addEventListener('message', (event) => {
+  if (event.data === 'skip-waiting') {
+    self.skipWaiting();
+  }
+});
+
+self.addEventListener('fetch', (event) => {
+  const request = event.request;
+  if (request.method !== 'GET') return;
+  const url = new URL(request.url);
+  // Other origins and the sync API are never answered from, or stored in, this cache.
+  if (url.origin !== self.location.origin || url.pathname.startsWith('/api/')) return;
+
+  if (request.mode === 'navigate') {
+    // Every screen is the same app shell; the router picks the screen from the address.
+    event.respondWith(
+      caches
+        .match(SHELL, { cacheName: CACHE })
+        .then((cached) => cached || fetch(request)),
+    );
+    return;
+  }
+
+  event.respondWith(
+    caches
+      .match(request, { cacheName: CACHE, ignoreSearch: true })
+      .then((cached) => cached || fetch(request)),
+  );
+});

@@ -1,0 +1,15 @@
+#!/usr/bin/env bash
+# Builds the release app into dist/ (installing the tools first when they are missing).
+set -euo pipefail
+cd "$(dirname "${BASH_SOURCE[0]}")/.."
+source scripts/setup.sh
+
+# Trunk refuses a tool of another version, but with a terse message; say what to do instead.
+WB_WANT="$(awk '/^name = "wasm-bindgen"$/{getline; gsub(/"/,"",$3); print $3; exit}' Cargo.lock)"
+WB_HAVE="$(wasm-bindgen --version 2>/dev/null | awk '{print $2}')"
+[ "$WB_HAVE" = "$WB_WANT" ] || die "wasm-bindgen-cli is '${WB_HAVE:-missing}', Cargo.lock wants $WB_WANT: run scripts/setup.sh."
+grep -q "wasm_bindgen = \"$WB_WANT\"" Trunk.toml || die "Trunk.toml's [tools] wasm_bindgen is not $WB_WANT (the version in Cargo.lock): change it."
+wasm-opt --version 2>/dev/null | grep -q "version_132" || die "wasm-opt version_132 (npm binaryen 132) is not on PATH: run scripts/setup.sh."
+
+say "Building the app (release) into dist/"
+trunk build --release --offline

@@ -1,0 +1,52 @@
+#!/usr/bin/env node
+// Writes the service worker into a built app folder: the precache list is every file actually in
+// the folder (but the worker itself), and the cache version is a hash of their names and contents,
+// so that any change to the build makes a new version and nothing is ever listed by hand.
+//
+// As Trunk's post_build hook it takes the folder from $TRUNK_STAGING_DIR; by hand:
+//   node scripts/precache.mjs [DIR] [TEMPLATE]
+import { createHash } from 'node:crypto';
+import { readFileSync, readdirSync, writeFileSync, statSync } from 'node:fs';
+import { join, relative, sep, dirname } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+const dir = process.argv[2] ?? process.env.TRUNK_STAGING_DIR;
+const template = process.argv[3] ?? join(root, 'public', 'sw.js');
+if (!dir) {
+  console.error('precache: name the built folder, or run as a Trunk hook (TRUNK_STAGING_DIR).');
+  process.exit(2);
+}
+
+function walk(folder) {
+  return readdirSync(folder).flatMap((name) => {
+    const path = join(folder, name);
+    return statSync(path).isDirectory() ? walk(path) : [path];
+  });
+}
+
+const files = walk(dir)
+  .map((path) => '/' + relative(dir, path).split(sep).join('/'))
+  .filter((url) => url !== '/sw.js')
+  .sort();
+if (!files.includes('/index.html')) {
+  console.error(`precache: ${dir} has no index.html; is this a built app?`);
+  process.exit(1);
+}
+
+const hash = createHash('sha256');
+for (const url of files) {
+  hash.update(url).update('\0').update(readFileSync(join(dir, url))).update('\0');
+}
+const version = hash.digest('hex').slice(0, 16);
+
+const source = readFileSync(template, 'utf8');
+if (!source.includes('__DRIEHOEK_VERSION__') || !source.includes("['__DRIEHOEK_PRECACHE__']")) {
+  console.error(`precache: ${template} lacks the placeholders to fill in.`);
+  process.exit(1);
+}
+const worker = source
+  .replace('__DRIEHOEK_VERSION__', version)
+  .replace("['__DRIEHOEK_PRECACHE__']", JSON.stringify(files, null, 2));
+writeFileSync(join(dir, 'sw.js'), worker);
+console.log(`precache: sw.js version ${version}, ${files.length} files`);

@@ -1,0 +1,26 @@
+#!/usr/bin/env bash
+# The one command that runs every test of Driehoek: formatting, lints, the native tests, and the
+# browser tests in Debian's Chromium against the release build served on 127.0.0.1.
+set -euo pipefail
+cd "$(dirname "${BASH_SOURCE[0]}")/.."
+source scripts/setup.sh
+
+say "Checking formatting (cargo fmt --check)"
+cargo fmt --all --check
+
+say "Linting (clippy, native and wasm, warnings are errors)"
+cargo clippy --workspace --all-targets --quiet -- -D warnings
+cargo clippy -p driehoek --target wasm32-unknown-unknown --quiet -- -D warnings
+
+say "Native tests (cargo test)"
+cargo test --workspace --quiet
+
+bash scripts/build.sh
+
+say "Building the server for the browser tests"
+cargo build --quiet -p driehoek-server
+
+say "Browser tests (Playwright with $(chromium --version 2>/dev/null | head -n1))"
+export DRIEHOEK_DIST="$PWD/dist"
+export DRIEHOEK_SERVER="$CARGO_TARGET_DIR/debug/driehoek-server"
+node --test --test-concurrency=1 tests/e2e/*.test.mjs

@@ -1,0 +1,63 @@
+//! The shell: top bar, the screens behind the router, the bottom navigation, and the offer of a
+//! new version.
+
+use leptos::prelude::*;
+use leptos_router::components::{Route, Router, Routes};
+use leptos_router::path;
+
+use crate::components::nav::BottomNav;
+use crate::components::update_banner::UpdateBanner;
+use crate::i18n::{Lang, Locale};
+use crate::pages::{Activities, Agreements, Bulletins, NotFound, Settings, Today};
+use crate::sw::use_service_worker;
+
+/// The whole app.
+#[component]
+pub fn App() -> impl IntoView {
+    let locale = Locale(RwSignal::new(Lang::Nl));
+    provide_context(locale);
+
+    // Keep `<html lang dir>` in step with the parent's language, for screen readers and for
+    // right-to-left languages later.
+    Effect::new(move |_| {
+        let lang = locale.0.get();
+        if let Some(html) = document().document_element() {
+            let _ = html.set_attribute("lang", lang.code());
+            let _ = html.set_attribute("dir", lang.dir());
+        }
+    });
+
+    let sw = use_service_worker();
+
+    view! {
+        <Router>
+            <a class="skip-link" href="#main">{move || locale.t().skip_to_content}</a>
+            <TopBar/>
+            <UpdateBanner ready=sw.update_ready on_update=sw.apply_update/>
+            <main id="main" class="screen" tabindex="-1">
+                <Routes fallback=NotFound>
+                    <Route path=path!("/") view=Today/>
+                    <Route path=path!("/afspraken") view=Agreements/>
+                    <Route path=path!("/maandinfo") view=Bulletins/>
+                    <Route path=path!("/activiteiten") view=Activities/>
+                    <Route path=path!("/instellingen") view=Settings/>
+                </Routes>
+            </main>
+            <BottomNav/>
+        </Router>
+    }
+}
+
+/// The bar at the top with the school's name (the demo school until a school is connected).
+#[component]
+fn TopBar() -> impl IntoView {
+    let school = driehoek_core::demo::school();
+    view! {
+        <header class="topbar">
+            <span class="topbar__logo" aria-hidden="true">
+                {crate::components::icons::logo()}
+            </span>
+            <span class="topbar__school">{school.name}</span>
+        </header>
+    }
+}

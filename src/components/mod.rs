@@ -1,0 +1,5 @@
+//! Components shared by the screens.
+
+pub mod icons;
+pub mod nav;
+pub mod update_banner;

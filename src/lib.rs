@@ -1,0 +1,7 @@
+//! Driehoek's client: a Leptos (client-side rendered) app for parents of primary-school children.
+
+pub mod app;
+pub mod components;
+pub mod i18n;
+pub mod pages;
+pub mod sw;

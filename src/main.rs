@@ -1,0 +1,7 @@
+//! Entry point of the wasm client: set the panic hook and mount. Everything else is in the
+//! library, so that it can be tested.
+
+fn main() {
+    console_error_panic_hook::set_once();
+    leptos::mount::mount_to_body(driehoek::app::App);
+}

@@ -1,0 +1,50 @@
+// Starting Debian's Chromium through playwright-core, the same way for every script and test.
+import { chromium } from 'playwright-core';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+export const CHROMIUM = process.env.CHROMIUM ?? '/usr/bin/chromium';
+
+// As root, without a sandbox; without background networking, so that Chromium makes no request
+// of its own to any other host (this machine's network is closed, and the app must not need it).
+export const CHROMIUM_ARGS = [
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--disable-default-apps',
+  '--disable-domain-reliability',
+  '--metrics-recording-only',
+];
+
+/** A headless browser without a profile, for rendering. */
+export function launch() {
+  return chromium.launch({ executablePath: CHROMIUM, headless: true, args: CHROMIUM_ARGS });
+}
+
+/**
+ * A browser with a real, new profile in a temporary folder: service workers, storage and
+ * installability behave as on a phone (an incognito context always reports `in-incognito`).
+ * Returns the context and a function that closes it and removes the profile.
+ */
+export async function launchProfile(options = {}) {
+  const dir = mkdtempSync(join(tmpdir(), 'driehoek-profile-'));
+  const context = await chromium.launchPersistentContext(dir, {
+    executablePath: CHROMIUM,
+    headless: true,
+    args: CHROMIUM_ARGS,
+    viewport: { width: 360, height: 740 },
+    deviceScaleFactor: 1,
+    locale: 'nl-NL',
+    ...options,
+  });
+  const close = async () => {
+    await context.close();
+    rmSync(dir, { recursive: true, force: true });
+  };
+  return { context, close };
+}

@@ -1,0 +1,41 @@
+// After one visit, the app works with the network really gone: the server stopped and the
+// browser offline.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { launchProfile } from './browser.mjs';
+import { SCREENS, startServer, texts, waitForServiceWorker, watchPage } from './server.mjs';
+
+const nl = texts('nl');
+
+test('after one visit the app starts and every screen opens without a network', async () => {
+  const server = await startServer();
+  const browser = await launchProfile();
+  try {
+    const watched = watchPage(browser.context, server.url);
+    const page = await browser.context.newPage();
+    await page.goto(server.url + '/');
+    await page.getByRole('heading', { level: 1, name: nl.today_title }).waitFor();
+    await waitForServiceWorker(page);
+
+    await server.stop();
+    await browser.context.setOffline(true);
+    assert.equal(await page.evaluate(() => navigator.onLine), false);
+
+    await page.reload();
+    await page.getByRole('heading', { level: 1, name: nl.today_title }).waitFor();
+    const nav = page.getByRole('navigation', { name: nl.nav_label });
+    for (const screen of SCREENS) {
+      await nav.getByRole('link', { name: nl[screen.nav] }).click();
+      await page.getByRole('heading', { level: 1, name: nl[screen.title] }).waitFor();
+    }
+    // A deep link typed while offline opens too: navigations get the cached app shell.
+    await page.goto(server.url + '/maandinfo');
+    await page.getByRole('heading', { level: 1, name: nl.bulletins_title }).waitFor();
+
+    assert.deepEqual(watched.problems, [], 'no error in the page');
+    assert.deepEqual(watched.foreign, [], 'no request to another origin');
+  } finally {
+    await browser.close();
+    await server.stop();
+  }
+});

@@ -1,0 +1,102 @@
+// Starts the real driehoek-server on 127.0.0.1 with a private copy of the built app, so that a
+// test can stop it (offline) or change what is deployed (a new version) without touching dist/.
+import { spawn } from 'node:child_process';
+import { cpSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+export const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
+const DIST = process.env.DRIEHOEK_DIST ?? join(ROOT, 'dist');
+const SERVER = process.env.DRIEHOEK_SERVER;
+
+/** The app's own texts, as the parent sees them (locales/<lang>.json). */
+export function texts(lang = 'nl') {
+  return JSON.parse(readFileSync(join(ROOT, 'locales', `${lang}.json`), 'utf8'));
+}
+
+/** The five screens of the navigation: route and the text keys of label and heading. */
+export const SCREENS = [
+  { path: '/', nav: 'nav_today', title: 'today_title', name: 'vandaag' },
+  { path: '/afspraken', nav: 'nav_agreements', title: 'agreements_title', name: 'afspraken' },
+  { path: '/maandinfo', nav: 'nav_bulletins', title: 'bulletins_title', name: 'maandinfo' },
+  { path: '/activiteiten', nav: 'nav_activities', title: 'activities_title', name: 'activiteiten' },
+  { path: '/instellingen', nav: 'nav_settings', title: 'settings_title', name: 'instellingen' },
+];
+
+/** Copies the built app to a new folder (the "deployment") and serves it. */
+export async function startServer() {
+  if (!SERVER) throw new Error('DRIEHOEK_SERVER is not set: run the tests through scripts/test.sh');
+  const site = mkdtempSync(join(tmpdir(), 'driehoek-site-'));
+  cpSync(DIST, site, { recursive: true });
+  const server = await serve(site);
+  return {
+    ...server,
+    site,
+    async stop() {
+      await server.stop();
+      rmSync(site, { recursive: true, force: true });
+    },
+  };
+}
+
+function serve(site) {
+  return new Promise((resolve, reject) => {
+    const child = spawn(SERVER, ['serve', '--addr', '127.0.0.1:0', '--dist', site], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+      env: { ...process.env, RUST_LOG: 'warn' },
+    });
+    let stderr = '';
+    child.stderr.on('data', (chunk) => (stderr += chunk));
+    child.on('exit', (code) => reject(new Error(`server exited (${code}): ${stderr}`)));
+    child.stdout.on('data', (chunk) => {
+      const match = /http:\/\/127\.0\.0\.1:(\d+)\//.exec(String(chunk));
+      if (!match) return;
+      const url = `http://127.0.0.1:${match[1]}`;
+      resolve({
+        url,
+        stop: () =>
+          new Promise((done) => {
+            if (child.exitCode !== null) return done();
+            child.removeAllListeners('exit');
+            child.on('exit', () => done());
+            child.kill('SIGTERM');
+          }),
+      });
+    });
+  });
+}
+
+/**
+ * Collects what would make a parent's page fail: uncaught errors and console errors, and any
+ * request to another origin than `origin`.
+ */
+export function watchPage(context, origin) {
+  const problems = [];
+  const foreign = [];
+  const watch = (page) => {
+    page.on('pageerror', (err) => problems.push(`pageerror: ${err.message}`));
+    page.on('console', (msg) => {
+      if (msg.type() === 'error') problems.push(`console: ${msg.text()}`);
+    });
+  };
+  context.pages().forEach(watch);
+  context.on('page', watch);
+  context.on('request', (request) => {
+    const url = new URL(request.url());
+    if (url.protocol !== 'data:' && url.origin !== origin) foreign.push(request.url());
+  });
+  return { problems, foreign };
+}
+
+/** Waits until a service worker controls the page, so that the app works offline. */
+export async function waitForServiceWorker(page) {
+  await page.evaluate(async () => {
+    await navigator.serviceWorker.ready;
+    if (!navigator.serviceWorker.controller) {
+      await new Promise((resolve) =>
+        navigator.serviceWorker.addEventListener('controllerchange', resolve, { once: true }),
+      );
+    }
+  });
+}
