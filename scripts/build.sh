@@ -11,5 +11,13 @@ WB_HAVE="$(wasm-bindgen --version 2>/dev/null | awk '{print $2}')"
 grep -q "wasm_bindgen = \"$WB_WANT\"" Trunk.toml || die "Trunk.toml's [tools] wasm_bindgen is not $WB_WANT (the version in Cargo.lock): change it."
 wasm-opt --version 2>/dev/null | grep -q "version_132" || die "wasm-opt version_132 (npm binaryen 132) is not on PATH: run scripts/setup.sh."
 
+# Two builds in one checkout (a test run and a benchmark) would share Trunk's staging folder:
+# the second waits for the first.
+exec 9>"$DRIEHOEK_CACHE/build.lock"
+if ! flock -n 9; then
+  say "Another build of Driehoek is running; waiting for it"
+  flock 9
+fi
+
 say "Building the app (release) into dist/"
 trunk build --release --offline

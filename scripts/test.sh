@@ -15,6 +15,12 @@ cargo clippy -p driehoek --target wasm32-unknown-unknown --quiet -- -D warnings
 say "Native tests (cargo test)"
 cargo test --workspace --quiet
 
+say "Storage tests in the browser (wasm-bindgen-test in Debian's Chromium)"
+CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER=wasm-bindgen-test-runner \
+  CHROMEDRIVER=/usr/bin/chromedriver \
+  WASM_BINDGEN_TEST_WEBDRIVER_JSON="$PWD/tests/webdriver.json" \
+  cargo test -p driehoek --target wasm32-unknown-unknown --test storage_browser
+
 bash scripts/build.sh
 
 say "Building the server for the browser tests"

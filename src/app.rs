@@ -6,15 +6,27 @@ use leptos_router::components::{Route, Router, Routes};
 use leptos_router::path;
 
 use crate::components::nav::BottomNav;
+use crate::components::storage_banner::StorageBanner;
 use crate::components::update_banner::UpdateBanner;
 use crate::i18n::{Lang, Locale};
 use crate::pages::{Activities, Agreements, Bulletins, NotFound, Settings, Today};
+use crate::state::{request_persistence, AppData, AppStorage};
 use crate::sw::use_service_worker;
 
 /// The whole app.
 #[component]
 pub fn App() -> impl IntoView {
-    let locale = Locale(RwSignal::new(Lang::Nl));
+    let storage = AppStorage::new();
+    provide_context(storage);
+    let data = AppData::load(&storage);
+    provide_context(data);
+    request_persistence();
+
+    let lang = data
+        .settings
+        .with_untracked(|settings| Lang::from_code(&settings.lang))
+        .unwrap_or_default();
+    let locale = Locale(RwSignal::new(lang));
     provide_context(locale);
 
     // Keep `<html lang dir>` in step with the parent's language, for screen readers and for
@@ -34,6 +46,7 @@ pub fn App() -> impl IntoView {
             <a class="skip-link" href="#main">{move || locale.t().skip_to_content}</a>
             <TopBar/>
             <UpdateBanner ready=sw.update_ready on_update=sw.apply_update/>
+            <StorageBanner/>
             <main id="main" class="screen" tabindex="-1">
                 <Routes fallback=NotFound>
                     <Route path=path!("/") view=Today/>

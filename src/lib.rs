@@ -4,4 +4,7 @@ pub mod app;
 pub mod components;
 pub mod i18n;
 pub mod pages;
+pub mod records;
+pub mod state;
+pub mod storage;
 pub mod sw;

@@ -2,4 +2,5 @@
 
 pub mod icons;
 pub mod nav;
+pub mod storage_banner;
 pub mod update_banner;

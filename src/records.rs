@@ -1,0 +1,432 @@
+//! The kinds of record the app keeps in the browser (see [`crate::storage`]).
+//!
+//! What the parent entered (children, settings, RSVPs, acknowledgements, discussed prompts, read
+//! marks) is precious; the school's content is a cache that a sync or the demo can replace.
+
+use std::collections::BTreeSet;
+
+use chrono::NaiveDate;
+use driehoek_core::{Content, Rsvp};
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+
+use crate::storage::{check_record, ImportError, Record};
+
+/// A child of the family.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Child {
+    /// Made on the phone when the child is added; it seeds the child's prompt order, so that
+    /// changing a name does not change the prompts.
+    pub id: String,
+    /// A first name or nickname.
+    pub name: String,
+    /// Groep 1 to 8.
+    pub groep: u8,
+}
+
+/// The family's children.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(transparent)]
+pub struct Children(pub Vec<Child>);
+
+impl Record for Children {
+    const KIND: &'static str = "children";
+    /// Schema 1 had no stable id per child; schema 2 adds it.
+    const SCHEMA: u32 = 2;
+
+    fn migrate(from: u32, data: Value) -> Result<Value, String> {
+        match (from, data) {
+            (1, Value::Array(children)) => Ok(Value::Array(
+                children
+                    .into_iter()
+                    .enumerate()
+                    .map(|(i, mut child)| {
+                        if let Value::Object(fields) = &mut child {
+                            fields
+                                .entry("id")
+                                .or_insert_with(|| Value::String(format!("kind-{}", i + 1)));
+                        }
+                        child
+                    })
+                    .collect(),
+            )),
+            (1, _) => Err("kinderen: geen lijst".to_owned()),
+            (from, _) => Err(format!("kinderen: geen omzetting van schema {from}")),
+        }
+    }
+}
+
+/// The parent's settings.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Settings {
+    /// The app's language code (`nl`, `en`); empty until chosen.
+    #[serde(default)]
+    pub lang: String,
+    /// The names of the parents or carers, for acknowledgements and RSVPs.
+    #[serde(default)]
+    pub parents: Vec<String>,
+    /// The school's sync address; `None` for "alleen op deze telefoon" (the demo school).
+    #[serde(default)]
+    pub sync_url: Option<String>,
+}
+
+impl Record for Settings {
+    const KIND: &'static str = "settings";
+    const SCHEMA: u32 = 1;
+}
+
+/// Where an RSVP is on its way to the school.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum SendState {
+    /// Kept on this phone, not yet sent.
+    #[default]
+    Saved,
+    /// The school has it.
+    Sent,
+    /// Sending failed; it will be tried again.
+    Failed,
+}
+
+/// An RSVP with its state.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct StoredRsvp {
+    pub rsvp: Rsvp,
+    pub state: SendState,
+}
+
+/// The family's RSVPs.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(transparent)]
+pub struct Rsvps(pub Vec<StoredRsvp>);
+
+impl Record for Rsvps {
+    const KIND: &'static str = "rsvps";
+    const SCHEMA: u32 = 1;
+}
+
+/// "Ik heb de afspraken gelezen", for one version of the agreement.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Acknowledgement {
+    pub version: u32,
+    pub names: Vec<String>,
+    pub date: NaiveDate,
+}
+
+/// Every acknowledgement the family gave.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(transparent)]
+pub struct Acknowledgements(pub Vec<Acknowledgement>);
+
+impl Record for Acknowledgements {
+    const KIND: &'static str = "acks";
+    const SCHEMA: u32 = 1;
+}
+
+/// A prompt the family talked about with a child.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DiscussedPrompt {
+    pub child_id: String,
+    pub prompt_id: String,
+    pub date: NaiveDate,
+}
+
+/// The history of discussed prompts.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(transparent)]
+pub struct Discussed(pub Vec<DiscussedPrompt>);
+
+impl Record for Discussed {
+    const KIND: &'static str = "discussed";
+    const SCHEMA: u32 = 1;
+}
+
+/// The ids of the bulletin items the parent has read.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(transparent)]
+pub struct ReadItems(pub BTreeSet<String>);
+
+impl Record for ReadItems {
+    const KIND: &'static str = "read";
+    const SCHEMA: u32 = 1;
+}
+
+/// The school's content as last synced; `None` with the demo school.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(transparent)]
+pub struct ContentCache(pub Option<Content>);
+
+impl Record for ContentCache {
+    const KIND: &'static str = "content";
+    const SCHEMA: u32 = 1;
+}
+
+/// Checks one record of an import file by its kind: every kind the app knows, and no other.
+pub fn check_import(kind: &str, raw: &str) -> Result<(), ImportError> {
+    match kind {
+        Children::KIND => check_record::<Children>(raw),
+        Settings::KIND => check_record::<Settings>(raw),
+        Rsvps::KIND => check_record::<Rsvps>(raw),
+        Acknowledgements::KIND => check_record::<Acknowledgements>(raw),
+        Discussed::KIND => check_record::<Discussed>(raw),
+        ReadItems::KIND => check_record::<ReadItems>(raw),
+        ContentCache::KIND => check_record::<ContentCache>(raw),
+        other => Err(ImportError::UnknownKind(other.to_owned())),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::storage::{Loaded, MemoryBackend, Notice, StorageError, Store};
+
+    fn store() -> Store<MemoryBackend> {
+        Store::new(MemoryBackend::default())
+    }
+
+    fn put(store: &Store<MemoryBackend>, key: &str, raw: &str) {
+        crate::storage::Backend::set(store.backend(), key, raw).unwrap();
+    }
+
+    fn raw(store: &Store<MemoryBackend>, key: &str) -> Option<String> {
+        crate::storage::Backend::get(store.backend(), key).unwrap()
+    }
+
+    fn anna() -> Children {
+        Children(vec![Child {
+            id: "kind-a".into(),
+            name: "Anna".into(),
+            groep: 2,
+        }])
+    }
+
+    #[test]
+    fn a_missing_record_gives_the_default_without_a_notice() {
+        let Loaded { value, notice } = store().load::<Children>();
+        assert_eq!(value, Children::default());
+        assert_eq!(notice, None);
+    }
+
+    #[test]
+    fn a_saved_record_loads_back_the_same() {
+        let store = store();
+        store.save(&anna()).unwrap();
+        assert_eq!(store.load::<Children>().value, anna());
+        let stored = raw(&store, "driehoek.v1.children").unwrap();
+        assert!(
+            stored.starts_with(r#"{"schema":2,"data":"#),
+            "an envelope: {stored}"
+        );
+    }
+
+    #[test]
+    fn corrupt_json_is_quarantined_and_the_app_starts_with_defaults() {
+        let store = store();
+        put(&store, "driehoek.v1.children", "{not json");
+        let loaded = store.load::<Children>();
+        assert_eq!(loaded.value, Children::default());
+        let Some(Notice::Quarantined { kind, key }) = loaded.notice else {
+            panic!("the parent is told: {:?}", loaded.notice);
+        };
+        assert_eq!(kind, "children");
+        assert_eq!(
+            raw(&store, &key).as_deref(),
+            Some("{not json"),
+            "the raw value is kept"
+        );
+        assert_eq!(raw(&store, "driehoek.v1.children"), None);
+        // Saving new children now does not touch the quarantined value.
+        store.save(&anna()).unwrap();
+        assert_eq!(raw(&store, &key).as_deref(), Some("{not json"));
+    }
+
+    #[test]
+    fn a_value_of_the_wrong_shape_is_quarantined_too() {
+        let store = store();
+        let wrong = r#"{"schema":2,"data":{"name":"Anna"}}"#;
+        put(&store, "driehoek.v1.children", wrong);
+        let loaded = store.load::<Children>();
+        assert!(matches!(loaded.notice, Some(Notice::Quarantined { .. })));
+        assert_eq!(
+            raw(&store, "driehoek.quarantine.children.1").as_deref(),
+            Some(wrong)
+        );
+    }
+
+    #[test]
+    fn two_quarantined_values_of_one_kind_both_stay() {
+        let store = store();
+        put(&store, "driehoek.v1.read", "first");
+        store.load::<ReadItems>();
+        put(&store, "driehoek.v1.read", "second");
+        store.load::<ReadItems>();
+        assert_eq!(
+            raw(&store, "driehoek.quarantine.read.1").as_deref(),
+            Some("first")
+        );
+        assert_eq!(
+            raw(&store, "driehoek.quarantine.read.2").as_deref(),
+            Some("second")
+        );
+    }
+
+    #[test]
+    fn children_of_schema_1_get_an_id_and_are_written_back() {
+        let store = store();
+        put(
+            &store,
+            "driehoek.v1.children",
+            r#"{"schema":1,"data":[{"name":"Anna","groep":2},{"name":"Bram","groep":7}]}"#,
+        );
+        let loaded = store.load::<Children>();
+        assert_eq!(loaded.notice, None, "a migration is no problem to report");
+        let ids: Vec<_> = loaded.value.0.iter().map(|c| c.id.as_str()).collect();
+        assert_eq!(ids, ["kind-1", "kind-2"]);
+        assert_eq!(loaded.value.0[1].name, "Bram");
+        assert_eq!(loaded.value.0[1].groep, 7);
+        let stored = raw(&store, "driehoek.v1.children").unwrap();
+        assert!(stored.contains(r#""schema":2"#), "migrated once: {stored}");
+    }
+
+    #[test]
+    fn a_record_from_a_newer_app_is_left_alone_and_never_overwritten() {
+        let store = store();
+        let newer = r#"{"schema":9,"data":{"something":"new"}}"#;
+        put(&store, "driehoek.v1.children", newer);
+        let loaded = store.load::<Children>();
+        assert_eq!(loaded.value, Children::default());
+        assert_eq!(
+            loaded.notice,
+            Some(Notice::Newer {
+                kind: "children",
+                schema: 9
+            })
+        );
+        assert_eq!(
+            store.save(&anna()),
+            Err(StorageError::NewerVersion { kind: "children" })
+        );
+        assert_eq!(raw(&store, "driehoek.v1.children").as_deref(), Some(newer));
+    }
+
+    #[test]
+    fn a_full_storage_refuses_the_write_and_keeps_the_old_value() {
+        let store = Store::new(MemoryBackend {
+            quota: Some(200),
+            ..MemoryBackend::default()
+        });
+        store.save(&anna()).unwrap();
+        let many = Children(
+            (0..20)
+                .map(|i| Child {
+                    id: format!("kind-{i}"),
+                    name: "Een lange naam".into(),
+                    groep: 3,
+                })
+                .collect(),
+        );
+        assert_eq!(store.save(&many), Err(StorageError::QuotaExceeded));
+        assert_eq!(store.load::<Children>().value, anna());
+    }
+
+    fn filled() -> Store<MemoryBackend> {
+        let store = store();
+        store.save(&anna()).unwrap();
+        store
+            .save(&Settings {
+                lang: "en".into(),
+                parents: vec!["Sam".into()],
+                sync_url: None,
+            })
+            .unwrap();
+        store
+            .save(&ReadItems(["item-1".to_owned()].into_iter().collect()))
+            .unwrap();
+        put(&store, "driehoek.quarantine.rsvps.1", "{broken");
+        store
+    }
+
+    fn everything(store: &Store<MemoryBackend>) -> Vec<(String, String)> {
+        store
+            .backend()
+            .map
+            .borrow()
+            .iter()
+            .map(|(k, v)| (k.clone(), v.clone()))
+            .collect()
+    }
+
+    #[test]
+    fn export_erase_import_gives_back_exactly_what_was_there() {
+        let store = filled();
+        let before = everything(&store);
+        let file = store.export("2026-11-23T10:00:00Z").unwrap();
+        assert!(
+            file.contains("{broken"),
+            "the export carries quarantined values"
+        );
+        store.erase().unwrap();
+        assert!(everything(&store).is_empty(), "erase removes everything");
+        store.import(&file, check_import).unwrap();
+        assert_eq!(everything(&store), before);
+    }
+
+    #[test]
+    fn erase_leaves_keys_of_other_apps_alone() {
+        let store = filled();
+        put(&store, "other-app", "theirs");
+        store.erase().unwrap();
+        assert_eq!(everything(&store), [("other-app".into(), "theirs".into())]);
+    }
+
+    #[test]
+    fn a_bad_import_file_is_refused_whole_and_changes_nothing() {
+        let store = filled();
+        let before = everything(&store);
+        let good = store.export("2026-11-23T10:00:00Z").unwrap();
+        let cases = [
+            ("not json".to_owned(), "not json"),
+            (
+                good.replace("driehoek-export", "iets-anders"),
+                "other format",
+            ),
+            (
+                good.replace(r#""groep": 2"#, r#""groep": "twee""#),
+                "a bad record",
+            ),
+            (
+                good.replace(r#""read""#, r#""onbekend""#),
+                "an unknown kind",
+            ),
+            (
+                good.replace(r#""schema": 1,"#, r#""schema": 99,"#),
+                "a newer export",
+            ),
+        ];
+        for (file, what) in cases {
+            assert_ne!(file, good, "the case {what} changes the file");
+            assert!(
+                store.import(&file, check_import).is_err(),
+                "{what} is refused"
+            );
+            assert_eq!(everything(&store), before, "{what} changes nothing");
+        }
+    }
+
+    #[test]
+    fn an_import_that_fills_the_storage_puts_back_what_was_there() {
+        let source = filled();
+        let file = source.export("2026-11-23T10:00:00Z").unwrap();
+        let target = Store::new(MemoryBackend {
+            quota: Some(120),
+            ..MemoryBackend::default()
+        });
+        target.save(&anna()).unwrap();
+        let before = everything(&target);
+        assert!(matches!(
+            target.import(&file, check_import),
+            Err(ImportError::Write(StorageError::QuotaExceeded))
+        ));
+        assert_eq!(everything(&target), before);
+    }
+}

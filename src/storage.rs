@@ -1,0 +1,457 @@
+//! What the app keeps in the browser, and how it never loses it.
+//!
+//! Each kind of record lives under its own key, `driehoek.v1.<kind>`, in an envelope
+//! `{ "schema": N, "data": … }`:
+//! - missing → the default;
+//! - older schema → migrated forward step by step (each step has a test), then written back;
+//! - corrupt or of the wrong shape → the raw value is kept under `driehoek.quarantine.<kind>.<n>`,
+//!   the app starts with the default and tells the parent; the export includes the quarantined
+//!   value;
+//! - written by a newer app (a higher schema) → left alone: the app shows the default and refuses
+//!   to write that kind, so that an older tab never overwrites a newer one's data;
+//! - a failed write (quota, private mode, storage switched off) comes back as a [`StorageError`],
+//!   which the app shows to the parent through one path (`crate::app`).
+//!
+//! The logic is written against [`Backend`], so that it runs natively in tests (on a map with a
+//! quota) and in the browser on `localStorage` ([`BrowserStorage`]).
+
+use std::cell::RefCell;
+use std::collections::{BTreeMap, BTreeSet};
+
+use serde::de::DeserializeOwned;
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+
+/// Every key of the app starts with this; erase removes exactly these.
+pub const PREFIX: &str = "driehoek.";
+const RECORD_PREFIX: &str = "driehoek.v1.";
+const QUARANTINE_PREFIX: &str = "driehoek.quarantine.";
+/// The format name and version of an export file.
+pub const EXPORT_FORMAT: &str = "driehoek-export";
+pub const EXPORT_SCHEMA: u32 = 1;
+
+/// Why reading or writing storage failed.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum StorageError {
+    /// The browser gives no storage (private mode, or storage switched off).
+    Unavailable,
+    /// The storage is full.
+    QuotaExceeded,
+    /// The stored value was written by a newer version of the app; it is left alone.
+    NewerVersion { kind: &'static str },
+    /// Any other refusal by the browser.
+    Other(String),
+}
+
+/// A key-value store: `localStorage` in the browser, a map in tests.
+pub trait Backend {
+    fn get(&self, key: &str) -> Result<Option<String>, StorageError>;
+    fn set(&self, key: &str, value: &str) -> Result<(), StorageError>;
+    fn remove(&self, key: &str) -> Result<(), StorageError>;
+    /// Every key in the store.
+    fn keys(&self) -> Result<Vec<String>, StorageError>;
+}
+
+/// A kind of record the app keeps.
+pub trait Record: Serialize + DeserializeOwned + Default {
+    /// The name in the key, `driehoek.v1.<KIND>`.
+    const KIND: &'static str;
+    /// The schema this version of the app writes.
+    const SCHEMA: u32;
+    /// Moves `data` from schema `from` to `from + 1`. Only records whose schema has changed
+    /// override this.
+    fn migrate(from: u32, data: Value) -> Result<Value, String> {
+        let _ = data;
+        Err(format!("geen omzetting van schema {from}"))
+    }
+}
+
+/// The stored form of every record.
+#[derive(Serialize, Deserialize)]
+struct Envelope {
+    schema: u32,
+    data: Value,
+}
+
+/// Something the parent should know about what was found in storage.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Notice {
+    /// The stored value could not be read; it is kept under `key` and the default is used.
+    Quarantined { kind: &'static str, key: String },
+    /// The stored value is from a newer version of the app; it is left alone.
+    Newer { kind: &'static str, schema: u32 },
+    /// Storage could not be read at all.
+    Unreadable {
+        kind: &'static str,
+        error: StorageError,
+    },
+}
+
+/// A record as loaded, with what the parent should be told about it.
+pub struct Loaded<T> {
+    pub value: T,
+    pub notice: Option<Notice>,
+}
+
+/// The app's storage: records in envelopes on a [`Backend`].
+pub struct Store<B: Backend> {
+    backend: B,
+    /// Kinds whose stored value is from a newer app: never written by this one.
+    locked: RefCell<BTreeSet<&'static str>>,
+}
+
+impl<B: Backend> Store<B> {
+    pub fn new(backend: B) -> Self {
+        Store {
+            backend,
+            locked: RefCell::default(),
+        }
+    }
+
+    /// The store underneath.
+    pub fn backend(&self) -> &B {
+        &self.backend
+    }
+
+    /// The key of a kind of record.
+    pub fn key(kind: &str) -> String {
+        format!("{RECORD_PREFIX}{kind}")
+    }
+
+    /// Loads a record: never fails and never panics, whatever is stored (see the module docs).
+    pub fn load<R: Record>(&self) -> Loaded<R> {
+        let fresh = |notice| Loaded {
+            value: R::default(),
+            notice,
+        };
+        let raw = match self.backend.get(&Self::key(R::KIND)) {
+            Ok(Some(raw)) => raw,
+            Ok(None) => return fresh(None),
+            Err(error) => {
+                return fresh(Some(Notice::Unreadable {
+                    kind: R::KIND,
+                    error,
+                }))
+            }
+        };
+        match decode::<R>(&raw) {
+            Ok(Decoded::Current(value)) => Loaded {
+                value,
+                notice: None,
+            },
+            Ok(Decoded::Migrated(value)) => {
+                // Written back so that the migration runs once; if the write fails, the same
+                // migration simply runs again next time.
+                let _ = self.save(&value);
+                Loaded {
+                    value,
+                    notice: None,
+                }
+            }
+            Ok(Decoded::Newer(schema)) => {
+                self.locked.borrow_mut().insert(R::KIND);
+                fresh(Some(Notice::Newer {
+                    kind: R::KIND,
+                    schema,
+                }))
+            }
+            Err(_) => {
+                let key = self.quarantine(R::KIND, &raw);
+                fresh(Some(Notice::Quarantined { kind: R::KIND, key }))
+            }
+        }
+    }
+
+    /// Writes a record. Refused for a kind whose stored value is from a newer app.
+    pub fn save<R: Record>(&self, value: &R) -> Result<(), StorageError> {
+        if self.locked.borrow().contains(R::KIND) {
+            return Err(StorageError::NewerVersion { kind: R::KIND });
+        }
+        let envelope = Envelope {
+            schema: R::SCHEMA,
+            data: serde_json::to_value(value).map_err(|e| StorageError::Other(e.to_string()))?,
+        };
+        let text =
+            serde_json::to_string(&envelope).map_err(|e| StorageError::Other(e.to_string()))?;
+        self.backend.set(&Self::key(R::KIND), &text)
+    }
+
+    /// Keeps an unreadable value under a quarantine key of its own and returns that key. When
+    /// even that write fails (a full storage), the value stays where it was: it is still not
+    /// lost, and the next start tries again.
+    fn quarantine(&self, kind: &str, raw: &str) -> String {
+        let taken: BTreeSet<String> = self
+            .backend
+            .keys()
+            .unwrap_or_default()
+            .into_iter()
+            .collect();
+        let key = (1..)
+            .map(|n| format!("{QUARANTINE_PREFIX}{kind}.{n}"))
+            .find(|key| !taken.contains(key))
+            .unwrap_or_default();
+        match self.backend.set(&key, raw) {
+            Ok(()) => {
+                let _ = self.backend.remove(&Self::key(kind));
+                key
+            }
+            Err(_) => Self::key(kind),
+        }
+    }
+
+    /// Everything the app keeps, as one JSON document (records and quarantined values).
+    pub fn export(&self, exported_at: &str) -> Result<String, StorageError> {
+        let mut records = BTreeMap::new();
+        let mut quarantine = BTreeMap::new();
+        for key in self.backend.keys()? {
+            let Some(raw) = self.backend.get(&key)? else {
+                continue;
+            };
+            if let Some(kind) = key.strip_prefix(RECORD_PREFIX) {
+                // A record that is not valid JSON is exported as its text, so nothing is lost.
+                let value = serde_json::from_str(&raw).unwrap_or(Value::String(raw));
+                records.insert(kind.to_owned(), value);
+            } else if key.starts_with(QUARANTINE_PREFIX) {
+                quarantine.insert(key, raw);
+            }
+        }
+        let file = Export {
+            format: EXPORT_FORMAT.to_owned(),
+            schema: EXPORT_SCHEMA,
+            exported_at: exported_at.to_owned(),
+            records,
+            quarantine,
+        };
+        serde_json::to_string_pretty(&file).map_err(|e| StorageError::Other(e.to_string()))
+    }
+
+    /// Removes everything the app keeps.
+    pub fn erase(&self) -> Result<(), StorageError> {
+        for key in self.backend.keys()? {
+            if key.starts_with(PREFIX) {
+                self.backend.remove(&key)?;
+            }
+        }
+        self.locked.borrow_mut().clear();
+        Ok(())
+    }
+
+    /// Replaces everything the app keeps with an export file. The file is checked whole first
+    /// (`check`, with every record kind the app knows); a bad file changes nothing. When a write
+    /// fails halfway, what was there before is put back.
+    pub fn import(
+        &self,
+        json: &str,
+        check: impl Fn(&str, &str) -> Result<(), ImportError>,
+    ) -> Result<(), ImportError> {
+        let file: Export = serde_json::from_str(json).map_err(|_| ImportError::NotAnExport)?;
+        if file.format != EXPORT_FORMAT {
+            return Err(ImportError::NotAnExport);
+        }
+        if file.schema > EXPORT_SCHEMA {
+            return Err(ImportError::Newer);
+        }
+        let mut writes = Vec::new();
+        for (kind, envelope) in file.records {
+            // Through the envelope type, so the record is written as the app writes it.
+            let envelope: Envelope =
+                serde_json::from_value(envelope).map_err(|e| ImportError::BadRecord {
+                    kind: kind.clone(),
+                    reason: e.to_string(),
+                })?;
+            let raw = serde_json::to_string(&envelope).map_err(|_| ImportError::NotAnExport)?;
+            check(&kind, &raw)?;
+            writes.push((Self::key(&kind), raw));
+        }
+        for (key, raw) in &file.quarantine {
+            if !key.starts_with(QUARANTINE_PREFIX) {
+                return Err(ImportError::NotAnExport);
+            }
+            writes.push((key.clone(), raw.clone()));
+        }
+
+        let before: Vec<(String, String)> = self
+            .backend
+            .keys()
+            .map_err(ImportError::Write)?
+            .into_iter()
+            .filter(|key| key.starts_with(PREFIX))
+            .filter_map(|key| Some((key.clone(), self.backend.get(&key).ok()??)))
+            .collect();
+        let result = self.erase().and_then(|()| {
+            writes
+                .iter()
+                .try_for_each(|(key, raw)| self.backend.set(key, raw))
+        });
+        if let Err(error) = result {
+            let _ = self.erase();
+            for (key, raw) in &before {
+                let _ = self.backend.set(key, raw);
+            }
+            return Err(ImportError::Write(error));
+        }
+        Ok(())
+    }
+}
+
+/// Checks that `raw` is a readable envelope of record `R`, as an import does for every record.
+pub fn check_record<R: Record>(raw: &str) -> Result<(), ImportError> {
+    match decode::<R>(raw) {
+        Ok(Decoded::Current(_) | Decoded::Migrated(_)) => Ok(()),
+        Ok(Decoded::Newer(_)) => Err(ImportError::Newer),
+        Err(reason) => Err(ImportError::BadRecord {
+            kind: R::KIND.to_owned(),
+            reason,
+        }),
+    }
+}
+
+enum Decoded<R> {
+    Current(R),
+    Migrated(R),
+    Newer(u32),
+}
+
+/// Reads an envelope, migrating it forward where it is older.
+fn decode<R: Record>(raw: &str) -> Result<Decoded<R>, String> {
+    let envelope: Envelope = serde_json::from_str(raw).map_err(|e| e.to_string())?;
+    if envelope.schema > R::SCHEMA {
+        return Ok(Decoded::Newer(envelope.schema));
+    }
+    let from = envelope.schema;
+    let mut data = envelope.data;
+    for schema in from..R::SCHEMA {
+        data = R::migrate(schema, data)?;
+    }
+    let value = serde_json::from_value(data).map_err(|e| e.to_string())?;
+    Ok(if from == R::SCHEMA {
+        Decoded::Current(value)
+    } else {
+        Decoded::Migrated(value)
+    })
+}
+
+/// An export file.
+#[derive(Serialize, Deserialize)]
+struct Export {
+    format: String,
+    schema: u32,
+    exported_at: String,
+    /// Envelope per record kind.
+    records: BTreeMap<String, Value>,
+    /// Quarantined raw values by key.
+    #[serde(default)]
+    quarantine: BTreeMap<String, String>,
+}
+
+/// Why an import was refused; nothing was changed.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum ImportError {
+    /// Not a Driehoek export file.
+    NotAnExport,
+    /// Made by a newer version of the app.
+    Newer,
+    /// A record kind this app does not know.
+    UnknownKind(String),
+    /// A record that cannot be read.
+    BadRecord { kind: String, reason: String },
+    /// Writing failed; what was there before has been put back.
+    Write(StorageError),
+}
+
+/// The page's `localStorage`, or the lack of it.
+pub struct BrowserStorage(Option<web_sys::Storage>);
+
+impl BrowserStorage {
+    /// The page's `localStorage`; where the browser refuses it, every call fails with
+    /// [`StorageError::Unavailable`] instead of throwing.
+    pub fn new() -> Self {
+        let storage = web_sys::window().and_then(|w| w.local_storage().ok().flatten());
+        BrowserStorage(storage)
+    }
+
+    fn storage(&self) -> Result<&web_sys::Storage, StorageError> {
+        self.0.as_ref().ok_or(StorageError::Unavailable)
+    }
+}
+
+impl Default for BrowserStorage {
+    fn default() -> Self {
+        BrowserStorage::new()
+    }
+}
+
+/// Turns what the browser threw into a [`StorageError`].
+fn js_error(err: wasm_bindgen::JsValue) -> StorageError {
+    use wasm_bindgen::JsCast;
+    match err.dyn_ref::<web_sys::DomException>() {
+        // Chromium and Safari say QuotaExceededError; old Firefox said NS_ERROR_DOM_QUOTA_REACHED.
+        Some(e) if e.name() == "QuotaExceededError" || e.name() == "NS_ERROR_DOM_QUOTA_REACHED" => {
+            StorageError::QuotaExceeded
+        }
+        Some(e) if e.name() == "SecurityError" => StorageError::Unavailable,
+        Some(e) => StorageError::Other(e.name()),
+        None => StorageError::Other("onbekend".to_owned()),
+    }
+}
+
+impl Backend for BrowserStorage {
+    fn get(&self, key: &str) -> Result<Option<String>, StorageError> {
+        self.storage()?.get_item(key).map_err(js_error)
+    }
+
+    fn set(&self, key: &str, value: &str) -> Result<(), StorageError> {
+        self.storage()?.set_item(key, value).map_err(js_error)
+    }
+
+    fn remove(&self, key: &str) -> Result<(), StorageError> {
+        self.storage()?.remove_item(key).map_err(js_error)
+    }
+
+    fn keys(&self) -> Result<Vec<String>, StorageError> {
+        let storage = self.storage()?;
+        let len = storage.length().map_err(js_error)?;
+        Ok((0..len)
+            .filter_map(|i| storage.key(i).ok().flatten())
+            .collect())
+    }
+}
+
+/// A map in memory with an optional quota in bytes: the stand-in for `localStorage` in native
+/// tests (the browser tests use the real one).
+#[derive(Default)]
+pub struct MemoryBackend {
+    pub map: RefCell<BTreeMap<String, String>>,
+    pub quota: Option<usize>,
+}
+
+impl Backend for MemoryBackend {
+    fn get(&self, key: &str) -> Result<Option<String>, StorageError> {
+        Ok(self.map.borrow().get(key).cloned())
+    }
+
+    fn set(&self, key: &str, value: &str) -> Result<(), StorageError> {
+        let mut map = self.map.borrow_mut();
+        if let Some(quota) = self.quota {
+            let others: usize = map
+                .iter()
+                .filter(|(k, _)| k.as_str() != key)
+                .map(|(k, v)| k.len() + v.len())
+                .sum();
+            if others + key.len() + value.len() > quota {
+                return Err(StorageError::QuotaExceeded);
+            }
+        }
+        map.insert(key.to_owned(), value.to_owned());
+        Ok(())
+    }
+
+    fn remove(&self, key: &str) -> Result<(), StorageError> {
+        self.map.borrow_mut().remove(key);
+        Ok(())
+    }
+
+    fn keys(&self) -> Result<Vec<String>, StorageError> {
+        Ok(self.map.borrow().keys().cloned().collect())
+    }
+}
