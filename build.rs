@@ -1,6 +1,7 @@
-//! Generates the app's text table from `locales/<lang>.json`: one `Strings` struct with a field per
-//! key of the Dutch file, and one static per language. A key missing from, or extra in, another
-//! language fails the build with the key's name, so no screen ever shows a missing text.
+//! Generates the app's text table from `locales/<lang>/*.json` (one file per screen, merged): one
+//! `Strings` struct with a field per Dutch key, and one static per language. A key missing from,
+//! or extra in, another language, or a key in two files, fails the build with the key's name, so
+//! no screen ever shows a missing text.
 
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
@@ -10,16 +11,34 @@ use std::path::Path;
 const LANGS: [(&str, &str); 2] = [("nl", "NL"), ("en", "EN")];
 
 fn main() {
-    let dir = Path::new("locales");
     let mut tables: Vec<(&str, BTreeMap<String, String>)> = Vec::new();
     for (code, name) in LANGS {
-        let path = dir.join(format!("{code}.json"));
-        println!("cargo::rerun-if-changed={}", path.display());
-        let text = std::fs::read_to_string(&path)
-            .unwrap_or_else(|err| panic!("cannot read {}: {err}", path.display()));
-        let table: BTreeMap<String, String> = serde_json::from_str(&text).unwrap_or_else(|err| {
-            panic!("{} is not a JSON object of texts: {err}", path.display())
-        });
+        let dir = Path::new("locales").join(code);
+        println!("cargo::rerun-if-changed={}", dir.display());
+        let mut files: Vec<_> = std::fs::read_dir(&dir)
+            .unwrap_or_else(|err| panic!("cannot read {}: {err}", dir.display()))
+            .map(|entry| entry.expect("a readable folder entry").path())
+            .filter(|path| path.extension().is_some_and(|ext| ext == "json"))
+            .collect();
+        files.sort();
+        let mut table = BTreeMap::new();
+        for path in files {
+            println!("cargo::rerun-if-changed={}", path.display());
+            let text = std::fs::read_to_string(&path)
+                .unwrap_or_else(|err| panic!("cannot read {}: {err}", path.display()));
+            let texts: BTreeMap<String, String> =
+                serde_json::from_str(&text).unwrap_or_else(|err| {
+                    panic!("{} is not a JSON object of texts: {err}", path.display())
+                });
+            for (key, value) in texts {
+                let place = path.display();
+                assert!(
+                    !table.contains_key(&key),
+                    "locales: `{key}` again in {place}"
+                );
+                table.insert(key, value);
+            }
+        }
         tables.push((name, table));
     }
 

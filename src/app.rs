@@ -8,8 +8,11 @@ use leptos_router::path;
 use crate::components::nav::BottomNav;
 use crate::components::storage_banner::StorageBanner;
 use crate::components::update_banner::UpdateBanner;
+use crate::content::SchoolContent;
 use crate::i18n::{Lang, Locale};
-use crate::pages::{Activities, Agreements, Bulletins, NotFound, Settings, Today};
+use crate::pages::{
+    Activities, ActivityPage, Agreements, BulletinItemPage, Bulletins, NotFound, Settings, Today,
+};
 use crate::state::{request_persistence, AppData, AppStorage};
 use crate::sw::use_service_worker;
 
@@ -20,6 +23,7 @@ pub fn App() -> impl IntoView {
     provide_context(storage);
     let data = AppData::load(&storage);
     provide_context(data);
+    provide_context(SchoolContent::new(data));
     request_persistence();
 
     let lang = data
@@ -52,7 +56,9 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/") view=Today/>
                     <Route path=path!("/afspraken") view=Agreements/>
                     <Route path=path!("/maandinfo") view=Bulletins/>
+                    <Route path=path!("/maandinfo/:id") view=BulletinItemPage/>
                     <Route path=path!("/activiteiten") view=Activities/>
+                    <Route path=path!("/activiteiten/:id") view=ActivityPage/>
                     <Route path=path!("/instellingen") view=Settings/>
                 </Routes>
             </main>

@@ -391,7 +391,7 @@ mod tests {
                 "other format",
             ),
             (
-                good.replace(r#""groep": 2"#, r#""groep": "twee""#),
+                good.replace(r#""groep":2"#, r#""groep":"twee""#),
                 "a bad record",
             ),
             (

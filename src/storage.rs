@@ -20,6 +20,7 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
+use serde_json::value::RawValue;
 use serde_json::Value;
 
 /// Every key of the app starts with this; erase removes exactly these.
@@ -66,11 +67,22 @@ pub trait Record: Serialize + DeserializeOwned + Default {
     }
 }
 
-/// The stored form of every record.
-#[derive(Serialize, Deserialize)]
-struct Envelope {
+/// The stored form of every record, as read: `data` stays unparsed text until the schema is
+/// known. Reading and writing go straight between text and the record's type, never through
+/// `serde_json::Value`, so each record type has one serializer and one deserializer in the wasm
+/// (a `Value` detour doubles them; see shared/PERFORMANCE.md).
+#[derive(Deserialize)]
+struct Envelope<'a> {
     schema: u32,
-    data: Value,
+    #[serde(borrow)]
+    data: &'a RawValue,
+}
+
+/// The stored form of every record, as written.
+#[derive(Serialize)]
+struct EnvelopeOut<'a, T: Serialize + ?Sized> {
+    schema: u32,
+    data: &'a T,
 }
 
 /// Something the parent should know about what was found in storage.
@@ -167,12 +179,11 @@ impl<B: Backend> Store<B> {
         if self.locked.borrow().contains(R::KIND) {
             return Err(StorageError::NewerVersion { kind: R::KIND });
         }
-        let envelope = Envelope {
+        let text = serde_json::to_string(&EnvelopeOut {
             schema: R::SCHEMA,
-            data: serde_json::to_value(value).map_err(|e| StorageError::Other(e.to_string()))?,
-        };
-        let text =
-            serde_json::to_string(&envelope).map_err(|e| StorageError::Other(e.to_string()))?;
+            data: value,
+        })
+        .map_err(|e| StorageError::Other(e.to_string()))?;
         self.backend.set(&Self::key(R::KIND), &text)
     }
 
@@ -207,12 +218,19 @@ impl<B: Backend> Store<B> {
             let Some(raw) = self.backend.get(&key)? else {
                 continue;
             };
-            if let Some(kind) = key.strip_prefix(RECORD_PREFIX) {
-                // A record that is not valid JSON is exported as its text, so nothing is lost.
-                let value = serde_json::from_str(&raw).unwrap_or(Value::String(raw));
-                records.insert(kind.to_owned(), value);
-            } else if key.starts_with(QUARANTINE_PREFIX) {
-                quarantine.insert(key, raw);
+            let record = key
+                .strip_prefix(RECORD_PREFIX)
+                .and_then(|kind| Some((kind, RawValue::from_string(raw.clone()).ok()?)));
+            match record {
+                // The record's exact text, so that an import writes back exactly this.
+                Some((kind, json)) => {
+                    records.insert(kind.to_owned(), json);
+                }
+                // Quarantined values, and a record that is not even JSON (its quarantine failed
+                // because the storage was full), go as plain text under their own key.
+                None => {
+                    quarantine.insert(key, raw);
+                }
             }
         }
         let file = Export {
@@ -252,19 +270,13 @@ impl<B: Backend> Store<B> {
             return Err(ImportError::Newer);
         }
         let mut writes = Vec::new();
-        for (kind, envelope) in file.records {
-            // Through the envelope type, so the record is written as the app writes it.
-            let envelope: Envelope =
-                serde_json::from_value(envelope).map_err(|e| ImportError::BadRecord {
-                    kind: kind.clone(),
-                    reason: e.to_string(),
-                })?;
-            let raw = serde_json::to_string(&envelope).map_err(|_| ImportError::NotAnExport)?;
-            check(&kind, &raw)?;
-            writes.push((Self::key(&kind), raw));
+        for (kind, envelope) in &file.records {
+            let raw = envelope.get().to_owned();
+            check(kind, &raw)?;
+            writes.push((Self::key(kind), raw));
         }
         for (key, raw) in &file.quarantine {
-            if !key.starts_with(QUARANTINE_PREFIX) {
+            if !key.starts_with(PREFIX) {
                 return Err(ImportError::NotAnExport);
             }
             writes.push((key.clone(), raw.clone()));
@@ -315,20 +327,21 @@ enum Decoded<R> {
 /// Reads an envelope, migrating it forward where it is older.
 fn decode<R: Record>(raw: &str) -> Result<Decoded<R>, String> {
     let envelope: Envelope = serde_json::from_str(raw).map_err(|e| e.to_string())?;
-    if envelope.schema > R::SCHEMA {
-        return Ok(Decoded::Newer(envelope.schema));
-    }
     let from = envelope.schema;
-    let mut data = envelope.data;
+    if from > R::SCHEMA {
+        return Ok(Decoded::Newer(from));
+    }
+    if from == R::SCHEMA {
+        let value = serde_json::from_str(envelope.data.get()).map_err(|e| e.to_string())?;
+        return Ok(Decoded::Current(value));
+    }
+    // Migrations work on the generic JSON tree; this path runs once per old record.
+    let mut data: Value = serde_json::from_str(envelope.data.get()).map_err(|e| e.to_string())?;
     for schema in from..R::SCHEMA {
         data = R::migrate(schema, data)?;
     }
-    let value = serde_json::from_value(data).map_err(|e| e.to_string())?;
-    Ok(if from == R::SCHEMA {
-        Decoded::Current(value)
-    } else {
-        Decoded::Migrated(value)
-    })
+    let value = serde_json::from_str(&data.to_string()).map_err(|e| e.to_string())?;
+    Ok(Decoded::Migrated(value))
 }
 
 /// An export file.
@@ -337,9 +350,9 @@ struct Export {
     format: String,
     schema: u32,
     exported_at: String,
-    /// Envelope per record kind.
-    records: BTreeMap<String, Value>,
-    /// Quarantined raw values by key.
+    /// Envelope per record kind, as stored.
+    records: BTreeMap<String, Box<RawValue>>,
+    /// Raw values that could not be read, by key.
     #[serde(default)]
     quarantine: BTreeMap<String, String>,
 }

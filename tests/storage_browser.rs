@@ -192,7 +192,7 @@ fn export_erase_import_gives_back_exactly_what_was_there() {
     assert_eq!(snapshot(&store), before);
 
     // And a bad file changes nothing.
-    let bad = file.replace(r#""groep": 2"#, r#""groep": "twee""#);
+    let bad = file.replace(r#""groep":2"#, r#""groep":"twee""#);
     assert!(matches!(
         store.import(&bad, check_import),
         Err(ImportError::BadRecord { .. })

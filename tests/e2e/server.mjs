@@ -1,7 +1,7 @@
 // Starts the real driehoek-server on 127.0.0.1 with a private copy of the built app, so that a
 // test can stop it (offline) or change what is deployed (a new version) without touching dist/.
 import { spawn } from 'node:child_process';
-import { cpSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { cpSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -10,9 +10,15 @@ export const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const DIST = process.env.DRIEHOEK_DIST ?? join(ROOT, 'dist');
 const SERVER = process.env.DRIEHOEK_SERVER;
 
-/** The app's own texts, as the parent sees them (locales/<lang>.json). */
+/** The app's own texts, as the parent sees them (locales/<lang>/*.json, merged). */
 export function texts(lang = 'nl') {
-  return JSON.parse(readFileSync(join(ROOT, 'locales', `${lang}.json`), 'utf8'));
+  const dir = join(ROOT, 'locales', lang);
+  return Object.assign(
+    {},
+    ...readdirSync(dir)
+      .filter((name) => name.endsWith('.json'))
+      .map((name) => JSON.parse(readFileSync(join(dir, name), 'utf8'))),
+  );
 }
 
 /** The five screens of the navigation: route and the text keys of label and heading. */

@@ -1,0 +1,179 @@
+//! Dates and times as a parent reads them, in Dutch and English: "donderdag 12 maart, 19:30–21:00",
+//! "Thursday 12 March, 19:30–21:00". A few dozen names, no locale database (see DESIGN.md).
+
+use chrono::{Datelike, NaiveDate, NaiveDateTime, NaiveTime, Timelike};
+use driehoek_core::When;
+
+use crate::i18n::Lang;
+
+const DAYS_NL: [&str; 7] = [
+    "maandag",
+    "dinsdag",
+    "woensdag",
+    "donderdag",
+    "vrijdag",
+    "zaterdag",
+    "zondag",
+];
+const DAYS_EN: [&str; 7] = [
+    "Monday",
+    "Tuesday",
+    "Wednesday",
+    "Thursday",
+    "Friday",
+    "Saturday",
+    "Sunday",
+];
+const MONTHS_NL: [&str; 12] = [
+    "januari",
+    "februari",
+    "maart",
+    "april",
+    "mei",
+    "juni",
+    "juli",
+    "augustus",
+    "september",
+    "oktober",
+    "november",
+    "december",
+];
+const MONTHS_EN: [&str; 12] = [
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+];
+
+/// The name of the weekday of `date`.
+pub fn weekday(lang: Lang, date: NaiveDate) -> &'static str {
+    let i = date.weekday().num_days_from_monday() as usize;
+    match lang {
+        Lang::Nl => DAYS_NL[i],
+        Lang::En => DAYS_EN[i],
+    }
+}
+
+/// The name of month `month` (1 to 12).
+pub fn month_name(lang: Lang, month: u32) -> &'static str {
+    let i = (month.clamp(1, 12) - 1) as usize;
+    match lang {
+        Lang::Nl => MONTHS_NL[i],
+        Lang::En => MONTHS_EN[i],
+    }
+}
+
+/// "12 maart" / "12 March".
+pub fn day_month(lang: Lang, date: NaiveDate) -> String {
+    format!("{} {}", date.day(), month_name(lang, date.month()))
+}
+
+/// "3 november 2026" / "3 November 2026".
+pub fn long_date(lang: Lang, date: NaiveDate) -> String {
+    format!("{} {}", day_month(lang, date), date.year())
+}
+
+/// "donderdag 12 maart" / "Thursday 12 March".
+pub fn weekday_date(lang: Lang, date: NaiveDate) -> String {
+    format!("{} {}", weekday(lang, date), day_month(lang, date))
+}
+
+/// "maart 2026" / "March 2026".
+pub fn month_year(lang: Lang, year: i32, month: u32) -> String {
+    format!("{} {year}", month_name(lang, month))
+}
+
+/// "19:30".
+pub fn time(t: NaiveTime) -> String {
+    format!("{:02}:{:02}", t.hour(), t.minute())
+}
+
+/// "donderdag 12 maart, 19:30–21:00"; a span over days gives both days.
+pub fn date_time_range(lang: Lang, start: NaiveDateTime, end: NaiveDateTime) -> String {
+    if start.date() == end.date() {
+        format!(
+            "{}, {}–{}",
+            weekday_date(lang, start.date()),
+            time(start.time()),
+            time(end.time())
+        )
+    } else {
+        format!(
+            "{} {} – {} {}",
+            weekday_date(lang, start.date()),
+            time(start.time()),
+            weekday_date(lang, end.date()),
+            time(end.time())
+        )
+    }
+}
+
+/// When a bulletin item happens: "vrijdag 27 november", "maandag 21 – vrijdag 25 december",
+/// "woensdag 25 november, 08:30–12:00".
+pub fn when(lang: Lang, when: &When) -> String {
+    let mut text = weekday_date(lang, when.date);
+    if let Some(until) = when.until.filter(|until| *until != when.date) {
+        text = format!("{text} – {}", weekday_date(lang, until));
+    }
+    match (when.from_time, when.to_time) {
+        (Some(from), Some(to)) => format!("{text}, {}–{}", time(from), time(to)),
+        (Some(from), None) => format!("{text}, {}", time(from)),
+        _ => text,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn d(y: i32, m: u32, day: u32) -> NaiveDate {
+        NaiveDate::from_ymd_opt(y, m, day).unwrap()
+    }
+
+    #[test]
+    fn an_evening_reads_as_a_dutch_parent_writes_it() {
+        let start = d(2026, 3, 12).and_hms_opt(19, 30, 0).unwrap();
+        let end = d(2026, 3, 12).and_hms_opt(21, 0, 0).unwrap();
+        assert_eq!(
+            date_time_range(Lang::Nl, start, end),
+            "donderdag 12 maart, 19:30–21:00"
+        );
+        assert_eq!(
+            date_time_range(Lang::En, start, end),
+            "Thursday 12 March, 19:30–21:00"
+        );
+    }
+
+    #[test]
+    fn a_date_with_year_and_a_range_of_days() {
+        assert_eq!(long_date(Lang::Nl, d(2026, 11, 3)), "3 november 2026");
+        let holiday = When {
+            date: d(2026, 12, 21),
+            until: Some(d(2026, 12, 25)),
+            from_time: None,
+            to_time: None,
+        };
+        assert_eq!(
+            when(Lang::Nl, &holiday),
+            "maandag 21 december – vrijdag 25 december"
+        );
+        let morning = When {
+            date: d(2026, 11, 25),
+            until: None,
+            from_time: NaiveTime::from_hms_opt(8, 30, 0),
+            to_time: NaiveTime::from_hms_opt(12, 0, 0),
+        };
+        assert_eq!(
+            when(Lang::En, &morning),
+            "Wednesday 25 November, 08:30–12:00"
+        );
+    }
+}
