@@ -1,0 +1,109 @@
+//! Small bridges to what the browser offers a parent: reading aloud, sharing, downloading a file,
+//! and ids made on the phone. Each one degrades quietly where the browser lacks it.
+
+use wasm_bindgen::JsCast;
+use web_sys::{Blob, BlobPropertyBag, HtmlAnchorElement, SpeechSynthesisUtterance, Url};
+
+use crate::i18n::Lang;
+
+/// A new id made on this phone (`<prefix>-<32 hex digits>`), from the browser's random source.
+pub fn new_id(prefix: &str) -> String {
+    let mut bytes = [0u8; 16];
+    let filled = web_sys::window()
+        .and_then(|w| w.crypto().ok())
+        .is_some_and(|crypto| crypto.get_random_values_with_u8_array(&mut bytes).is_ok());
+    if !filled {
+        // No Web Crypto (very old browsers): ids only need to be unique on this phone.
+        for byte in &mut bytes {
+            *byte = (js_sys::Math::random() * 256.0) as u8;
+        }
+    }
+    let hex: String = bytes.iter().map(|b| format!("{b:02x}")).collect();
+    format!("{prefix}-{hex}")
+}
+
+/// The browser's speech synthesis, where there is one with a voice for `lang`.
+fn synthesis_voice(
+    lang: Lang,
+) -> Option<(web_sys::SpeechSynthesis, web_sys::SpeechSynthesisVoice)> {
+    let window = web_sys::window()?;
+    let has = js_sys::Reflect::has(&window, &"speechSynthesis".into()).unwrap_or(false);
+    if !has {
+        return None;
+    }
+    let synthesis = window.speech_synthesis().ok()?;
+    let voice = synthesis
+        .get_voices()
+        .iter()
+        .filter_map(|v| v.dyn_into::<web_sys::SpeechSynthesisVoice>().ok())
+        .find(|v| v.lang().to_ascii_lowercase().starts_with(lang.code()))?;
+    Some((synthesis, voice))
+}
+
+/// Whether the browser can read aloud in `lang` (a "Voorlezen" button is shown only then).
+pub fn can_speak(lang: Lang) -> bool {
+    synthesis_voice(lang).is_some()
+}
+
+/// Reads `text` aloud in `lang`, stopping whatever was being read.
+pub fn speak(text: &str, lang: Lang) {
+    let Some((synthesis, voice)) = synthesis_voice(lang) else {
+        return;
+    };
+    let Ok(utterance) = SpeechSynthesisUtterance::new_with_text(text) else {
+        return;
+    };
+    utterance.set_voice(Some(&voice));
+    utterance.set_lang(voice.lang().as_str());
+    synthesis.cancel();
+    synthesis.speak(&utterance);
+}
+
+/// Offers `contents` as a file download named `name` (an .ics for the calendar, an export).
+/// Returns false where the browser refused.
+pub fn download(name: &str, mime: &str, contents: &str) -> bool {
+    let parts = js_sys::Array::of1(&contents.into());
+    let options = BlobPropertyBag::new();
+    options.set_type(mime);
+    let Ok(blob) = Blob::new_with_str_sequence_and_options(&parts, &options) else {
+        return false;
+    };
+    let Ok(url) = Url::create_object_url_with_blob(&blob) else {
+        return false;
+    };
+    let clicked = web_sys::window()
+        .and_then(|w| w.document())
+        .and_then(|d| d.create_element("a").ok())
+        .and_then(|a| a.dyn_into::<HtmlAnchorElement>().ok())
+        .map(|a| {
+            a.set_href(&url);
+            a.set_download(name);
+            a.click();
+        })
+        .is_some();
+    let _ = Url::revoke_object_url(&url);
+    clicked
+}
+
+/// Shares a title, text and address through the phone's share sheet (Web Share API). Returns
+/// false where the browser has none, so the screen can hide its "Delen" button.
+pub fn can_share() -> bool {
+    web_sys::window()
+        .map(|w| js_sys::Reflect::has(&w.navigator(), &"share".into()).unwrap_or(false))
+        .unwrap_or(false)
+}
+
+/// Opens the share sheet; a cancelled share is no error.
+pub fn share(title: &str, text: &str, url: &str) {
+    let Some(window) = web_sys::window() else {
+        return;
+    };
+    let data = web_sys::ShareData::new();
+    data.set_title(title);
+    data.set_text(text);
+    data.set_url(url);
+    let promise = window.navigator().share_with_data(&data);
+    wasm_bindgen_futures::spawn_local(async move {
+        let _ = wasm_bindgen_futures::JsFuture::from(promise).await;
+    });
+}
