@@ -6,7 +6,7 @@
 use std::collections::BTreeSet;
 
 use chrono::NaiveDate;
-use driehoek_core::{Content, Rsvp};
+use driehoek_core::{Agreement, Content, Rsvp};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
@@ -68,6 +68,9 @@ pub struct Settings {
     /// The school's sync address; `None` for "alleen op deze telefoon" (the demo school).
     #[serde(default)]
     pub sync_url: Option<String>,
+    /// Whether the parent went through the welcome (first run).
+    #[serde(default)]
+    pub welcomed: bool,
 }
 
 impl Record for Settings {
@@ -111,6 +114,9 @@ pub struct Acknowledgement {
     pub version: u32,
     pub names: Vec<String>,
     pub date: NaiveDate,
+    /// The agreement as it was read, so that a new version can show what changed.
+    #[serde(default)]
+    pub agreement: Option<Agreement>,
 }
 
 /// Every acknowledgement the family gave.
@@ -337,6 +343,7 @@ mod tests {
                 lang: "en".into(),
                 parents: vec!["Sam".into()],
                 sync_url: None,
+                welcomed: true,
             })
             .unwrap();
         store

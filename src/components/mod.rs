@@ -1,5 +1,6 @@
 //! Components shared by the screens.
 
+pub mod children;
 pub mod icons;
 pub mod nav;
 pub mod storage_banner;

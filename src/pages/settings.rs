@@ -1,11 +1,327 @@
-//! Instellingen (`/instellingen`).
+//! Instellingen (`/instellingen`): children, the parents' names, language, the school's address,
+//! and the parent's data: what is kept where, export, import, erase.
 
 use leptos::prelude::*;
+use wasm_bindgen::JsCast;
 
-use super::Screen;
+use crate::browser::download;
+use crate::components::children::AddChild;
+use crate::content::now_local;
+use crate::i18n::{use_locale, Lang};
+use crate::records::check_import;
+use crate::state::{use_storage, AppData};
+use crate::storage::{ImportError, StorageError};
 
-/// Instellingen (`/instellingen`): children, names, language, school, data.
+/// Whether `address` can be a school's sync address: `https://` with a host, or `http://` on this
+/// machine (a school's test server). Anything else would send a family's data in the clear.
+pub fn is_valid_sync_url(address: &str) -> bool {
+    let host_of = |rest: &str| {
+        let host = rest.split(['/', '?', '#']).next().unwrap_or_default();
+        let host = host.rsplit_once('@').map_or(host, |(_, h)| h);
+        host.split(':').next().unwrap_or_default().to_owned()
+    };
+    if address.len() > 300 || address.chars().any(char::is_whitespace) {
+        return false;
+    }
+    if let Some(rest) = address.strip_prefix("https://") {
+        let host = host_of(rest);
+        return !host.is_empty() && host.contains('.') || host == "localhost";
+    }
+    if let Some(rest) = address.strip_prefix("http://") {
+        return matches!(host_of(rest).as_str(), "localhost" | "127.0.0.1");
+    }
+    false
+}
+
+/// Splits "Sam, Noor" into names.
+pub fn parse_names(text: &str) -> Vec<String> {
+    text.split([',', ';'])
+        .map(str::trim)
+        .filter(|n| !n.is_empty())
+        .map(|n| n.chars().take(60).collect())
+        .collect()
+}
+
+/// Instellingen (`/instellingen`).
 #[component]
 pub fn Settings() -> impl IntoView {
-    view! { <Screen title=|t| t.settings_title intro=|t| t.settings_intro/> }
+    let locale = use_locale();
+    let data = expect_context::<AppData>();
+    let storage = use_storage();
+    let (said, set_said) = signal(String::new());
+    let announce = Callback::new(move |s: String| set_said.set(s));
+
+    let remove = move |id: String, name: String| {
+        let mut children = data.children.get_untracked();
+        children.0.retain(|c| c.id != id);
+        if storage.save(&children) {
+            data.children.set(children);
+            set_said.set(locale.t().settings_removed.replace("{name}", &name));
+        }
+    };
+
+    let (names, set_names) = signal(data.settings.with_untracked(|s| s.parents.join(", ")));
+    let save_names = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        let mut settings = data.settings.get_untracked();
+        settings.parents = parse_names(&names.get_untracked());
+        if storage.save(&settings) {
+            data.settings.set(settings);
+            set_said.set(locale.t().settings_saved.to_owned());
+        }
+    };
+
+    let set_lang = move |code: String| {
+        let Some(lang) = Lang::from_code(&code) else {
+            return;
+        };
+        locale.0.set(lang);
+        let mut settings = data.settings.get_untracked();
+        settings.lang = code;
+        if storage.save(&settings) {
+            data.settings.set(settings);
+        }
+    };
+
+    let (sync, set_sync) = signal(data.settings.with_untracked(|s| s.sync_url.is_some()));
+    let (url, set_url) = signal(
+        data.settings
+            .with_untracked(|s| s.sync_url.clone())
+            .unwrap_or_default(),
+    );
+    let (url_error, set_url_error) = signal(false);
+    let save_school = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        let mut settings = data.settings.get_untracked();
+        if sync.get_untracked() {
+            let address = url.get_untracked().trim().to_owned();
+            if !is_valid_sync_url(&address) {
+                set_url_error.set(true);
+                return;
+            }
+            settings.sync_url = Some(address);
+        } else {
+            settings.sync_url = None;
+        }
+        if storage.save(&settings) {
+            data.settings.set(settings);
+            set_said.set(locale.t().settings_saved.to_owned());
+        }
+    };
+
+    let export = move |_| {
+        let stamp = now_local().format("%Y-%m-%d").to_string();
+        if let Ok(file) = storage.with_store(|store| store.export(&stamp)) {
+            download(&format!("driehoek-{stamp}.json"), "application/json", &file);
+        }
+    };
+
+    let (import_message, set_import_message) = signal(String::new());
+    let import = move |ev: leptos::ev::Event| {
+        let Some(input) = ev
+            .target()
+            .and_then(|t| t.dyn_into::<web_sys::HtmlInputElement>().ok())
+        else {
+            return;
+        };
+        let Some(file) = input.files().and_then(|files| files.get(0)) else {
+            return;
+        };
+        input.set_value("");
+        wasm_bindgen_futures::spawn_local(async move {
+            let text = wasm_bindgen_futures::JsFuture::from(file.text())
+                .await
+                .ok()
+                .and_then(|v| v.as_string())
+                .unwrap_or_default();
+            let t = locale.t();
+            match storage.with_store(|store| store.import(&text, check_import)) {
+                // Everything on screen comes from storage: start again from what was imported.
+                Ok(()) => {
+                    let _ = window().location().reload();
+                }
+                Err(ImportError::Newer) => set_import_message.set(t.settings_import_newer.into()),
+                Err(ImportError::Write(StorageError::QuotaExceeded)) => {
+                    set_import_message.set(t.settings_import_full.into())
+                }
+                Err(_) => set_import_message.set(t.settings_import_bad.into()),
+            }
+        });
+    };
+
+    let (confirm_erase, set_confirm_erase) = signal(false);
+    let erase = move |_| {
+        if storage.with_store(|store| store.erase()).is_ok() {
+            let _ = window().location().reload();
+        }
+    };
+
+    view! {
+        <h1>{move || locale.t().settings_title}</h1>
+        <p class="visually-hidden" role="status" aria-live="polite">{said}</p>
+
+        <section class="card" aria-labelledby="children-title">
+            <h2 id="children-title">{move || locale.t().settings_children}</h2>
+            <Show when=move || !data.children.with(|c| c.0.is_empty())
+                fallback=move || view! { <p class="muted">{move || locale.t().settings_no_children}</p> }>
+                <ul class="child-list">
+                    <For each=move || data.children.get().0 key=|c| c.id.clone() let:child>
+                        {
+                            let (id, name) = (child.id.clone(), child.name.clone());
+                            let label = {
+                                let name = name.clone();
+                                move || locale.t().settings_remove_child.replace("{name}", &name)
+                            };
+                            view! {
+                                <li>
+                                    <span>
+                                        {child.name.clone()} ", "
+                                        {move || locale.t().groep_n.replace("{n}", &child.groep.to_string())}
+                                    </span>
+                                    <button class="button" aria-label=label
+                                        on:click=move |_| remove(id.clone(), name.clone())>
+                                        {move || locale.t().settings_remove}
+                                    </button>
+                                </li>
+                            }
+                        }
+                    </For>
+                </ul>
+            </Show>
+            <AddChild announce=announce/>
+        </section>
+
+        <section class="card" aria-labelledby="parents-title">
+            <h2 id="parents-title">{move || locale.t().settings_parents}</h2>
+            <form on:submit=save_names>
+                <div class="field">
+                    <label for="parent-names">{move || locale.t().settings_parents_label}</label>
+                    <input id="parent-names" type="text" autocomplete="name"
+                        prop:value=names on:input=move |ev| set_names.set(event_target_value(&ev))/>
+                </div>
+                <button type="submit" class="button">{move || locale.t().settings_save}</button>
+            </form>
+        </section>
+
+        <section class="card" aria-labelledby="language-title">
+            <h2 id="language-title">{move || locale.t().settings_language}</h2>
+            <div class="field">
+                <label for="language">{move || locale.t().settings_language_label}</label>
+                <select id="language" on:change=move |ev| set_lang(event_target_value(&ev))>
+                    {Lang::ALL
+                        .into_iter()
+                        .map(|lang| {
+                            let label = move || match lang {
+                                Lang::Nl => locale.t().language_nl,
+                                Lang::En => locale.t().language_en,
+                            };
+                            view! {
+                                <option value=lang.code() selected=move || locale.0.get() == lang>
+                                    {label}
+                                </option>
+                            }
+                        })
+                        .collect_view()}
+                </select>
+            </div>
+        </section>
+
+        <section class="card" aria-labelledby="school-title">
+            <h2 id="school-title">{move || locale.t().settings_school}</h2>
+            <form on:submit=save_school>
+                <fieldset class="choice">
+                    <legend class="visually-hidden">{move || locale.t().settings_school}</legend>
+                    <label class="choice__option">
+                        <input type="radio" name="school" checked=move || !sync.get()
+                            on:change=move |_| set_sync.set(false)/>
+                        {move || locale.t().settings_school_demo}
+                    </label>
+                    <label class="choice__option">
+                        <input type="radio" name="school" checked=move || sync.get()
+                            on:change=move |_| set_sync.set(true)/>
+                        {move || locale.t().settings_school_sync}
+                    </label>
+                </fieldset>
+                <Show when=move || sync.get()>
+                    <div class="field">
+                        <label for="settings-url">{move || locale.t().settings_school_url}</label>
+                        <input id="settings-url" type="url" inputmode="url"
+                            aria-invalid=move || url_error.get().to_string()
+                            aria-describedby="settings-url-error"
+                            prop:value=url on:input=move |ev| {
+                                set_url_error.set(false);
+                                set_url.set(event_target_value(&ev));
+                            }/>
+                        <p id="settings-url-error" class="field__error">
+                            {move || url_error.get().then(|| locale.t().settings_school_bad_url)}
+                        </p>
+                    </div>
+                </Show>
+                <button type="submit" class="button">{move || locale.t().settings_save}</button>
+            </form>
+        </section>
+
+        <section class="card" aria-labelledby="data-title">
+            <h2 id="data-title">{move || locale.t().settings_data}</h2>
+            <p>{move || locale.t().settings_data_text}</p>
+            <div class="actions">
+                <button class="button" on:click=export>{move || locale.t().settings_export}</button>
+                <label class="button file-button">
+                    {move || locale.t().settings_import}
+                    <input type="file" accept="application/json,.json" class="visually-hidden"
+                        on:change=import/>
+                </label>
+            </div>
+            <p role="status" aria-live="polite">{import_message}</p>
+            <Show when=move || confirm_erase.get()
+                fallback=move || view! {
+                    <button class="button button--danger" on:click=move |_| set_confirm_erase.set(true)>
+                        {move || locale.t().settings_erase}
+                    </button>
+                }>
+                <div class="confirm" role="alertdialog" aria-labelledby="erase-question">
+                    <p id="erase-question">{move || locale.t().settings_erase_confirm}</p>
+                    <div class="actions">
+                        <button class="button button--danger" on:click=erase>
+                            {move || locale.t().settings_erase_yes}
+                        </button>
+                        <button class="button" on:click=move |_| set_confirm_erase.set(false)>
+                            {move || locale.t().settings_erase_no}
+                        </button>
+                    </div>
+                </div>
+            </Show>
+        </section>
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_school_address_must_be_https_or_this_machine() {
+        assert!(is_valid_sync_url("https://driehoek.wilgenhoek.example.nl"));
+        assert!(is_valid_sync_url("https://school.example.nl:8443/pad"));
+        assert!(is_valid_sync_url("http://127.0.0.1:8080"));
+        assert!(is_valid_sync_url("http://localhost:8080/"));
+        assert!(
+            !is_valid_sync_url("http://school.example.nl"),
+            "no data in the clear"
+        );
+        assert!(!is_valid_sync_url("https://"), "a host is needed");
+        assert!(!is_valid_sync_url("javascript:alert(1)"));
+        assert!(!is_valid_sync_url("school.example.nl"));
+        assert!(!is_valid_sync_url("https://school example.nl"));
+        assert!(
+            !is_valid_sync_url("http://127.0.0.1@evil.example.nl"),
+            "the host is evil"
+        );
+    }
+
+    #[test]
+    fn names_are_split_on_commas_and_trimmed() {
+        assert_eq!(parse_names(" Sam , Noor;; "), ["Sam", "Noor"]);
+        assert!(parse_names(" , ").is_empty());
+    }
 }

@@ -3,7 +3,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { launchProfile } from './browser.mjs';
-import { SCREENS, startServer, texts, waitForServiceWorker, watchPage } from './server.mjs';
+import { SCREENS, finishWelcome, startServer, texts, waitForServiceWorker, watchPage } from './server.mjs';
 
 const nl = texts('nl');
 
@@ -14,6 +14,7 @@ test('after one visit the app starts and every screen opens without a network', 
     const watched = watchPage(browser.context, server.url);
     const page = await browser.context.newPage();
     await page.goto(server.url + '/');
+    await finishWelcome(page);
     await page.getByRole('heading', { level: 1, name: nl.today_title }).waitFor();
     await waitForServiceWorker(page);
 

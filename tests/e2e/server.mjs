@@ -106,3 +106,16 @@ export async function waitForServiceWorker(page) {
     }
   });
 }
+
+/** On a first visit the app welcomes the parent: go through it without children or a school. */
+export async function finishWelcome(page) {
+  const t = texts('nl');
+  // Wait until the app has drawn its first screen, whichever it is, before looking.
+  await page.getByRole('heading', { level: 1 }).waitFor();
+  const start = page.getByRole('button', { name: t.welcome_start });
+  if ((await start.count()) === 0) return;
+  await start.click();
+  await page.getByRole('button', { name: t.welcome_skip }).click();
+  await page.getByRole('button', { name: t.welcome_done }).click();
+  await page.getByRole('heading', { level: 1, name: t.today_title }).waitFor();
+}

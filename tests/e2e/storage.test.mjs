@@ -78,7 +78,7 @@ test('settings from a newer app: the parent is told, and they are left untouched
 test("the parent's language, kept in settings, is the app's language at start", async () => {
   const page = await browser.context.newPage();
   const en = texts('en');
-  await openWith(page, { 'driehoek.v1.settings': '{"schema":1,"data":{"lang":"en"}}' });
+  await openWith(page, { 'driehoek.v1.settings': '{"schema":1,"data":{"lang":"en","welcomed":true}}' });
   await page.getByRole('heading', { level: 1, name: en.today_title }).waitFor();
   assert.equal(await page.evaluate(() => document.documentElement.lang), 'en');
   assert.equal(await page.getByRole('alert').innerText(), '', 'nothing to report');

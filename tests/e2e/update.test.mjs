@@ -6,7 +6,7 @@ import { execFileSync } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { launchProfile } from './browser.mjs';
-import { ROOT, startServer, texts, waitForServiceWorker, watchPage } from './server.mjs';
+import { ROOT, finishWelcome, startServer, texts, waitForServiceWorker, watchPage } from './server.mjs';
 
 const nl = texts('nl');
 
@@ -25,6 +25,7 @@ test('a new version is offered, and runs only after "Vernieuwen"', async () => {
     const watched = watchPage(browser.context, server.url);
     const page = await browser.context.newPage();
     await page.goto(server.url + '/');
+    await finishWelcome(page);
     await page.getByRole('heading', { level: 1, name: nl.today_title }).waitFor();
     await waitForServiceWorker(page);
     const oldWorker = readFileSync(join(server.site, 'sw.js'), 'utf8');
