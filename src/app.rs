@@ -63,8 +63,27 @@ pub fn App() -> impl IntoView {
                 </Routes>
             </main>
             <BottomNav/>
+            <FocusOnNavigate/>
         </Router>
     }
+}
+
+/// After a navigation, puts the keyboard and screen-reader focus on the new screen, as a page
+/// load would; not on the first screen, where the browser starts at the top anyway.
+#[component]
+fn FocusOnNavigate() -> impl IntoView {
+    let location = leptos_router::hooks::use_location();
+    Effect::new(move |previous: Option<String>| {
+        let path = location.pathname.get();
+        if previous.is_some_and(|p| p != path) {
+            if let Some(main) = document().get_element_by_id("main") {
+                if let Ok(main) = wasm_bindgen::JsCast::dyn_into::<web_sys::HtmlElement>(main) {
+                    let _ = main.focus();
+                }
+            }
+        }
+        path
+    });
 }
 
 /// The bar at the top with the school's name (the demo school until a school is connected).

@@ -126,6 +126,31 @@ test('the navigation fits at 320 px wide, with tap targets of at least 44 px', a
   await page.close();
 });
 
+test('at 200 % text size nothing sticks out, and the navigation keeps its names', async () => {
+  const page = await browser.context.newPage();
+  await page.setViewportSize({ width: 360, height: 740 });
+  for (const screen of SCREENS) {
+    await page.goto(server.url + screen.path);
+    await page.getByRole('heading', { level: 1, name: nl[screen.title] }).waitFor();
+    await page.evaluate(() => (document.documentElement.style.fontSize = '200%'));
+    const scrollWidth = await page.evaluate(() => document.documentElement.scrollWidth);
+    assert.ok(scrollWidth <= 360, `${screen.path}: nothing sticks out sideways (${scrollWidth})`);
+    const nav = page.getByRole('navigation', { name: nl.nav_label });
+    for (const other of SCREENS) {
+      const link = nav.getByRole('link', { name: nl[other.nav] });
+      assert.equal(await link.count(), 1, `${other.nav} keeps its accessible name`);
+      const clipped = await link.evaluate((el) => {
+        const span = el.querySelector('.bottom-nav__label');
+        const hidden = getComputedStyle(span).position === 'absolute';
+        return !hidden && span.scrollWidth > span.clientWidth;
+      });
+      assert.equal(clipped, false, `the label of ${other.nav} is shown whole or not at all`);
+    }
+  }
+  await page.screenshot({ path: join(ROOT, 'out', 'screenshots', 'instellingen-200procent.png') });
+  await page.close();
+});
+
 test('screenshots of every screen at 360x740, light and dark', async () => {
   const dir = join(ROOT, 'out', 'screenshots');
   mkdirSync(dir, { recursive: true });
