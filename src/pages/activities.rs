@@ -1,17 +1,585 @@
-//! Activiteiten (`/activiteiten`).
+//! Activiteiten (`/activiteiten`): what is on at school, upcoming first, with the family's answer;
+//! and one activity with its answer form (`/activiteiten/:id`).
+//!
+//! The form has one "Opslaan" button rather than saving on every change. A parent on a phone
+//! picks an answer, a number and maybe types a note, one-handed: saving on each tap would store
+//! (and, once the sync comes, send to school) a "Nee" from a slip of the thumb and every half
+//! typed note. One button gives one clear moment, after which the screen says "Bewaard op deze
+//! telefoon" only when storage really took it.
 
+use driehoek_core::rsvp::{deadline, is_open, MAX_NOTE_CHARS};
+use driehoek_core::{places_left, Activity, ActivityKind, Answer, Rsvp};
 use leptos::prelude::*;
+use leptos_router::components::A;
+use leptos_router::hooks::use_params_map;
 
+use super::bulletins::{glyph, groepen_list, kind_icon};
 use super::Screen;
+use crate::browser;
+use crate::content::{now_local, use_content};
+use crate::dates;
+use crate::i18n::{use_locale, Lang, Strings};
+use crate::records::{Rsvps, SendState, StoredRsvp};
+use crate::state::{use_storage, AppData};
+
+/// The text label of a kind of activity.
+fn kind_label(t: &Strings, kind: ActivityKind) -> &'static str {
+    match kind {
+        ActivityKind::Jaaropening => t.activities_kind_jaaropening,
+        ActivityKind::Informatieavond => t.activities_kind_informatieavond,
+        ActivityKind::InteractieveOuderavond => t.activities_kind_interactieve_ouderavond,
+        ActivityKind::Koffiemoment => t.activities_kind_koffiemoment,
+        ActivityKind::Inloopmoment => t.activities_kind_inloopmoment,
+        ActivityKind::Beroependag => t.activities_kind_beroependag,
+        ActivityKind::Startgesprek => t.activities_kind_startgesprek,
+        ActivityKind::Rapportgesprek => t.activities_kind_rapportgesprek,
+        ActivityKind::Huisbezoek => t.activities_kind_huisbezoek,
+        ActivityKind::Nieuwjaarsreceptie => t.activities_kind_nieuwjaarsreceptie,
+        ActivityKind::Klankbordgroep => t.activities_kind_klankbordgroep,
+        ActivityKind::Ouderraad => t.activities_kind_ouderraad,
+        ActivityKind::Excursie => t.activities_kind_excursie,
+        ActivityKind::Schoolfeest => t.activities_kind_schoolfeest,
+        ActivityKind::Anders => t.activities_kind_anders,
+    }
+}
+
+/// The icon of a kind of activity.
+fn kind_glyph(kind: ActivityKind) -> &'static str {
+    match kind {
+        ActivityKind::Jaaropening
+        | ActivityKind::Schoolfeest
+        | ActivityKind::Nieuwjaarsreceptie => glyph::STAR,
+        ActivityKind::Informatieavond => glyph::BOOK,
+        ActivityKind::InteractieveOuderavond
+        | ActivityKind::Klankbordgroep
+        | ActivityKind::Ouderraad => glyph::PEOPLE,
+        ActivityKind::Koffiemoment | ActivityKind::Inloopmoment => glyph::CUP,
+        ActivityKind::Startgesprek | ActivityKind::Rapportgesprek => glyph::CHAT,
+        ActivityKind::Huisbezoek => glyph::HOUSE,
+        ActivityKind::Beroependag => glyph::BRIEFCASE,
+        ActivityKind::Excursie => glyph::BUS,
+        ActivityKind::Anders => glyph::CALENDAR,
+    }
+}
+
+/// The label of an answer.
+fn answer_label(t: &Strings, answer: Answer) -> &'static str {
+    match answer {
+        Answer::Ja => t.activities_answer_yes,
+        Answer::Nee => t.activities_answer_no,
+        Answer::Misschien => t.activities_answer_maybe,
+    }
+}
+
+/// The family's answer in one sentence: "Ja, u komt met 2 personen. U helpt mee."
+fn summary(t: &Strings, rsvp: &Rsvp) -> String {
+    let people = rsvp.people.to_string();
+    let mut text = match (rsvp.answer, rsvp.people) {
+        (Answer::Nee, _) => t.activities_summary_no.to_owned(),
+        (Answer::Ja, 1) => t.activities_summary_yes_one.to_owned(),
+        (Answer::Ja, _) => t.activities_summary_yes.replace("{people}", &people),
+        (Answer::Misschien, 1) => t.activities_summary_maybe_one.to_owned(),
+        (Answer::Misschien, _) => t.activities_summary_maybe.replace("{people}", &people),
+    };
+    if rsvp.helps {
+        text.push(' ');
+        text.push_str(t.activities_summary_helps);
+    }
+    text
+}
+
+/// Where the answer is on its way to school.
+fn state_label(t: &Strings, state: SendState) -> &'static str {
+    match state {
+        SendState::Saved => t.activities_state_saved,
+        SendState::Sent => t.activities_state_sent,
+        SendState::Failed => t.activities_state_failed,
+    }
+}
+
+/// The family's stored answer to `activity_id`, if any.
+fn stored_answer(rsvps: &Rsvps, activity_id: &str) -> Option<StoredRsvp> {
+    rsvps
+        .0
+        .iter()
+        .find(|r| r.rsvp.activity_id == activity_id)
+        .cloned()
+}
+
+/// `rsvps` with `rsvp` in place of the earlier answer with its id (or added).
+fn with_answer(mut rsvps: Rsvps, rsvp: Rsvp) -> Rsvps {
+    let stored = StoredRsvp {
+        rsvp,
+        state: SendState::Saved,
+    };
+    match rsvps.0.iter_mut().find(|r| r.rsvp.id == stored.rsvp.id) {
+        Some(old) => *old = stored,
+        None => rsvps.0.push(stored),
+    }
+    rsvps
+}
+
+/// "vrijdag 27 november, 12:00": a deadline.
+fn deadline_text(lang: Lang, activity: &Activity) -> String {
+    let at = deadline(activity);
+    format!(
+        "{}, {}",
+        dates::weekday_date(lang, at.date()),
+        dates::time(at.time())
+    )
+}
 
 /// Activiteiten (`/activiteiten`): activities and RSVPs.
 #[component]
 pub fn Activities() -> impl IntoView {
-    view! { <Screen title=|t| t.activities_title intro=|t| t.activities_intro/> }
+    let locale = use_locale();
+    let content = use_content();
+    // "Now" once per visit of the screen: an activity that ends while the list is open moves on
+    // the next visit, which is soon enough.
+    let now = now_local();
+    let upcoming = Memo::new(move |_| {
+        let mut list: Vec<Activity> = content.with(|c| {
+            c.activities
+                .iter()
+                .filter(|a| a.end >= now)
+                .cloned()
+                .collect()
+        });
+        list.sort_by_key(|a| a.start);
+        list
+    });
+    let past = Memo::new(move |_| {
+        let mut list: Vec<Activity> = content.with(|c| {
+            c.activities
+                .iter()
+                .filter(|a| a.end < now)
+                .cloned()
+                .collect()
+        });
+        // The most recent first: that is the one a parent may look back on.
+        list.sort_by_key(|a| std::cmp::Reverse(a.start));
+        list
+    });
+
+    view! {
+        <Screen title=|t| t.activities_title intro=|t| t.activities_intro/>
+        <h2>{move || locale.t().activities_upcoming}</h2>
+        <Show when=move || upcoming.with(Vec::is_empty)>
+            <p class="muted">{move || locale.t().activities_none_upcoming}</p>
+        </Show>
+        <ul class="activity-list" role="list">
+            <For each=move || upcoming.get() key=|a| a.id.clone() let:activity>
+                <li><ActivityCard activity=activity/></li>
+            </For>
+        </ul>
+        <Show when=move || past.with(|p| !p.is_empty())>
+            <details class="activity-past">
+                <summary>{move || locale.t().activities_past}</summary>
+                <ul class="activity-list" role="list">
+                    <For each=move || past.get() key=|a| a.id.clone() let:activity>
+                        <li><ActivityCard activity=activity/></li>
+                    </For>
+                </ul>
+            </details>
+        </Show>
+    }
+}
+
+/// One activity in the list: title (a link to its page), kind, date and the family's answer.
+#[component]
+fn ActivityCard(
+    /// The activity.
+    activity: Activity,
+) -> impl IntoView {
+    let locale = use_locale();
+    let data = expect_context::<AppData>();
+    let activity = StoredValue::new(activity);
+    let (id, kind) = activity.with_value(|a| (a.id.clone(), a.kind));
+    let href = format!("/activiteiten/{id}");
+    let title = move || activity.with_value(|a| a.title.get(locale.0.get().code()).to_owned());
+    let when =
+        move || activity.with_value(|a| dates::date_time_range(locale.0.get(), a.start, a.end));
+    let answer = move || {
+        let t = locale.t();
+        data.rsvps.with(|rsvps| {
+            stored_answer(rsvps, &id).map(|stored| {
+                format!(
+                    "{} {}",
+                    summary(t, &stored.rsvp),
+                    state_label(t, stored.state)
+                )
+            })
+        })
+    };
+
+    view! {
+        <article class="activity-card">
+            <h3 class="activity-card__title"><A href=href>{title}</A></h3>
+            <p class="kind-badge">
+                {kind_icon(kind_glyph(kind))}
+                <span>{move || kind_label(locale.t(), kind)}</span>
+            </p>
+            <p class="activity-card__when">{when}</p>
+            {move || answer().map(|text| view! {
+                <p class="activity-card__answer">
+                    <span class="activity-card__answer-label">
+                        {move || locale.t().activities_your_answer}": "
+                    </span>
+                    {text}
+                </p>
+            })}
+        </article>
+    }
 }
 
 /// One activity with its RSVP (`/activiteiten/:id`).
 #[component]
 pub fn ActivityPage() -> impl IntoView {
-    view! { <Screen title=|t| t.activities_title intro=|t| t.activities_intro/> }
+    let locale = use_locale();
+    let content = use_content();
+    let params = use_params_map();
+    let activity = Memo::new(move |_| {
+        let id = params.with(|p| p.get("id").unwrap_or_default());
+        content.with(|c| c.activities.iter().find(|a| a.id == id).cloned())
+    });
+
+    view! {
+        <p class="back-link">
+            <A href="/activiteiten">
+                <span aria-hidden="true">"← "</span>
+                {move || locale.t().activities_back}
+            </A>
+        </p>
+        {move || match activity.get() {
+            Some(activity) => view! { <ActivityDetail activity=activity/> }.into_any(),
+            None => view! {
+                <h1>{move || locale.t().activities_not_found_title}</h1>
+                <p>{move || locale.t().activities_not_found}</p>
+            }
+            .into_any(),
+        }}
+    }
+}
+
+/// The facts of one activity, the family's answer and the form to give or change it.
+#[component]
+fn ActivityDetail(
+    /// The activity.
+    activity: Activity,
+) -> impl IntoView {
+    let locale = use_locale();
+    let data = expect_context::<AppData>();
+    let content = use_content();
+    let open = is_open(&activity, now_local());
+    let activity = StoredValue::new(activity);
+    let (id, kind) = activity.with_value(|a| (a.id.clone(), a.kind));
+    let code = move || locale.0.get().code();
+    let title = move || activity.with_value(|a| a.title.get(code()).to_owned());
+    let stored = {
+        let id = id.clone();
+        Memo::new(move |_| data.rsvps.with(|rsvps| stored_answer(rsvps, &id)))
+    };
+    let places = move || {
+        activity.with_value(|a| {
+            // Without a sync server this phone knows of no other family's answers.
+            places_left(a, 0).map(|left| {
+                let t = locale.t();
+                match left {
+                    0 => t.activities_full.to_owned(),
+                    1 => t.activities_places_one.to_owned(),
+                    n => t.activities_places.replace("{n}", &n.to_string()),
+                }
+            })
+        })
+    };
+    let groepen = move || {
+        activity.with_value(|a| {
+            let t = locale.t();
+            if a.groepen.is_empty() {
+                t.activities_for_everyone.to_owned()
+            } else {
+                t.activities_for_groepen
+                    .replace("{groepen}", &groepen_list(&a.groepen, t.activities_and))
+            }
+        })
+    };
+    let to_calendar = move |_| {
+        let lang = locale.0.get_untracked();
+        let stamp = driehoek_core::tz::local_to_utc(now_local());
+        let file = content.with_untracked(|c| {
+            activity.with_value(|a| driehoek_core::activity_ics(&c.school, a, lang.code(), stamp))
+        });
+        if let Some(file) = file {
+            browser::download(
+                &activity.with_value(|a| format!("{}.ics", a.id)),
+                "text/calendar",
+                &file,
+            );
+        }
+    };
+    let share = move |_| {
+        let lang = locale.0.get_untracked();
+        let (title, when) = activity.with_value(|a| {
+            (
+                a.title.get(lang.code()).to_owned(),
+                dates::date_time_range(lang, a.start, a.end),
+            )
+        });
+        let url = window().location().href().unwrap_or_default();
+        browser::share(&title, &when, &url);
+    };
+    let answered_yes =
+        move || stored.with(|s| s.as_ref().is_some_and(|s| s.rsvp.answer == Answer::Ja));
+
+    view! {
+        <article class="activity-detail" aria-labelledby="activity-title">
+            <h1 id="activity-title">{title}</h1>
+            <p class="kind-badge">
+                {kind_icon(kind_glyph(kind))}
+                <span>{move || kind_label(locale.t(), kind)}</span>
+            </p>
+            <dl class="activity-facts">
+                <dt>{move || locale.t().activities_when}</dt>
+                <dd>{move || activity.with_value(|a| dates::date_time_range(locale.0.get(), a.start, a.end))}</dd>
+                <dt>{move || locale.t().activities_where}</dt>
+                <dd>{move || activity.with_value(|a| a.location.get(code()).to_owned())}</dd>
+                <dt>{move || locale.t().activities_for}</dt>
+                <dd>{groepen}</dd>
+                {move || places().map(|p| view! {
+                    <dt>{move || locale.t().activities_places_label}</dt>
+                    <dd>{p}</dd>
+                })}
+            </dl>
+            <p class="activity-detail__text">
+                {move || activity.with_value(|a| a.text.get(code()).to_owned())}
+            </p>
+            <section class="rsvp card" aria-labelledby="rsvp-title">
+                <h2 id="rsvp-title">{move || locale.t().activities_form_title}</h2>
+                <p class="rsvp__deadline">
+                    {move || {
+                        let t = locale.t();
+                        if open {
+                            activity.with_value(|a| {
+                                t.activities_deadline
+                                    .replace("{date}", &deadline_text(locale.0.get(), a))
+                            })
+                        } else {
+                            t.activities_closed.to_owned()
+                        }
+                    }}
+                </p>
+                // The family's answer as stored, and where it is: a live region, so that a
+                // screen reader hears "Bewaard op deze telefoon" once storage took it.
+                <p class="rsvp__state" role="status">
+                    {move || {
+                        let t = locale.t();
+                        match stored.get() {
+                            Some(s) => view! {
+                                <span>
+                                    {format!("{}: {}", t.activities_your_answer, summary(t, &s.rsvp))}
+                                </span>
+                                " "
+                                // On a line of its own, with a mark, so that the parent sees at a
+                                // glance where the answer is.
+                                <span class="rsvp__send-state">
+                                    <span aria-hidden="true">
+                                        {if s.state == SendState::Failed { "⚠ " } else { "✓ " }}
+                                    </span>
+                                    {state_label(t, s.state)}
+                                </span>
+                            }
+                            .into_any(),
+                            None => t.activities_no_answer.into_any(),
+                        }
+                    }}
+                </p>
+                {open.then(|| view! { <RsvpForm activity=activity stored=stored/> })}
+            </section>
+            <div class="activity-detail__actions">
+                <Show when=answered_yes>
+                    <button type="button" class="button" on:click=to_calendar>
+                        {move || locale.t().activities_calendar}
+                    </button>
+                </Show>
+                {browser::can_share().then(|| view! {
+                    <button type="button" class="button" on:click=share>
+                        {move || locale.t().activities_share}
+                    </button>
+                })}
+            </div>
+        </article>
+    }
+}
+
+/// The answer form: ja / nee / misschien, how many people, "ik help mee" and a note, saved with
+/// one button.
+#[component]
+fn RsvpForm(
+    /// The activity answered.
+    activity: StoredValue<Activity>,
+    /// The family's stored answer, which the form starts from.
+    stored: Memo<Option<StoredRsvp>>,
+) -> impl IntoView {
+    let locale = use_locale();
+    let data = expect_context::<AppData>();
+    let storage = use_storage();
+    let (activity_id, max, helpers) =
+        activity.with_value(|a| (a.id.clone(), a.max_per_family.max(1), a.helpers_wanted));
+    // The form keeps its own copy: what the parent is changing is not the answer until saved.
+    let start = stored.get_untracked().map(|s| s.rsvp);
+    let answer = RwSignal::new(start.as_ref().map(|r| r.answer));
+    let people = RwSignal::new(start.as_ref().map_or(1, |r| r.people.clamp(1, max)));
+    let helps = RwSignal::new(start.as_ref().is_some_and(|r| r.helps));
+    let note = RwSignal::new(start.as_ref().map(|r| r.note.clone()).unwrap_or_default());
+    let error = RwSignal::new(None::<String>);
+    let coming = move || matches!(answer.get(), Some(Answer::Ja | Answer::Misschien));
+
+    let save = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        let t = locale.t();
+        let Some(chosen) = answer.get_untracked() else {
+            error.set(Some(t.activities_choose.to_owned()));
+            return;
+        };
+        // The first answer gets a new id; a changed answer keeps it, so the school replaces the
+        // old one instead of counting the family twice.
+        let id = stored
+            .get_untracked()
+            .map(|s| s.rsvp.id)
+            .unwrap_or_else(|| browser::new_id("rsvp"));
+        let rsvp = Rsvp {
+            id,
+            activity_id: activity_id.clone(),
+            answer: chosen,
+            people: people.get_untracked(),
+            helps: helpers && helps.get_untracked(),
+            note: note.get_untracked(),
+            updated_at: js_sys::Date::now() as i64,
+        };
+        let checked = activity.with_value(|a| rsvp.check(a, now_local(), 0));
+        match checked {
+            Err(e) => error.set(Some(e.message())),
+            Ok(rsvp) => {
+                let next = with_answer(data.rsvps.get_untracked(), rsvp);
+                // Shown as saved only when storage took it; otherwise the form keeps what the
+                // parent entered, and the storage banner says why.
+                if storage.save(&next) {
+                    data.rsvps.set(next);
+                    error.set(None);
+                } else {
+                    error.set(Some(t.activities_save_failed.to_owned()));
+                }
+            }
+        }
+    };
+    let radio = move |value: Answer| {
+        view! {
+            <label class="rsvp__choice">
+                <input type="radio" name="rsvp-answer"
+                    prop:checked=move || answer.get() == Some(value)
+                    on:change=move |_| answer.set(Some(value))/>
+                <span>{move || answer_label(locale.t(), value)}</span>
+            </label>
+        }
+    };
+
+    view! {
+        <form class="rsvp__form" on:submit=save novalidate=true
+            aria-describedby="rsvp-error">
+            <fieldset class="rsvp__answers">
+                <legend>{move || locale.t().activities_legend}</legend>
+                {radio(Answer::Ja)}
+                {radio(Answer::Nee)}
+                {radio(Answer::Misschien)}
+            </fieldset>
+            <Show when=coming>
+                <div class="rsvp__field">
+                    <label for="rsvp-people">{move || locale.t().activities_people}</label>
+                    <select id="rsvp-people"
+                        prop:value=move || people.get().to_string()
+                        on:change=move |ev| {
+                            if let Ok(n) = event_target_value(&ev).parse() {
+                                people.set(n);
+                            }
+                        }>
+                        {(1..=max).map(|n| view! {
+                            <option value=n.to_string() selected=move || people.get() == n>
+                                {n.to_string()}
+                            </option>
+                        }).collect_view()}
+                    </select>
+                </div>
+                {helpers.then(|| view! {
+                    <label class="rsvp__check">
+                        <input type="checkbox" prop:checked=move || helps.get()
+                            on:change=move |ev| helps.set(event_target_checked(&ev))/>
+                        <span>{move || locale.t().activities_helps}</span>
+                    </label>
+                })}
+            </Show>
+            <div class="rsvp__field">
+                <label for="rsvp-note">{move || locale.t().activities_note}</label>
+                <textarea id="rsvp-note" rows="3" maxlength=MAX_NOTE_CHARS.to_string()
+                    aria-describedby="rsvp-note-hint"
+                    prop:value=move || note.get()
+                    on:input=move |ev| note.set(event_target_value(&ev))>
+                </textarea>
+                <p id="rsvp-note-hint" class="rsvp__hint">
+                    {move || locale.t().activities_note_hint
+                        .replace("{max}", &MAX_NOTE_CHARS.to_string())}
+                </p>
+            </div>
+            <p id="rsvp-error" class="rsvp__error" role="alert">
+                {move || error.get()}
+            </p>
+            <button type="submit" class="button button--primary rsvp__save">
+                {move || locale.t().activities_save}
+            </button>
+        </form>
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn rsvp(id: &str, answer: Answer, people: u8) -> Rsvp {
+        Rsvp {
+            id: id.into(),
+            activity_id: "a-1".into(),
+            answer,
+            people,
+            helps: false,
+            note: String::new(),
+            updated_at: 1,
+        }
+    }
+
+    #[test]
+    fn a_changed_answer_replaces_the_old_one_and_is_saved_again() {
+        let mut first = with_answer(Rsvps::default(), rsvp("rsvp-1", Answer::Ja, 2));
+        first.0[0].state = SendState::Sent;
+        let changed = with_answer(first, rsvp("rsvp-1", Answer::Nee, 0));
+        assert_eq!(changed.0.len(), 1, "one answer per id");
+        assert_eq!(changed.0[0].rsvp.answer, Answer::Nee);
+        assert_eq!(
+            changed.0[0].state,
+            SendState::Saved,
+            "a changed answer must be sent again"
+        );
+    }
+
+    #[test]
+    fn the_summary_counts_people_in_plain_dutch() {
+        let t = Lang::Nl.strings();
+        assert!(summary(t, &rsvp("r", Answer::Ja, 2)).contains('2'));
+        assert_eq!(
+            summary(t, &rsvp("r", Answer::Ja, 1)),
+            t.activities_summary_yes_one
+        );
+        assert_eq!(
+            summary(t, &rsvp("r", Answer::Nee, 0)),
+            t.activities_summary_no
+        );
+    }
 }
