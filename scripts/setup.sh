@@ -58,6 +58,22 @@ if [ "$(wasm-bindgen --version 2>/dev/null | awk '{print $2}')" != "$WB_VERSION"
   cargo install --quiet --force wasm-bindgen-cli --version "=$WB_VERSION" --root "$TOOLS"
 fi
 
+# The shared target directory keeps the dependencies compiled across checkouts (a CI clone, a
+# worktree). But cargo names our own packages' artifacts relative to the workspace root, so after
+# another checkout built, it would take that checkout's artifacts as fresh for this one. When the
+# checkout changes, rebuild our three packages (the dependencies stay).
+LAST_CHECKOUT="$DRIEHOEK_CACHE/last-checkout"
+if [ "$(cat "$LAST_CHECKOUT" 2>/dev/null)" != "$ROOT" ]; then
+  if [ -d "$CARGO_TARGET_DIR" ]; then
+    say "Another checkout built last: rebuilding Driehoek's own packages for this one"
+    cargo clean --quiet -p driehoek -p driehoek-core -p driehoek-server
+    cargo clean --quiet --release -p driehoek -p driehoek-core -p driehoek-server
+    cargo clean --quiet --target wasm32-unknown-unknown -p driehoek -p driehoek-core
+    cargo clean --quiet --release --target wasm32-unknown-unknown -p driehoek -p driehoek-core
+  fi
+  echo "$ROOT" > "$LAST_CHECKOUT"
+fi
+
 # npm packages: wasm-opt (binaryen), Playwright's library (no browser download), axe-core.
 if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
   say "Installing npm packages (binaryen, playwright-core, axe-core)"

@@ -96,6 +96,11 @@ pub fn time(t: NaiveTime) -> String {
     format!("{:02}:{:02}", t.hour(), t.minute())
 }
 
+/// "donderdag 12 maart, 19:30".
+pub fn date_time(lang: Lang, at: NaiveDateTime) -> String {
+    format!("{}, {}", weekday_date(lang, at.date()), time(at.time()))
+}
+
 /// "donderdag 12 maart, 19:30–21:00"; a span over days gives both days.
 pub fn date_time_range(lang: Lang, start: NaiveDateTime, end: NaiveDateTime) -> String {
     if start.date() == end.date() {

@@ -8,7 +8,7 @@
 //! telefoon" only when storage really took it.
 
 use driehoek_core::rsvp::{deadline, is_open, MAX_NOTE_CHARS};
-use driehoek_core::{places_left, Activity, ActivityKind, Answer, Rsvp};
+use driehoek_core::{places_left, Activity, ActivityKind, Answer, Rsvp, RsvpError};
 use leptos::prelude::*;
 use leptos_router::components::A;
 use leptos_router::hooks::use_params_map;
@@ -59,6 +59,25 @@ fn kind_glyph(kind: ActivityKind) -> &'static str {
         ActivityKind::Beroependag => glyph::BRIEFCASE,
         ActivityKind::Excursie => glyph::BUS,
         ActivityKind::Anders => glyph::CALENDAR,
+    }
+}
+
+/// Why an answer cannot be kept, in the parent's language (the core's own message is Dutch,
+/// for logs and the school).
+fn rsvp_error(t: &Strings, lang: Lang, error: &RsvpError) -> String {
+    match error {
+        RsvpError::WrongActivity | RsvpError::InvalidId => t.rsvp_err_wrong.to_owned(),
+        RsvpError::DeadlinePassed { deadline } => t
+            .rsvp_err_closed
+            .replace("{deadline}", &dates::date_time(lang, *deadline)),
+        RsvpError::NoPeople => t.rsvp_err_no_people.to_owned(),
+        RsvpError::TooManyPeople { max } => t.rsvp_err_too_many.replace("{max}", &max.to_string()),
+        RsvpError::HelpNotWanted => t.rsvp_err_no_help.to_owned(),
+        RsvpError::NoteTooLong { max } => t.rsvp_err_note.replace("{max}", &max.to_string()),
+        RsvpError::Full { places_left: 0 } => t.rsvp_err_full.to_owned(),
+        RsvpError::Full { places_left } => t
+            .rsvp_err_places
+            .replace("{places}", &places_left.to_string()),
     }
 }
 
@@ -458,7 +477,7 @@ fn RsvpForm(
         };
         let checked = activity.with_value(|a| rsvp.check(a, now_local(), 0));
         match checked {
-            Err(e) => error.set(Some(e.message())),
+            Err(e) => error.set(Some(rsvp_error(t, locale.0.get_untracked(), &e))),
             Ok(rsvp) => {
                 let next = with_answer(data.rsvps.get_untracked(), rsvp);
                 // Shown as saved only when storage took it; otherwise the form keeps what the
@@ -541,6 +560,28 @@ fn RsvpForm(
 
 #[cfg(test)]
 mod tests {
+
+    #[test]
+    fn an_english_parent_reads_why_an_answer_was_refused_in_english() {
+        let en = &crate::i18n::EN;
+        assert_eq!(
+            super::rsvp_error(en, Lang::En, &RsvpError::TooManyPeople { max: 2 }),
+            "At most 2 people per family can come."
+        );
+        let deadline = chrono::NaiveDate::from_ymd_opt(2026, 11, 20)
+            .unwrap()
+            .and_hms_opt(12, 0, 0)
+            .unwrap();
+        assert_eq!(
+            super::rsvp_error(
+                &crate::i18n::NL,
+                Lang::Nl,
+                &RsvpError::DeadlinePassed { deadline }
+            ),
+            "Aanmelden kon tot vrijdag 20 november, 12:00. U kunt uw antwoord nog wel lezen."
+        );
+    }
+
     use super::*;
 
     fn rsvp(id: &str, answer: Answer, people: u8) -> Rsvp {

@@ -1,6 +1,7 @@
 //! Instellingen (`/instellingen`): children, the parents' names, language, the school's address,
 //! and the parent's data: what is kept where, export, import, erase.
 
+use chrono::Datelike;
 use leptos::prelude::*;
 use wasm_bindgen::JsCast;
 
@@ -8,7 +9,7 @@ use crate::browser::download;
 use crate::components::children::AddChild;
 use crate::content::now_local;
 use crate::i18n::{use_locale, Lang};
-use crate::records::check_import;
+use crate::records::{check_import, Child};
 use crate::state::{use_storage, AppData};
 use crate::storage::{ImportError, StorageError};
 
@@ -50,15 +51,6 @@ pub fn Settings() -> impl IntoView {
     let storage = use_storage();
     let (said, set_said) = signal(String::new());
     let announce = Callback::new(move |s: String| set_said.set(s));
-
-    let remove = move |id: String, name: String| {
-        let mut children = data.children.get_untracked();
-        children.0.retain(|c| c.id != id);
-        if storage.save(&children) {
-            data.children.set(children);
-            set_said.set(locale.t().settings_removed.replace("{name}", &name));
-        }
-    };
 
     let (names, set_names) = signal(data.settings.with_untracked(|s| s.parents.join(", ")));
     let save_names = move |ev: leptos::ev::SubmitEvent| {
@@ -110,7 +102,9 @@ pub fn Settings() -> impl IntoView {
     };
 
     let export = move |_| {
-        let stamp = now_local().format("%Y-%m-%d").to_string();
+        // Written out by hand: chrono's strftime machinery weighs on the wasm for one line.
+        let day = now_local().date();
+        let stamp = format!("{:04}-{:02}-{:02}", day.year(), day.month(), day.day());
         if let Ok(file) = storage.with_store(|store| store.export(&stamp)) {
             download(&format!("driehoek-{stamp}.json"), "application/json", &file);
         }
@@ -166,25 +160,7 @@ pub fn Settings() -> impl IntoView {
                 fallback=move || view! { <p class="muted">{move || locale.t().settings_no_children}</p> }>
                 <ul class="child-list">
                     <For each=move || data.children.get().0 key=|c| c.id.clone() let:child>
-                        {
-                            let (id, name) = (child.id.clone(), child.name.clone());
-                            let label = {
-                                let name = name.clone();
-                                move || locale.t().settings_remove_child.replace("{name}", &name)
-                            };
-                            view! {
-                                <li>
-                                    <span>
-                                        {child.name.clone()} ", "
-                                        {move || locale.t().groep_n.replace("{n}", &child.groep.to_string())}
-                                    </span>
-                                    <button class="button" aria-label=label
-                                        on:click=move |_| remove(id.clone(), name.clone())>
-                                        {move || locale.t().settings_remove}
-                                    </button>
-                                </li>
-                            }
-                        }
+                        <ChildRow child=child announce=announce/>
                     </For>
                 </ul>
             </Show>
@@ -292,6 +268,92 @@ pub fn Settings() -> impl IntoView {
                 </div>
             </Show>
         </section>
+    }
+}
+
+/// One child in the list: the name and groep can be changed, or the child removed.
+#[component]
+fn ChildRow(
+    /// The child.
+    child: Child,
+    /// Tells the live region what happened.
+    announce: Callback<String>,
+) -> impl IntoView {
+    let locale = use_locale();
+    let data = expect_context::<AppData>();
+    let storage = use_storage();
+    let id = StoredValue::new(child.id.clone());
+    let (name, set_name) = signal(child.name.clone());
+    let (groep, set_groep) = signal(child.groep);
+    let saved_name = child.name.clone();
+
+    let change = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        let new_name = name.get_untracked().trim().to_owned();
+        if new_name.is_empty() {
+            return;
+        }
+        let mut children = data.children.get_untracked();
+        if let Some(c) = children.0.iter_mut().find(|c| c.id == id.get_value()) {
+            c.name = new_name.clone();
+            c.groep = groep.get_untracked();
+        }
+        if storage.save(&children) {
+            data.children.set(children);
+            announce.run(locale.t().settings_changed.replace("{name}", &new_name));
+        }
+    };
+    let remove = move |_| {
+        let mut children = data.children.get_untracked();
+        children.0.retain(|c| c.id != id.get_value());
+        if storage.save(&children) {
+            data.children.set(children);
+            announce.run(
+                locale
+                    .t()
+                    .settings_removed
+                    .replace("{name}", &name.get_untracked()),
+            );
+        }
+    };
+    let name_id = format!("name-{}", child.id);
+    let groep_id = format!("groep-{}", child.id);
+    let label_for_name = name_id.clone();
+    let label_for_groep = groep_id.clone();
+    let form_label = move || {
+        locale
+            .t()
+            .settings_change_child
+            .replace("{name}", &saved_name)
+    };
+
+    view! {
+        <li>
+            <form class="child-row" aria-label=form_label on:submit=change>
+                <div class="field">
+                    <label for=label_for_name>{move || locale.t().child_name}</label>
+                    <input id=name_id type="text" maxlength="40" required
+                        prop:value=name on:input=move |ev| set_name.set(event_target_value(&ev))/>
+                </div>
+                <div class="field field--small">
+                    <label for=label_for_groep>{move || locale.t().child_groep}</label>
+                    <select id=groep_id
+                        on:change=move |ev| set_groep.set(event_target_value(&ev).parse().unwrap_or(1))>
+                        {(1..=8u8)
+                            .map(|n| view! {
+                                <option value=n.to_string() selected=move || groep.get() == n>{n}</option>
+                            })
+                            .collect_view()}
+                    </select>
+                </div>
+                <div class="actions">
+                    <button type="submit" class="button">{move || locale.t().settings_save}</button>
+                    <button type="button" class="button button--danger" on:click=remove>
+                        {move || locale.t().settings_remove}
+                    </button>
+                </div>
+            </form>
+        </li>
     }
 }
 

@@ -148,6 +148,19 @@ test('switching to English changes the navigation, the screens and the dates', a
   await page.getByRole('heading', { level: 1, name: nl.settings_title }).waitFor();
 });
 
+test("a child's groep can be changed, and the question follows the new groep", async () => {
+  await page.getByRole('heading', { level: 1, name: nl.settings_title }).waitFor();
+  const row = page.getByRole('form', { name: nl.settings_change_child.replace('{name}', 'Bram') });
+  await row.getByLabel(nl.child_groep).selectOption('4');
+  await row.getByRole('button', { name: nl.settings_save }).click();
+  await page.getByText(nl.settings_changed.replace('{name}', 'Bram')).waitFor();
+  await page.reload();
+  await page.getByRole('navigation').getByRole('link', { name: nl.nav_today }).click();
+  await card('Bram').getByText(nl.groep_n.replace('{n}', '4')).waitFor();
+  assert.ok(['3-5', 'all'].includes(bandOf.get(await promptText('Bram'))), 'a question for groep 4');
+  await page.getByRole('navigation').getByRole('link', { name: nl.nav_settings }).click();
+});
+
 test('export, erase, import: everything back exactly as before', async () => {
   const snapshot = () =>
     page.evaluate(() =>
