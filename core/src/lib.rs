@@ -9,6 +9,7 @@ pub mod ics;
 pub mod model;
 pub mod prompts;
 pub mod rsvp;
+pub mod sync;
 pub mod tz;
 pub mod validate;
 
@@ -18,4 +19,7 @@ pub use ics::{activity_ics, calendar_ics, item_ics, CalendarEntry};
 pub use model::*;
 pub use prompts::{daily_prompt, is_day_off, prompt_order};
 pub use rsvp::{places_left, Answer, Rsvp, RsvpError};
+pub use sync::{
+    apply, AckPut, AckPutResponse, Outbox, Outcome, RsvpPut, RsvpPutResponse, Versioned,
+};
 pub use validate::{validate, FieldError};

@@ -1,6 +1,9 @@
 //! Driehoek's server. For now it serves the built app (dist/) with the right caching; the sync
 //! protocol (../shared/DESIGN.md) is added behind `/api/v1` by its own issue.
 
+pub mod api;
+pub mod store;
+
 use std::path::{Path, PathBuf};
 
 use axum::extract::{Request, State};
@@ -14,10 +17,12 @@ use tower_http::services::ServeDir;
 use tower_http::trace::TraceLayer;
 
 /// What every handler may need.
-#[derive(Clone, Debug)]
+#[derive(Clone)]
 pub struct AppState {
     /// The built app (Trunk's dist/ folder).
     pub dist: PathBuf,
+    /// The schools' content, RSVPs and acknowledgements.
+    pub store: std::sync::Arc<dyn store::Store>,
 }
 
 /// The whole server, used by `main` and by the tests.
@@ -27,9 +32,16 @@ pub fn app(state: AppState) -> Router {
         .append_index_html_on_directories(true);
     Router::new()
         .route("/healthz", get(healthz))
+        .merge(api::router())
+        .with_state(state)
         .fallback_service(files)
         .layer(middleware::from_fn(cache_headers))
         .layer(CompressionLayer::new())
+        // A slow or stuck client cannot hold a request open for ever.
+        .layer(tower_http::timeout::TimeoutLayer::with_status_code(
+            StatusCode::REQUEST_TIMEOUT,
+            std::time::Duration::from_secs(30),
+        ))
         .layer(TraceLayer::new_for_http())
 }
 

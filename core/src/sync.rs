@@ -1,0 +1,244 @@
+//! The sync protocol's pure logic, shared by the phone and the server: the bodies of the PUT
+//! calls and their answers, the phone's [`Outbox`], and the server's apply rule ([`apply`]).
+//!
+//! Exactly once without an idempotency cache: every change is a whole version of one record,
+//! identified by its natural key (family, activity) or (family, agreement version) and ordered by
+//! the phone's `updated_at`. Applying a version is idempotent (the same version twice is
+//! `Unchanged`) and monotonic (an older version never replaces a newer one), so retries,
+//! duplicates and reordering are harmless; the outbox lets an entry go only when the server has
+//! confirmed a version at least as new, so nothing is lost. `core/tests/sync_sim.rs` plays this
+//! through random schedules of lost, duplicated and reordered messages, restarts and reloads.
+
+use serde::{Deserialize, Serialize};
+
+use crate::rsvp::Rsvp;
+
+/// The body of `PUT …/rsvps/{rsvp_id}`.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RsvpPut {
+    /// The family, made on the phone (like a UUID: `a-z`, `0-9`, `-`).
+    pub family_id: String,
+    /// The parents' names as the school should see them.
+    pub names: String,
+    /// The answer itself; its `id` equals the path's `rsvp_id`.
+    pub rsvp: Rsvp,
+}
+
+/// The body of `PUT …/acknowledgements/{ack_id}`: "gelezen" for one agreement version.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AckPut {
+    /// Made on the phone; equals the path's `ack_id`.
+    pub id: String,
+    pub family_id: String,
+    /// The parent who read it.
+    pub name: String,
+    /// The [`crate::Agreement::version`] read.
+    pub agreement_version: u32,
+    /// When the parent acknowledged it: milliseconds since the Unix epoch (UTC), set by the phone.
+    pub updated_at: i64,
+}
+
+/// What the server did with a version.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Outcome {
+    /// It was new, or newer than the one kept: it is now the kept version.
+    Stored,
+    /// Exactly this version was kept already (a retry or a duplicate).
+    Unchanged,
+    /// The server keeps a newer version (sent later, or from another phone of the family).
+    KeptNewer,
+}
+
+/// The answer to `PUT …/rsvps/{rsvp_id}`: what was done, and the version the server keeps.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RsvpPutResponse {
+    pub outcome: Outcome,
+    pub kept: Rsvp,
+}
+
+/// The answer to `PUT …/acknowledgements/{ack_id}`.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AckPutResponse {
+    pub outcome: Outcome,
+    pub kept: AckPut,
+}
+
+/// A record with a version: the phone's `updated_at`, ties broken the same way everywhere.
+pub trait Versioned {
+    /// Whether this version should replace `other` (two versions of the same natural key).
+    fn is_newer(&self, other: &Self) -> bool;
+}
+
+impl Versioned for Rsvp {
+    fn is_newer(&self, other: &Self) -> bool {
+        Rsvp::is_newer(self, other)
+    }
+}
+
+impl Versioned for AckPut {
+    fn is_newer(&self, other: &Self) -> bool {
+        match self.updated_at.cmp(&other.updated_at) {
+            std::cmp::Ordering::Equal => {
+                let mine = serde_json::to_string(self).unwrap_or_default();
+                let theirs = serde_json::to_string(other).unwrap_or_default();
+                mine > theirs
+            }
+            order => order == std::cmp::Ordering::Greater,
+        }
+    }
+}
+
+/// The server's apply rule, per natural key: `current` is the version kept now (if any),
+/// `incoming` the one sent. The caller keeps `incoming` only when the outcome is
+/// [`Outcome::Stored`]; otherwise `current` stays.
+pub fn apply<T: Versioned + PartialEq>(current: Option<&T>, incoming: &T) -> Outcome {
+    match current {
+        None => Outcome::Stored,
+        Some(kept) if kept == incoming => Outcome::Unchanged,
+        Some(kept) if incoming.is_newer(kept) => Outcome::Stored,
+        Some(_) => Outcome::KeptNewer,
+    }
+}
+
+/// One unsent change in the phone's outbox.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum Change {
+    Rsvp(RsvpPut),
+    Ack(AckPut),
+}
+
+impl Change {
+    /// The natural key: one outbox entry per key, the newest version.
+    pub fn key(&self) -> String {
+        match self {
+            Change::Rsvp(put) => format!("rsvp/{}/{}", put.family_id, put.rsvp.activity_id),
+            Change::Ack(ack) => format!("ack/{}/{}", ack.family_id, ack.agreement_version),
+        }
+    }
+
+    fn is_newer(&self, other: &Change) -> bool {
+        match (self, other) {
+            (Change::Rsvp(a), Change::Rsvp(b)) => a.rsvp.is_newer(&b.rsvp),
+            (Change::Ack(a), Change::Ack(b)) => Versioned::is_newer(a, b),
+            _ => false,
+        }
+    }
+}
+
+/// The phone's outbox of unsent changes, kept in storage (it survives a reload).
+///
+/// An entry leaves only when the server confirmed a version at least as new as the entry
+/// ([`Outbox::confirm_rsvp`], [`Outbox::confirm_ack`]); a change made while an older version is
+/// in flight replaces the entry, and the confirmation of the older version leaves it in place.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Outbox {
+    pub entries: Vec<Change>,
+}
+
+impl Outbox {
+    /// Queues a change, replacing an older version of the same record.
+    pub fn push(&mut self, change: Change) {
+        let key = change.key();
+        match self.entries.iter_mut().find(|e| e.key() == key) {
+            Some(entry) => {
+                if change.is_newer(entry) {
+                    *entry = change;
+                }
+            }
+            None => self.entries.push(change),
+        }
+    }
+
+    /// What to send now, oldest first.
+    pub fn pending(&self) -> &[Change] {
+        &self.entries
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.entries.is_empty()
+    }
+
+    /// The server answered a PUT of an RSVP with `kept`: the entry for that record leaves if it
+    /// is not newer than what the server keeps.
+    pub fn confirm_rsvp(&mut self, family_id: &str, kept: &Rsvp) {
+        self.entries.retain(|e| match e {
+            Change::Rsvp(put) => {
+                !(put.family_id == family_id
+                    && put.rsvp.activity_id == kept.activity_id
+                    && !put.rsvp.is_newer(kept))
+            }
+            Change::Ack(_) => true,
+        });
+    }
+
+    /// The server answered a PUT of an acknowledgement with `kept`.
+    pub fn confirm_ack(&mut self, kept: &AckPut) {
+        self.entries.retain(|e| match e {
+            Change::Ack(ack) => {
+                !(ack.family_id == kept.family_id
+                    && ack.agreement_version == kept.agreement_version
+                    && !Versioned::is_newer(ack, kept))
+            }
+            Change::Rsvp(_) => true,
+        });
+    }
+
+    /// The server refused the change for good (422: deadline passed, activity gone): it leaves
+    /// the outbox, and the app shows it as "mislukt".
+    pub fn reject(&mut self, change: &Change) {
+        self.entries.retain(|e| e != change);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::rsvp::Answer;
+
+    fn rsvp(at: i64, answer: Answer) -> Rsvp {
+        Rsvp {
+            id: "r1".into(),
+            activity_id: "a1".into(),
+            answer,
+            people: 1,
+            helps: false,
+            note: String::new(),
+            updated_at: at,
+        }
+    }
+
+    #[test]
+    fn apply_is_idempotent_and_monotonic() {
+        let old = rsvp(1, Answer::Ja);
+        let new = rsvp(2, Answer::Nee);
+        assert_eq!(apply(None, &old), Outcome::Stored);
+        assert_eq!(apply(Some(&old), &old), Outcome::Unchanged);
+        assert_eq!(apply(Some(&old), &new), Outcome::Stored);
+        assert_eq!(apply(Some(&new), &old), Outcome::KeptNewer);
+    }
+
+    #[test]
+    fn a_confirmed_older_version_leaves_the_newer_entry() {
+        let mut outbox = Outbox::default();
+        let put = |r: Rsvp| {
+            Change::Rsvp(RsvpPut {
+                family_id: "f".into(),
+                names: "A".into(),
+                rsvp: r,
+            })
+        };
+        outbox.push(put(rsvp(1, Answer::Ja)));
+        outbox.push(put(rsvp(2, Answer::Nee)));
+        assert_eq!(outbox.entries.len(), 1, "one entry per record");
+        outbox.confirm_rsvp("f", &rsvp(1, Answer::Ja));
+        assert_eq!(
+            outbox.entries.len(),
+            1,
+            "the newer version must still be sent"
+        );
+        outbox.confirm_rsvp("f", &rsvp(2, Answer::Nee));
+        assert!(outbox.is_empty());
+    }
+}

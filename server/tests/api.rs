@@ -1,0 +1,257 @@
+//! The sync API on a real SQLite file: routing-level tests with `oneshot`, and one over real TCP.
+
+use std::sync::Arc;
+
+use axum::body::Body;
+use axum::http::{header, Request, StatusCode};
+use driehoek_core::sync::{Outcome, RsvpPut, RsvpPutResponse};
+use driehoek_core::{Answer, Rsvp};
+use driehoek_server::api::{etag_of, hash};
+use driehoek_server::store::{SqliteStore, Store};
+use driehoek_server::{app, AppState};
+use http_body_util::BodyExt;
+use tower::ServiceExt;
+
+const CODE: &str = "toegang-0123456789";
+const ADMIN: &str = "beheer-0123456789";
+const SECRET: &str = "gezinsgeheim-0123456789";
+
+fn setup() -> (tempfile::TempDir, AppState, String) {
+    let dir = tempfile::tempdir().unwrap();
+    let store = SqliteStore::open(&dir.path().join("db.sqlite3")).unwrap();
+    store
+        .create_school("demo", "De Driehoek", &hash(CODE), &hash(ADMIN))
+        .unwrap();
+    let today = chrono::Utc::now().date_naive();
+    let content = driehoek_core::demo_content(today);
+    let json = serde_json::to_string(&content).unwrap();
+    let etag = etag_of(&json);
+    store.publish("demo", &content, &etag).unwrap();
+    let activity = content
+        .activities
+        .iter()
+        .find(|a| a.start.date() > today)
+        .unwrap();
+    let state = AppState {
+        dist: dir.path().join("dist"),
+        store: Arc::new(store),
+    };
+    (dir, state, activity.id.clone())
+}
+
+fn rsvp_body(activity: &str, at: i64, answer: Answer) -> RsvpPut {
+    RsvpPut {
+        family_id: "fam-1".into(),
+        names: "Sanne en Bram".into(),
+        rsvp: Rsvp {
+            id: "r-1".into(),
+            activity_id: activity.into(),
+            answer,
+            people: 1,
+            helps: false,
+            note: String::new(),
+            updated_at: at,
+        },
+    }
+}
+
+fn put_rsvp(body: &RsvpPut, code: &str, secret: &str) -> Request<Body> {
+    Request::put(format!("/api/v1/schools/demo/rsvps/{}", body.rsvp.id))
+        .header(header::AUTHORIZATION, format!("Bearer {code}"))
+        .header("x-family-secret", secret)
+        .header(header::CONTENT_TYPE, "application/json")
+        .body(Body::from(serde_json::to_vec(body).unwrap()))
+        .unwrap()
+}
+
+async fn send(
+    state: &AppState,
+    request: Request<Body>,
+) -> (StatusCode, axum::http::HeaderMap, Vec<u8>) {
+    let response = app(state.clone()).oneshot(request).await.unwrap();
+    let status = response.status();
+    let headers = response.headers().clone();
+    let body = response
+        .into_body()
+        .collect()
+        .await
+        .unwrap()
+        .to_bytes()
+        .to_vec();
+    (status, headers, body)
+}
+
+#[tokio::test]
+async fn content_has_an_etag_and_answers_304() {
+    let (_dir, state, _) = setup();
+    let get = |code: &str, etag: Option<&str>| {
+        let mut r = Request::get("/api/v1/schools/demo/content")
+            .header(header::AUTHORIZATION, format!("Bearer {code}"));
+        if let Some(etag) = etag {
+            r = r.header(header::IF_NONE_MATCH, etag);
+        }
+        r.body(Body::empty()).unwrap()
+    };
+    let (status, headers, body) = send(&state, get(CODE, None)).await;
+    assert_eq!(status, StatusCode::OK);
+    let content: driehoek_core::Content = serde_json::from_slice(&body).unwrap();
+    assert_eq!(content.school.id, driehoek_core::demo::school().id);
+    let etag = headers[header::ETAG].to_str().unwrap().to_owned();
+    let (status, _, body) = send(&state, get(CODE, Some(&etag))).await;
+    assert_eq!(status, StatusCode::NOT_MODIFIED);
+    assert!(body.is_empty());
+    let (status, _, body) = send(&state, get("fout", None)).await;
+    assert_eq!(status, StatusCode::UNAUTHORIZED);
+    assert!(!String::from_utf8_lossy(&body).contains(CODE));
+    let unknown = Request::get("/api/v1/schools/elders/content")
+        .header(header::AUTHORIZATION, format!("Bearer {CODE}"))
+        .body(Body::empty())
+        .unwrap();
+    assert_eq!(send(&state, unknown).await.0, StatusCode::NOT_FOUND);
+}
+
+#[tokio::test]
+async fn rsvp_put_is_idempotent_and_last_writer_wins() {
+    let (_dir, state, activity) = setup();
+    let newer = rsvp_body(&activity, 2_000, Answer::Ja);
+    let (status, _, body) = send(&state, put_rsvp(&newer, CODE, SECRET)).await;
+    assert_eq!(status, StatusCode::OK, "{}", String::from_utf8_lossy(&body));
+    let answer: RsvpPutResponse = serde_json::from_slice(&body).unwrap();
+    assert_eq!(answer.outcome, Outcome::Stored);
+    let (_, _, body) = send(&state, put_rsvp(&newer, CODE, SECRET)).await;
+    let answer: RsvpPutResponse = serde_json::from_slice(&body).unwrap();
+    assert_eq!(
+        answer.outcome,
+        Outcome::Unchanged,
+        "the same PUT twice is one row"
+    );
+    let older = rsvp_body(&activity, 1_000, Answer::Nee);
+    let (_, _, body) = send(&state, put_rsvp(&older, CODE, SECRET)).await;
+    let answer: RsvpPutResponse = serde_json::from_slice(&body).unwrap();
+    assert_eq!(answer.outcome, Outcome::KeptNewer);
+    assert_eq!(
+        answer.kept, newer.rsvp,
+        "an older updated_at never overwrites a newer one"
+    );
+    assert_eq!(state.store.rsvps("demo").unwrap().len(), 1);
+}
+
+#[tokio::test]
+async fn rsvp_put_refuses_bad_input_without_a_500() {
+    let (_dir, state, activity) = setup();
+    let body = rsvp_body(&activity, 1_000, Answer::Ja);
+    assert_eq!(
+        send(&state, put_rsvp(&body, "fout", SECRET)).await.0,
+        StatusCode::UNAUTHORIZED
+    );
+    assert_eq!(
+        send(&state, put_rsvp(&body, CODE, SECRET)).await.0,
+        StatusCode::OK
+    );
+    assert_eq!(
+        send(&state, put_rsvp(&body, CODE, "een-ander-geheim-0000"))
+            .await
+            .0,
+        StatusCode::FORBIDDEN,
+        "another phone cannot overwrite this family's answers"
+    );
+    let mut text = put_rsvp(&body, CODE, SECRET);
+    text.headers_mut()
+        .insert(header::CONTENT_TYPE, "text/plain".parse().unwrap());
+    assert_eq!(
+        send(&state, text).await.0,
+        StatusCode::UNSUPPORTED_MEDIA_TYPE
+    );
+    let unknown = rsvp_body("bestaat-niet", 3_000, Answer::Ja);
+    let (status, _, errors) = send(&state, put_rsvp(&unknown, CODE, SECRET)).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    let errors: Vec<driehoek_core::FieldError> = serde_json::from_slice(&errors).unwrap();
+    assert_eq!(errors[0].field, "rsvp.activity_id");
+    let garbage = Request::put("/api/v1/schools/demo/rsvps/r-1")
+        .header(header::AUTHORIZATION, format!("Bearer {CODE}"))
+        .header("x-family-secret", SECRET)
+        .header(header::CONTENT_TYPE, "application/json")
+        .body(Body::from("{nope"))
+        .unwrap();
+    assert_eq!(
+        send(&state, garbage).await.0,
+        StatusCode::UNPROCESSABLE_ENTITY
+    );
+    let huge = Request::put("/api/v1/schools/demo/rsvps/r-1")
+        .header(header::AUTHORIZATION, format!("Bearer {CODE}"))
+        .header("x-family-secret", SECRET)
+        .header(header::CONTENT_TYPE, "application/json")
+        .body(Body::from(vec![b' '; 300 * 1024]))
+        .unwrap();
+    assert_eq!(send(&state, huge).await.0, StatusCode::PAYLOAD_TOO_LARGE);
+}
+
+#[tokio::test]
+async fn healthz_and_content_over_real_tcp() {
+    let (_dir, state, _) = setup();
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    tokio::spawn(async move { axum::serve(listener, app(state)).await.unwrap() });
+    let raw = |request: String| async move {
+        use tokio::io::{AsyncReadExt, AsyncWriteExt};
+        let mut stream = tokio::net::TcpStream::connect(addr).await.unwrap();
+        stream.write_all(request.as_bytes()).await.unwrap();
+        let mut out = Vec::new();
+        stream.read_to_end(&mut out).await.unwrap();
+        String::from_utf8_lossy(&out).into_owned()
+    };
+    let health = raw("GET /healthz HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n".into()).await;
+    assert!(health.starts_with("HTTP/1.1 200"), "{health}");
+    let content = raw(format!(
+        "GET /api/v1/schools/demo/content HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer {CODE}\r\nConnection: close\r\n\r\n"
+    ))
+    .await;
+    assert!(content.starts_with("HTTP/1.1 200"), "{content}");
+    assert!(content.to_ascii_lowercase().contains("etag: \""));
+}
+
+#[tokio::test]
+async fn content_put_validates_and_checks_if_match() {
+    let (_dir, state, _) = setup();
+    let mut content = driehoek_core::demo_content(chrono::Utc::now().date_naive());
+    let etag = state
+        .store
+        .school("demo")
+        .unwrap()
+        .unwrap()
+        .content
+        .unwrap()
+        .1;
+    content.school.id = "demo".into();
+    let publish = |token: &str, if_match: &str, content: &driehoek_core::Content| {
+        Request::put("/api/v1/schools/demo/content")
+            .header(header::AUTHORIZATION, format!("Bearer {token}"))
+            .header(header::CONTENT_TYPE, "application/json")
+            .header(header::IF_MATCH, if_match)
+            .body(Body::from(serde_json::to_vec(content).unwrap()))
+            .unwrap()
+    };
+    assert_eq!(
+        send(&state, publish(CODE, &etag, &content)).await.0,
+        StatusCode::UNAUTHORIZED,
+        "the access code cannot publish"
+    );
+    let mut bad = content.clone();
+    bad.activities[0].max_per_family = 0;
+    let (status, _, body) = send(&state, publish(ADMIN, &etag, &bad)).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    let errors: Vec<driehoek_core::FieldError> = serde_json::from_slice(&body).unwrap();
+    assert!(
+        errors.iter().any(|e| e.field.starts_with("activities[0]")),
+        "{errors:?}"
+    );
+    let (status, headers, _) = send(&state, publish(ADMIN, &etag, &content)).await;
+    assert_eq!(status, StatusCode::OK);
+    assert_ne!(headers[header::ETAG].to_str().unwrap(), etag);
+    let (status, _, _) = send(&state, publish(ADMIN, &etag, &content)).await;
+    assert_eq!(
+        status,
+        StatusCode::PRECONDITION_FAILED,
+        "someone published in between"
+    );
+}

@@ -1,0 +1,118 @@
+//! Durability: the real server binary, RSVP writes streamed to it, SIGKILL mid-stream, restart
+//! on the same database file: every write it had answered with 2xx is there.
+
+use std::io::{BufRead, BufReader, Read, Write};
+use std::net::TcpStream;
+use std::process::{Child, Command, Stdio};
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use driehoek_server::store::{SqliteStore, Store};
+
+/// Starts the server; returns it, its address and the demo join link's access code.
+fn start(dir: &std::path::Path) -> (Child, String, String) {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_driehoek-server"))
+        .args(["serve", "--addr", "127.0.0.1:0", "--demo", "--dist"])
+        .arg(dir.join("dist"))
+        .arg("--db")
+        .arg(dir.join("db.sqlite3"))
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
+    let first = lines.next().unwrap().unwrap();
+    let addr = first
+        .trim_start_matches("Driehoek draait op http://")
+        .trim_end_matches('/')
+        .to_owned();
+    let link = lines.next().unwrap().unwrap();
+    let code = link.rsplit("code=").next().unwrap().to_owned();
+    (child, addr, code)
+}
+
+fn request(addr: &str, text: &str) -> Option<String> {
+    let mut stream = TcpStream::connect(addr).ok()?;
+    stream.set_read_timeout(Some(Duration::from_secs(5))).ok()?;
+    stream.write_all(text.as_bytes()).ok()?;
+    let mut out = Vec::new();
+    stream.read_to_end(&mut out).ok()?;
+    Some(String::from_utf8_lossy(&out).into_owned())
+}
+
+#[test]
+fn every_answered_write_survives_sigkill() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::create_dir(dir.path().join("dist")).unwrap();
+    std::fs::write(dir.path().join("dist/index.html"), "<html></html>").unwrap();
+    let (mut child, addr, code) = start(dir.path());
+
+    let content = request(
+        &addr,
+        &format!("GET /api/v1/schools/wilgenhoek/content HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer {code}\r\nConnection: close\r\n\r\n"),
+    )
+    .unwrap();
+    let body = content.split_once("\r\n\r\n").unwrap().1;
+    let content: driehoek_core::Content = serde_json::from_str(body).unwrap();
+    let today = chrono::Utc::now().date_naive();
+    let activity = content
+        .activities
+        .iter()
+        .find(|a| a.start.date() > today + chrono::Duration::days(1) && a.capacity.is_none())
+        .expect("an open activity without a limit in the demo");
+
+    let answered = Arc::new(Mutex::new(Vec::new()));
+    let writer = {
+        let (answered, addr, code, activity) = (
+            answered.clone(),
+            addr.clone(),
+            code.clone(),
+            activity.id.clone(),
+        );
+        std::thread::spawn(move || {
+            for i in 0..10_000 {
+                let body = serde_json::json!({
+                    "family_id": format!("fam-{i}"),
+                    "names": "Sanne",
+                    "rsvp": { "id": format!("r-{i}"), "activity_id": activity, "answer": "nee",
+                              "people": 0, "helps": false, "note": "", "updated_at": 1000 + i }
+                })
+                .to_string();
+                let text = format!(
+                    "PUT /api/v1/schools/wilgenhoek/rsvps/r-{i} HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer {code}\r\nX-Family-Secret: geheim-van-gezin-{i:08}\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
+                    body.len()
+                );
+                match request(&addr, &text) {
+                    Some(answer) if answer.starts_with("HTTP/1.1 200") => {
+                        answered.lock().unwrap().push(format!("fam-{i}"))
+                    }
+                    Some(answer) if answer.starts_with("HTTP/1.1 429") => {}
+                    _ => break,
+                }
+            }
+        })
+    };
+    std::thread::sleep(Duration::from_millis(700));
+    child.kill().unwrap(); // SIGKILL
+    child.wait().unwrap();
+    writer.join().unwrap();
+    let answered = answered.lock().unwrap().clone();
+    assert!(answered.len() > 5, "the test should have written something");
+
+    let (mut child, _, _) = start(dir.path());
+    let store = SqliteStore::open(&dir.path().join("db.sqlite3")).unwrap();
+    let kept: std::collections::BTreeSet<String> = store
+        .rsvps("wilgenhoek")
+        .unwrap()
+        .into_iter()
+        .map(|r| r.family_id)
+        .collect();
+    child.kill().unwrap();
+    child.wait().unwrap();
+    for family in &answered {
+        assert!(
+            kept.contains(family),
+            "{family} was answered 2xx but is lost"
+        );
+    }
+}
