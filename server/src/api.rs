@@ -3,19 +3,20 @@
 use std::sync::Arc;
 
 use axum::body::Bytes;
-use axum::extract::{DefaultBodyLimit, Path, State};
+use axum::extract::{DefaultBodyLimit, FromRequest, Path, Request, State};
 use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
-use axum::routing::{get, put};
+use axum::routing::{any, get, put};
 use axum::{Json, Router};
-use driehoek_core::sync::RsvpPut;
+use driehoek_core::sync::{AckPut, RsvpPut};
 use driehoek_core::validate::is_valid_id;
 use driehoek_core::FieldError;
 use sha2::{Digest, Sha256};
 use subtle::ConstantTimeEq;
 
-use crate::store::{SchoolRow, Store, StoreError};
-use crate::AppState;
+use crate::cache::{Published, School};
+use crate::store::{AckWrite, Refused, RsvpWrite, StoreError};
+use crate::{admin, AppState};
 
 /// Every route of the API, in one place: (method, path).
 pub const ROUTES: &[(&str, &str)] = &[
@@ -23,7 +24,16 @@ pub const ROUTES: &[(&str, &str)] = &[
     ("GET", "/api/v1/schools/{school}/content"),
     ("PUT", "/api/v1/schools/{school}/content"),
     ("PUT", "/api/v1/schools/{school}/rsvps/{rsvp_id}"),
+    ("PUT", "/api/v1/schools/{school}/acknowledgements/{ack_id}"),
+    ("GET", "/api/v1/schools/{school}/rsvps"),
+    ("GET", "/api/v1/schools/{school}/rsvps.csv"),
+    ("GET", "/api/v1/schools/{school}/acknowledgements"),
 ];
+
+/// The largest content a school may publish.
+pub const MAX_CONTENT_BYTES: usize = 2 * 1024 * 1024;
+/// The largest RSVP or acknowledgement.
+pub const MAX_PUT_BYTES: usize = 256 * 1024;
 
 /// The API's routes.
 pub fn router() -> Router<AppState> {
@@ -32,17 +42,44 @@ pub fn router() -> Router<AppState> {
             "/api/v1/schools/{school}/content",
             get(content_get)
                 .put(content_put)
-                .layer(DefaultBodyLimit::max(2 * 1024 * 1024)),
+                .layer(DefaultBodyLimit::max(MAX_CONTENT_BYTES)),
         )
         .route(
             "/api/v1/schools/{school}/rsvps/{rsvp_id}",
-            put(rsvp_put).layer(DefaultBodyLimit::max(256 * 1024)),
+            put(rsvp_put).layer(DefaultBodyLimit::max(MAX_PUT_BYTES)),
         )
+        .route(
+            "/api/v1/schools/{school}/acknowledgements/{ack_id}",
+            put(ack_put).layer(DefaultBodyLimit::max(MAX_PUT_BYTES)),
+        )
+        .route("/api/v1/schools/{school}/rsvps", get(admin::rsvps_json))
+        .route("/api/v1/schools/{school}/rsvps.csv", get(admin::rsvps_csv))
+        .route(
+            "/api/v1/schools/{school}/acknowledgements",
+            get(admin::acknowledgements),
+        )
+        // Any other address under /api is a 404 in JSON, never the app's HTML shell.
+        .route("/api", any(api_not_found))
+        .route("/api/{*rest}", any(api_not_found))
+}
+
+/// The message of an address that is no route of the API (a school that does not exist is
+/// "Niet gevonden.").
+pub const NO_SUCH_ROUTE: &str = "Dit adres bestaat niet.";
+
+async fn api_not_found() -> Response {
+    (
+        StatusCode::NOT_FOUND,
+        Json(serde_json::json!({ "message": NO_SUCH_ROUTE })),
+    )
+        .into_response()
 }
 
 /// Every failure a handler can answer with.
 #[derive(Debug)]
 pub enum AppError {
+    /// 400: the request could not be read.
+    BadRequest,
     /// 401: the token or access code is missing or wrong.
     Unauthorized,
     /// 403: the family secret does not match the family's first one.
@@ -51,6 +88,8 @@ pub enum AppError {
     NotFound,
     /// 412: `If-Match` names another version than the one published now.
     PreconditionFailed,
+    /// 413: the body is larger than the route allows.
+    TooLarge,
     /// 415: the body is not `application/json`.
     UnsupportedMediaType,
     /// 422: the body is not valid; one message per field.
@@ -68,6 +107,10 @@ impl From<StoreError> for AppError {
 impl IntoResponse for AppError {
     fn into_response(self) -> Response {
         let (status, text) = match self {
+            AppError::BadRequest => (
+                StatusCode::BAD_REQUEST,
+                "Het verzoek kon niet gelezen worden.",
+            ),
             AppError::Unauthorized => (StatusCode::UNAUTHORIZED, "Geen of een verkeerde code."),
             AppError::Forbidden => (
                 StatusCode::FORBIDDEN,
@@ -77,6 +120,10 @@ impl IntoResponse for AppError {
             AppError::PreconditionFailed => (
                 StatusCode::PRECONDITION_FAILED,
                 "Intussen is er een nieuwere versie gepubliceerd.",
+            ),
+            AppError::TooLarge => (
+                StatusCode::PAYLOAD_TOO_LARGE,
+                "Wat u stuurt is te groot om te bewaren.",
             ),
             AppError::UnsupportedMediaType => (
                 StatusCode::UNSUPPORTED_MEDIA_TYPE,
@@ -97,6 +144,23 @@ impl IntoResponse for AppError {
     }
 }
 
+/// The raw body of a request; a body over the route's limit is a 413 with a message in JSON.
+pub struct Body(pub Bytes);
+
+impl<S: Send + Sync> FromRequest<S> for Body {
+    type Rejection = AppError;
+
+    async fn from_request(request: Request, state: &S) -> Result<Self, Self::Rejection> {
+        match Bytes::from_request(request, state).await {
+            Ok(bytes) => Ok(Body(bytes)),
+            Err(rejection) if rejection.status() == StatusCode::PAYLOAD_TOO_LARGE => {
+                Err(AppError::TooLarge)
+            }
+            Err(_) => Err(AppError::BadRequest),
+        }
+    }
+}
+
 /// SHA-256 of a secret: secrets are long and random, so a slow password hash adds nothing.
 pub fn hash(secret: &str) -> [u8; 32] {
     Sha256::digest(secret.as_bytes()).into()
@@ -110,7 +174,8 @@ fn bearer(headers: &HeaderMap) -> Option<&str> {
         .strip_prefix("Bearer ")
 }
 
-async fn blocking<T: Send + 'static>(
+/// Runs a store call on the blocking pool.
+pub async fn blocking<T: Send + 'static>(
     f: impl FnOnce() -> Result<T, StoreError> + Send + 'static,
 ) -> Result<T, AppError> {
     tokio::task::spawn_blocking(f)
@@ -119,22 +184,52 @@ async fn blocking<T: Send + 'static>(
         .map_err(AppError::from)
 }
 
-/// The school, when the request carries its access code.
-async fn school_for_parent(
-    store: &Arc<dyn Store>,
-    school: String,
-    headers: &HeaderMap,
-) -> Result<SchoolRow, AppError> {
-    let store = store.clone();
-    let row = blocking(move || store.school(&school))
+/// The school (from memory when fresh); 404 when it does not exist.
+async fn school(state: &AppState, id: String) -> Result<Arc<School>, AppError> {
+    // Inline: at most two tiny reads on a connection that no long read holds.
+    if let Some(school) = state.schools.fresh(state.store.as_ref(), &id)? {
+        return Ok(school);
+    }
+    let (store, schools) = (state.store.clone(), state.schools.clone());
+    blocking(move || schools.load(store.as_ref(), &id))
         .await?
-        .ok_or(AppError::NotFound)?;
-    let given = bearer(headers).ok_or(AppError::Unauthorized)?;
-    if bool::from(hash(given).ct_eq(&row.access_hash[..])) {
-        Ok(row)
+        .ok_or(AppError::NotFound)
+}
+
+fn token_matches(headers: &HeaderMap, kept: &[u8]) -> bool {
+    bearer(headers).is_some_and(|given| bool::from(hash(given).ct_eq(kept)))
+}
+
+/// The school, when the request carries its access code.
+pub async fn school_for_parent(
+    state: &AppState,
+    id: String,
+    headers: &HeaderMap,
+) -> Result<Arc<School>, AppError> {
+    let school = school(state, id).await?;
+    if token_matches(headers, &school.meta.access_hash) {
+        Ok(school)
     } else {
         Err(AppError::Unauthorized)
     }
+}
+
+/// The school, when the request carries its admin token.
+pub async fn school_for_admin(
+    state: &AppState,
+    id: String,
+    headers: &HeaderMap,
+) -> Result<Arc<School>, AppError> {
+    let school = school(state, id).await?;
+    if token_matches(headers, &school.meta.admin_hash) {
+        Ok(school)
+    } else {
+        Err(AppError::Unauthorized)
+    }
+}
+
+fn published(school: &School) -> Result<&Published, AppError> {
+    school.published.as_deref().ok_or(AppError::NotFound)
 }
 
 /// `GET …/content`: the published content, with its ETag; 304 when it matches `If-None-Match`.
@@ -143,15 +238,22 @@ async fn content_get(
     Path(school): Path<String>,
     headers: HeaderMap,
 ) -> Result<Response, AppError> {
-    let row = school_for_parent(&state.store, school, &headers).await?;
-    let (content, etag) = row.content.ok_or(AppError::NotFound)?;
-    let etag_value = HeaderValue::from_str(&etag).map_err(|e| AppError::Internal(e.to_string()))?;
+    let school = school_for_parent(&state, school, &headers).await?;
+    let published = published(&school)?;
     let matches = headers
         .get(header::IF_NONE_MATCH)
         .and_then(|v| v.to_str().ok())
-        .is_some_and(|v| v.split(',').any(|t| t.trim() == etag || t.trim() == "*"));
+        .is_some_and(|v| {
+            v.split(',').map(str::trim).any(|t| {
+                t == published.etag || t.strip_prefix("W/") == Some(&published.etag) || t == "*"
+            })
+        });
     if matches {
-        return Ok((StatusCode::NOT_MODIFIED, [(header::ETAG, etag_value)]).into_response());
+        return Ok((
+            StatusCode::NOT_MODIFIED,
+            [(header::ETAG, published.etag_header.clone())],
+        )
+            .into_response());
     }
     Ok((
         [
@@ -159,9 +261,9 @@ async fn content_get(
                 header::CONTENT_TYPE,
                 HeaderValue::from_static("application/json"),
             ),
-            (header::ETAG, etag_value),
+            (header::ETAG, published.etag_header.clone()),
         ],
-        content,
+        published.json.clone(),
     )
         .into_response())
 }
@@ -173,9 +275,11 @@ pub fn etag_of(json: &str) -> String {
     format!("\"{hex}\"")
 }
 
-fn json_body<T: serde::de::DeserializeOwned>(
+/// Parses a JSON body: 415 when it is not JSON, 422 with the field and a Dutch message when it
+/// cannot be read as `T`.
+pub fn json_body<T: serde::de::DeserializeOwned>(
     headers: &HeaderMap,
-    body: &Bytes,
+    body: &[u8],
 ) -> Result<T, AppError> {
     let is_json = headers
         .get(header::CONTENT_TYPE)
@@ -188,16 +292,54 @@ fn json_body<T: serde::de::DeserializeOwned>(
     if !is_json {
         return Err(AppError::UnsupportedMediaType);
     }
-    serde_json::from_slice(body).map_err(|e| {
-        AppError::Invalid(vec![FieldError {
-            field: String::new(),
+    parse_json(body).map_err(AppError::Invalid)
+}
+
+/// Reads `T` from JSON; on failure one [`FieldError`] that says where and what, in Dutch.
+pub fn parse_json<T: serde::de::DeserializeOwned>(json: &[u8]) -> Result<T, Vec<FieldError>> {
+    let mut de = serde_json::Deserializer::from_slice(json);
+    let value = serde_path_to_error::deserialize(&mut de).map_err(|err| {
+        let path = err.path().to_string();
+        let path = if path == "." { String::new() } else { path };
+        vec![json_error(path, &err.into_inner())]
+    })?;
+    // Nothing may follow the value but white space.
+    de.end()
+        .map_err(|err| vec![json_error(String::new(), &err)])?;
+    Ok(value)
+}
+
+fn json_error(path: String, err: &serde_json::Error) -> FieldError {
+    if err.classify() != serde_json::error::Category::Data {
+        return FieldError {
+            field: path,
             message: format!(
                 "Geen geldige JSON (regel {}, kolom {}).",
-                e.line(),
-                e.column()
+                err.line(),
+                err.column()
             ),
-        }])
-    })
+        };
+    }
+    let text = err.to_string();
+    let missing = text
+        .strip_prefix("missing field `")
+        .and_then(|rest| rest.split('`').next());
+    match missing {
+        Some(name) => FieldError {
+            field: if path.is_empty() {
+                name.to_owned()
+            } else {
+                format!("{path}.{name}")
+            },
+            message: "Dit veld ontbreekt.".into(),
+        },
+        None => FieldError {
+            field: path,
+            message: "Deze waarde klopt niet: een verkeerd soort waarde, of een keuze die niet \
+                      bestaat."
+                .into(),
+        },
+    }
 }
 
 fn invalid(field: &str, message: &str) -> AppError {
@@ -207,20 +349,39 @@ fn invalid(field: &str, message: &str) -> AppError {
     }])
 }
 
+/// The family secret: at least 16 characters (the phone makes 32 random ones).
+fn family_secret(headers: &HeaderMap) -> Result<[u8; 32], AppError> {
+    headers
+        .get("x-family-secret")
+        .and_then(|v| v.to_str().ok())
+        .filter(|s| s.len() >= 16)
+        .map(hash)
+        .ok_or(AppError::Unauthorized)
+}
+
+/// A name or names as the school will see them: not empty, at most 200 characters.
+fn check_names(field: &str, names: &str, message: &str) -> Result<(), AppError> {
+    if names.trim().is_empty() || names.chars().count() > 200 {
+        return Err(invalid(field, message));
+    }
+    Ok(())
+}
+
+/// Local school time now.
+fn now() -> chrono::NaiveDateTime {
+    driehoek_core::tz::utc_to_local(chrono::Utc::now().naive_utc())
+}
+
 /// `PUT …/rsvps/{rsvp_id}`: applies one RSVP version (last writer wins per family and activity).
 async fn rsvp_put(
     State(state): State<AppState>,
     Path((school, rsvp_id)): Path<(String, String)>,
     headers: HeaderMap,
-    body: Bytes,
+    Body(body): Body,
 ) -> Result<Response, AppError> {
-    let row = school_for_parent(&state.store, school, &headers).await?;
+    let school = school_for_parent(&state, school, &headers).await?;
     let put: RsvpPut = json_body(&headers, &body)?;
-    let secret = headers
-        .get("x-family-secret")
-        .and_then(|v| v.to_str().ok())
-        .filter(|s| s.len() >= 16)
-        .ok_or(AppError::Unauthorized)?;
+    let secret_hash = family_secret(&headers)?;
     if put.rsvp.id != rsvp_id {
         return Err(invalid(
             "rsvp.id",
@@ -230,46 +391,74 @@ async fn rsvp_put(
     if !is_valid_id(&put.family_id) {
         return Err(invalid("family_id", "Ongeldige gezinscode."));
     }
-    if put.names.trim().is_empty() || put.names.chars().count() > 200 {
-        return Err(invalid("names", "Vul de namen in (maximaal 200 tekens)."));
-    }
-    let (content, _) = row.content.as_ref().ok_or(AppError::NotFound)?;
-    let content: driehoek_core::Content =
-        serde_json::from_str(content).map_err(|e| AppError::Internal(e.to_string()))?;
-    let activity = content
+    check_names(
+        "names",
+        &put.names,
+        "Vul de namen in (maximaal 200 tekens).",
+    )?;
+    let activity = published(&school)?
+        .content
         .activities
         .iter()
         .find(|a| a.id == put.rsvp.activity_id)
-        .ok_or_else(|| invalid("rsvp.activity_id", "Deze activiteit bestaat niet (meer)."))?;
-    let now = driehoek_core::tz::utc_to_local(chrono::Utc::now().naive_utc());
-    let store = state.store.clone();
-    let (school_id, family) = (row.id.clone(), put.family_id.clone());
-    let secret_hash = hash(secret);
-    let rsvps = blocking(move || {
-        if !store.check_family(&school_id, &family, &secret_hash)? {
-            return Ok(None);
-        }
-        store.rsvps(&school_id).map(Some)
-    })
-    .await?
-    .ok_or(AppError::Forbidden)?;
-    let taken = driehoek_core::rsvp::places_taken(
-        rsvps
-            .iter()
-            .filter(|r| r.family_id != put.family_id)
-            .map(|r| &r.rsvp),
-        &activity.id,
-        &put.rsvp.id,
-    );
-    // Checked, but kept as sent: the phone compares the kept version with its own.
-    put.rsvp
-        .clone()
-        .check(activity, now, taken)
-        .map_err(|e| invalid("rsvp", &e.message()))?;
-    let store = state.store.clone();
-    let school_id = row.id.clone();
-    let answer = blocking(move || store.put_rsvp(&school_id, &put)).await?;
-    Ok(Json(answer).into_response())
+        .ok_or_else(|| invalid("rsvp.activity_id", "Deze activiteit bestaat niet (meer)."))?
+        .clone();
+    let write = RsvpWrite {
+        put,
+        secret_hash,
+        activity,
+        now: now(),
+    };
+    // Awaited, not on a blocking thread: the writer thread answers when the write is durable.
+    match state.store.put_rsvp(&school.meta.id, write).await? {
+        Ok(answer) => Ok(Json(answer).into_response()),
+        Err(refused) => Err(refusal(refused)),
+    }
+}
+
+fn refusal(refused: Refused) -> AppError {
+    match refused {
+        Refused::OtherFamily => AppError::Forbidden,
+        Refused::Rsvp(err) => invalid("rsvp", &err.message()),
+        Refused::UnknownAgreement => invalid(
+            "agreement_version",
+            "Deze versie van de afspraken is nooit gepubliceerd.",
+        ),
+    }
+}
+
+/// `PUT …/acknowledgements/{ack_id}`: "gelezen" for one agreement version (last writer wins per
+/// family and version).
+async fn ack_put(
+    State(state): State<AppState>,
+    Path((school, ack_id)): Path<(String, String)>,
+    headers: HeaderMap,
+    Body(body): Body,
+) -> Result<Response, AppError> {
+    let school = school_for_parent(&state, school, &headers).await?;
+    let ack: AckPut = json_body(&headers, &body)?;
+    let secret_hash = family_secret(&headers)?;
+    if ack.id != ack_id {
+        return Err(invalid(
+            "id",
+            "Hoort gelijk te zijn aan de code in het adres.",
+        ));
+    }
+    if !is_valid_id(&ack.id) {
+        return Err(invalid("id", "Ongeldige code."));
+    }
+    if !is_valid_id(&ack.family_id) {
+        return Err(invalid("family_id", "Ongeldige gezinscode."));
+    }
+    check_names("name", &ack.name, "Vul uw naam in (maximaal 200 tekens).")?;
+    match state
+        .store
+        .put_ack(&school.meta.id, AckWrite { ack, secret_hash })
+        .await?
+    {
+        Ok(answer) => Ok(Json(answer).into_response()),
+        Err(refused) => Err(refusal(refused)),
+    }
 }
 
 /// `PUT …/content`: publishes new content (admin token); validated (422), `If-Match` (412).
@@ -277,19 +466,12 @@ async fn content_put(
     State(state): State<AppState>,
     Path(school): Path<String>,
     headers: HeaderMap,
-    body: Bytes,
+    Body(body): Body,
 ) -> Result<Response, AppError> {
-    let store = state.store.clone();
-    let row = blocking(move || store.school(&school))
-        .await?
-        .ok_or(AppError::NotFound)?;
-    let given = bearer(&headers).ok_or(AppError::Unauthorized)?;
-    if !bool::from(hash(given).ct_eq(&row.admin_hash[..])) {
-        return Err(AppError::Unauthorized);
-    }
+    let school = school_for_admin(&state, school, &headers).await?;
     let content: driehoek_core::Content = json_body(&headers, &body)?;
     let mut errors = driehoek_core::validate(&content);
-    if content.school.id != row.id {
+    if content.school.id != school.meta.id {
         errors.push(FieldError {
             field: "school.id".into(),
             message: "Hoort gelijk te zijn aan de code van de school in het adres.".into(),
@@ -298,18 +480,21 @@ async fn content_put(
     if !errors.is_empty() {
         return Err(AppError::Invalid(errors));
     }
-    if let Some(wanted) = headers.get(header::IF_MATCH).and_then(|v| v.to_str().ok()) {
-        let current = row.content.as_ref().map(|(_, etag)| etag.as_str());
-        if wanted.trim() != "*" && Some(wanted.trim()) != current {
-            return Err(AppError::PreconditionFailed);
-        }
-    }
+    let if_match = headers
+        .get(header::IF_MATCH)
+        .map(|v| v.to_str().map(|s| s.trim().to_owned()))
+        .transpose()
+        .map_err(|_| AppError::PreconditionFailed)?
+        .filter(|v| v != "*");
     let json = serde_json::to_string(&content).map_err(|e| AppError::Internal(e.to_string()))?;
     let etag = etag_of(&json);
-    let store = state.store.clone();
-    let (id, tag) = (row.id.clone(), etag.clone());
-    blocking(move || store.publish(&id, &content, &tag)).await?;
-    let etag = HeaderValue::from_str(&etag).map_err(|e| AppError::Internal(e.to_string()))?;
+    let (store, id, tag) = (state.store.clone(), school.meta.id.clone(), etag.clone());
+    let published =
+        blocking(move || store.publish(&id, &content, &tag, if_match.as_deref())).await?;
+    state.schools.forget(&school.meta.id);
+    if !published {
+        return Err(AppError::PreconditionFailed);
+    }
     Ok((
         StatusCode::OK,
         [(header::ETAG, etag)],

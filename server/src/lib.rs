@@ -1,20 +1,28 @@
-//! Driehoek's server. For now it serves the built app (dist/) with the right caching; the sync
-//! protocol (../shared/DESIGN.md) is added behind `/api/v1` by its own issue.
+//! Driehoek's server: serves the built app (dist/) with the right caching, and the sync protocol
+//! (../shared/DESIGN.md) behind `/api/v1`.
 
+pub mod admin;
 pub mod api;
+pub mod cache;
+pub mod ratelimit;
 pub mod store;
 
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::time::Duration;
 
 use axum::extract::{Request, State};
-use axum::http::{header, HeaderValue, StatusCode, Uri};
+use axum::http::{header, HeaderName, HeaderValue, Method, StatusCode, Uri};
 use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use axum::Router;
 use tower_http::compression::CompressionLayer;
+use tower_http::cors::{AllowOrigin, CorsLayer};
 use tower_http::services::ServeDir;
 use tower_http::trace::TraceLayer;
+
+pub use ratelimit::WriteRate;
 
 /// What every handler may need.
 #[derive(Clone)]
@@ -22,17 +30,50 @@ pub struct AppState {
     /// The built app (Trunk's dist/ folder).
     pub dist: PathBuf,
     /// The schools' content, RSVPs and acknowledgements.
-    pub store: std::sync::Arc<dyn store::Store>,
+    pub store: Arc<dyn store::Store>,
+    /// The schools in memory (see [`cache`]).
+    pub(crate) schools: Arc<cache::Schools>,
 }
 
-/// The whole server, used by `main` and by the tests.
+impl AppState {
+    pub fn new(dist: impl Into<PathBuf>, store: Arc<dyn store::Store>) -> Self {
+        AppState {
+            dist: dist.into(),
+            store,
+            schools: Arc::default(),
+        }
+    }
+}
+
+/// How the server is set up beyond its state (`serve`'s options).
+#[derive(Clone, Debug, Default)]
+pub struct Config {
+    /// Origins that may call the API from a page of their own (CORS); empty: only the app that
+    /// this server serves itself (same origin).
+    pub allow_origins: Vec<HeaderValue>,
+    /// How fast one client may write (PUT).
+    pub write_rate: WriteRate,
+}
+
+/// The whole server with the default [`Config`], used by the tests.
 pub fn app(state: AppState) -> Router {
+    app_with(state, &Config::default())
+}
+
+/// The whole server. Serve it with `into_make_service_with_connect_info::<SocketAddr>()` so that
+/// writes are limited per client address.
+pub fn app_with(state: AppState, config: &Config) -> Router {
     let files = ServeDir::new(&state.dist)
         .fallback(get(app_shell).with_state(state.clone()))
         .append_index_html_on_directories(true);
-    Router::new()
+    let limiter = Arc::new(ratelimit::RateLimiter::new(config.write_rate));
+    let api = api::router().route_layer(middleware::from_fn_with_state(
+        limiter,
+        ratelimit::limit_writes,
+    ));
+    let mut router = Router::new()
         .route("/healthz", get(healthz))
-        .merge(api::router())
+        .merge(api)
         .with_state(state)
         .fallback_service(files)
         .layer(middleware::from_fn(cache_headers))
@@ -40,9 +81,56 @@ pub fn app(state: AppState) -> Router {
         // A slow or stuck client cannot hold a request open for ever.
         .layer(tower_http::timeout::TimeoutLayer::with_status_code(
             StatusCode::REQUEST_TIMEOUT,
-            std::time::Duration::from_secs(30),
-        ))
-        .layer(TraceLayer::new_for_http())
+            Duration::from_secs(30),
+        ));
+    if !config.allow_origins.is_empty() {
+        router = router.layer(cors(&config.allow_origins));
+    }
+    // Logged: method, path (never the query string: the join link carries the access code in
+    // it), status and time. Never a header: they carry the codes and the family secret.
+    router.layer(
+        TraceLayer::new_for_http().make_span_with(|request: &Request<_>| {
+            tracing::debug_span!(
+                "request",
+                method = %request.method(),
+                path = %request.uri().path(),
+            )
+        }),
+    )
+}
+
+/// CORS for the configured origins: the methods and headers of the sync protocol; the ETag and
+/// `Retry-After` readable by the page (neither is readable across origins otherwise).
+fn cors(origins: &[HeaderValue]) -> CorsLayer {
+    CorsLayer::new()
+        .allow_origin(AllowOrigin::list(origins.iter().cloned()))
+        .allow_methods([Method::GET, Method::PUT, Method::OPTIONS])
+        .allow_headers([
+            header::AUTHORIZATION,
+            header::CONTENT_TYPE,
+            header::IF_MATCH,
+            header::IF_NONE_MATCH,
+            HeaderName::from_static("x-family-secret"),
+        ])
+        .expose_headers([header::ETAG, header::RETRY_AFTER])
+        .max_age(Duration::from_secs(600))
+}
+
+/// Checks an origin for `--allow-origin`: `scheme://host[:port]`, as a browser sends it in
+/// `Origin` (no path, no trailing slash: those would never match).
+pub fn parse_origin(text: &str) -> Result<HeaderValue, String> {
+    let origin = text.trim().trim_end_matches('/');
+    let rest = origin
+        .strip_prefix("https://")
+        .or_else(|| origin.strip_prefix("http://"))
+        .ok_or_else(|| format!("{text:?} is geen origin: begin met https:// of http://"))?;
+    if rest.is_empty() || rest.contains(['/', '?', '#', '@', ' ']) {
+        return Err(format!(
+            "{text:?} is geen origin: alleen schema, naam en poort, zoals https://app.school.nl"
+        ));
+    }
+    HeaderValue::from_str(&origin.to_ascii_lowercase())
+        .map_err(|_| format!("{text:?} is geen origin"))
 }
 
 /// `GET /healthz`: the server is up.

@@ -1,15 +1,16 @@
 //! `driehoek-server`: the command line around [`driehoek_server::app`].
 
+use std::io::Write;
 use std::net::SocketAddr;
 use std::path::PathBuf;
 
 use clap::{Parser, Subcommand};
 use driehoek_server::api::{etag_of, hash};
 use driehoek_server::store::{SqliteStore, Store};
-use driehoek_server::{app, is_built, AppState};
+use driehoek_server::{app_with, is_built, parse_origin, AppState, Config, WriteRate};
 use tracing_subscriber::EnvFilter;
 
-/// Driehoek's server: serves the app and, later, a school's content and RSVPs.
+/// Driehoek's server: serves the app, and a school's content, RSVPs and acknowledgements.
 #[derive(Parser)]
 #[command(version, about)]
 struct Cli {
@@ -31,15 +32,64 @@ enum Command {
         #[arg(long)]
         db: Option<PathBuf>,
         /// Create the demo school (from the demo content, dated around today) on first start and
-        /// print the join link with its access code.
+        /// print the join link with its access code, and the school's admin token.
         #[arg(long)]
         demo: bool,
+        /// An origin (`https://app.school.nl`) whose pages may call the API (CORS); repeat for
+        /// more. Without it, only the app served here may call it (same origin).
+        #[arg(long = "allow-origin", value_name = "ORIGIN", value_parser = parse_origin)]
+        allow_origin: Vec<axum::http::HeaderValue>,
+        /// Writes (PUT) per second one client address may make in the long run.
+        #[arg(long, value_name = "PER_SECOND", default_value_t = 10.0, value_parser = positive)]
+        write_rate: f64,
+        /// Writes one client address may make at once after a quiet moment.
+        #[arg(long, value_name = "N", default_value_t = 20, value_parser = clap::value_parser!(u32).range(1..))]
+        write_burst: u32,
     },
     /// Manage schools.
     School {
         #[command(subcommand)]
         command: SchoolCommand,
     },
+    /// A school's published content as a JSON file.
+    Content {
+        #[command(subcommand)]
+        command: ContentCommand,
+    },
+}
+
+#[derive(Subcommand)]
+enum ContentCommand {
+    /// Checks a content file and publishes it for the school; prints every problem otherwise.
+    Import {
+        /// The content (JSON, as `content export` writes it).
+        file: PathBuf,
+        /// The school's id.
+        #[arg(long)]
+        school: String,
+        /// The SQLite database file.
+        #[arg(long, default_value = "driehoek.sqlite3")]
+        db: PathBuf,
+    },
+    /// Writes the school's published content as JSON.
+    Export {
+        /// The school's id.
+        #[arg(long)]
+        school: String,
+        /// The SQLite database file.
+        #[arg(long, default_value = "driehoek.sqlite3")]
+        db: PathBuf,
+        /// The file to write; without it, standard output.
+        #[arg(long)]
+        out: Option<PathBuf>,
+    },
+}
+
+fn positive(text: &str) -> Result<f64, String> {
+    match text.parse::<f64>() {
+        Ok(n) if n.is_finite() && n > 0.0 => Ok(n),
+        _ => Err(format!("{text:?} is geen getal groter dan 0")),
+    }
 }
 
 #[derive(Subcommand)]
@@ -54,6 +104,15 @@ enum SchoolCommand {
         #[arg(long, default_value = "driehoek.sqlite3")]
         db: PathBuf,
     },
+    /// Give the parents a new access code (when the old one got out); prints it once. The old
+    /// code stops working at once, also on a running server.
+    NewCode {
+        /// The school's id.
+        id: String,
+        /// The SQLite database file.
+        #[arg(long, default_value = "driehoek.sqlite3")]
+        db: PathBuf,
+    },
 }
 
 #[tokio::main]
@@ -63,6 +122,8 @@ async fn main() -> std::process::ExitCode {
             EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info")),
         )
         .with_writer(std::io::stderr)
+        // Colours only on a terminal: a log file or the journal gets plain text.
+        .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stderr()))
         .init();
 
     match Cli::parse().command {
@@ -71,10 +132,31 @@ async fn main() -> std::process::ExitCode {
             dist,
             db,
             demo,
-        } => serve(addr, dist, db, demo).await,
+            allow_origin,
+            write_rate,
+            write_burst,
+        } => {
+            let config = Config {
+                allow_origins: allow_origin,
+                write_rate: WriteRate {
+                    burst: write_burst,
+                    per_second: write_rate,
+                },
+            };
+            serve(addr, dist, db, demo, config).await
+        }
         Command::School {
             command: SchoolCommand::Create { id, name, db },
         } => school_create(&id, &name, &db),
+        Command::School {
+            command: SchoolCommand::NewCode { id, db },
+        } => school_new_code(&id, &db),
+        Command::Content {
+            command: ContentCommand::Import { file, school, db },
+        } => content_import(&file, &school, &db),
+        Command::Content {
+            command: ContentCommand::Export { school, db, out },
+        } => content_export(&school, &db, out.as_deref()),
     }
 }
 
@@ -117,26 +199,108 @@ fn school_create(id: &str, name: &str, db: &std::path::Path) -> std::process::Ex
     }
 }
 
-/// The demo school on first start: created, its demo content published, the join link printed.
-/// Its access code is kept in a file beside the database, so later starts print the same link.
-fn demo_school(store: &dyn Store, db: Option<&std::path::Path>) -> Result<String, String> {
+/// The demo school: on first start created and its demo content published. Its access code and
+/// admin token are kept in files beside the database (`<db>.demo-code`, `<db>.demo-admin`), so
+/// later starts print the same link; a kept code that no longer matches (after `school
+/// new-code`) is replaced by a new one. Returns the join link's path and the admin token.
+fn demo_school(
+    store: &dyn Store,
+    db: Option<&std::path::Path>,
+) -> Result<(String, String), String> {
     let id = driehoek_core::demo::school().id;
-    let code_file = db.map(|p| p.with_extension("demo-code"));
-    if let (Some(_), Some(file)) = (store.school(&id).map_err(|e| e.to_string())?, &code_file) {
-        if let Ok(code) = std::fs::read_to_string(file) {
-            return Ok(format!("/?school={id}&code={}", code.trim()));
+    let files = db.map(|p| {
+        (
+            p.with_extension("demo-code"),
+            p.with_extension("demo-admin"),
+        )
+    });
+    let kept = |file: Option<&std::path::PathBuf>, hash_kept: &[u8]| {
+        file.and_then(|f| std::fs::read_to_string(f).ok())
+            .map(|s| s.trim().to_owned())
+            .filter(|code| hash(code)[..] == *hash_kept)
+    };
+    let (code, admin) = match store.school_meta(&id).map_err(|e| e.to_string())? {
+        None => {
+            let (code, admin) = create_school(store, &id, &driehoek_core::demo::school().name)?;
+            let content = driehoek_core::demo_content(chrono::Local::now().date_naive());
+            let json = serde_json::to_string(&content).map_err(|e| e.to_string())?;
+            store
+                .publish(&id, &content, &etag_of(&json), None)
+                .map_err(|e| e.to_string())?;
+            (code, admin)
         }
+        Some(meta) => {
+            let code = kept(files.as_ref().map(|f| &f.0), &meta.access_hash);
+            let admin = kept(files.as_ref().map(|f| &f.1), &meta.admin_hash);
+            let new_code = match &code {
+                Some(_) => None,
+                None => Some(random_token().map_err(|e| e.to_string())?),
+            };
+            let new_admin = match &admin {
+                Some(_) => None,
+                None => Some(random_token().map_err(|e| e.to_string())?),
+            };
+            if new_code.is_some() || new_admin.is_some() {
+                store
+                    .set_hashes(
+                        &id,
+                        new_code.as_deref().map(hash).as_ref(),
+                        new_admin.as_deref().map(hash).as_ref(),
+                    )
+                    .map_err(|e| e.to_string())?;
+            }
+            (
+                code.or(new_code).unwrap_or_default(),
+                admin.or(new_admin).unwrap_or_default(),
+            )
+        }
+    };
+    if let Some((code_file, admin_file)) = files {
+        std::fs::write(code_file, &code).map_err(|e| e.to_string())?;
+        std::fs::write(admin_file, &admin).map_err(|e| e.to_string())?;
     }
-    let (code, _admin) = create_school(store, &id, &driehoek_core::demo::school().name)?;
-    let content = driehoek_core::demo_content(chrono::Local::now().date_naive());
-    let json = serde_json::to_string(&content).map_err(|e| e.to_string())?;
-    store
-        .publish(&id, &content, &etag_of(&json))
-        .map_err(|e| e.to_string())?;
-    if let Some(file) = code_file {
-        std::fs::write(file, &code).map_err(|e| e.to_string())?;
+    Ok((format!("/?school={id}&code={code}"), admin))
+}
+
+/// Says what went wrong on stderr; the command fails.
+fn fail(message: String) -> std::process::ExitCode {
+    eprintln!("driehoek-server: {message}");
+    std::process::ExitCode::FAILURE
+}
+
+/// A database that must exist already (a command for a school made earlier).
+fn open_existing(db: &std::path::Path) -> Result<SqliteStore, String> {
+    if !db.is_file() {
+        return Err(format!(
+            "{} bestaat niet; maak eerst een school met `school create`.",
+            db.display()
+        ));
     }
-    Ok(format!("/?school={id}&code={code}"))
+    SqliteStore::open(db).map_err(|err| format!("kan de database niet openen: {err}"))
+}
+
+/// `school new-code`: a new access code for the parents; the old one stops working at once.
+fn school_new_code(id: &str, db: &std::path::Path) -> std::process::ExitCode {
+    let store = match open_existing(db) {
+        Ok(store) => store,
+        Err(message) => return fail(message),
+    };
+    let code = match random_token() {
+        Ok(code) => code,
+        Err(err) => return fail(err.to_string()),
+    };
+    match store.set_hashes(id, Some(&hash(&code)), None) {
+        Ok(true) => {
+            println!("Nieuwe code voor de ouders van {id}; de oude werkt vanaf nu niet meer.");
+            println!(
+                "Geef de ouders de nieuwe link. Bewaar de code: hij wordt niet nog eens getoond."
+            );
+            println!("toegangscode (ouders): {code}");
+            std::process::ExitCode::SUCCESS
+        }
+        Ok(false) => fail(format!("school {id:?} bestaat niet in {}.", db.display())),
+        Err(err) => fail(format!("kan de code niet bewaren: {err}")),
+    }
 }
 
 async fn serve(
@@ -144,6 +308,7 @@ async fn serve(
     dist: PathBuf,
     db: Option<PathBuf>,
     demo: bool,
+    config: Config,
 ) -> std::process::ExitCode {
     let store = match &db {
         Some(path) => SqliteStore::open(path),
@@ -158,7 +323,7 @@ async fn serve(
     };
     let join = if demo {
         match demo_school(store.as_ref(), db.as_deref()) {
-            Ok(link) => Some(link),
+            Ok(codes) => Some(codes),
             Err(err) => {
                 eprintln!("driehoek-server: cannot create the demo school: {err}");
                 return std::process::ExitCode::FAILURE;
@@ -183,19 +348,155 @@ async fn serve(
     };
     let local = listener.local_addr().unwrap_or(addr);
     // The tests read this line to find the port.
-    println!("Driehoek draait op http://{local}/");
-    if let Some(link) = join {
-        println!("Demoschool: http://{local}{link}");
+    // Written, not `println!`: a server whose standard output was closed (a launcher that read
+    // the address and went away) must keep serving, not panic on a broken pipe.
+    let mut out = std::io::stdout();
+    let mut lines = vec![format!("Driehoek draait op http://{local}/")];
+    if let Some((link, admin)) = join {
+        lines.push(format!("Demoschool: http://{local}{link}"));
+        lines.push(format!("Demoschool beheercode (school): {admin}"));
     }
-    let result = axum::serve(listener, app(AppState { dist, store }))
-        .with_graceful_shutdown(shutdown_signal())
-        .await;
+    for line in lines {
+        let _ = writeln!(out, "{line}");
+    }
+    let _ = out.flush();
+    let app = app_with(AppState::new(dist, store), &config);
+    let result = axum::serve(
+        listener,
+        app.into_make_service_with_connect_info::<SocketAddr>(),
+    )
+    .with_graceful_shutdown(shutdown_signal())
+    .await;
     match result {
         Ok(()) => std::process::ExitCode::SUCCESS,
         Err(err) => {
             eprintln!("driehoek-server: {err}");
             std::process::ExitCode::FAILURE
         }
+    }
+}
+
+/// `content import`: reads, checks and publishes a content file.
+fn content_import(
+    file: &std::path::Path,
+    school: &str,
+    db: &std::path::Path,
+) -> std::process::ExitCode {
+    let json = match std::fs::read(file) {
+        Ok(json) => json,
+        Err(err) => return fail(format!("kan {} niet lezen: {err}", file.display())),
+    };
+    let content: driehoek_core::Content = match driehoek_server::api::parse_json(&json) {
+        Ok(content) => content,
+        Err(errors) => {
+            eprintln!("{} is geen geldige inhoud:", file.display());
+            print_errors(&errors);
+            return std::process::ExitCode::FAILURE;
+        }
+    };
+    let mut errors = driehoek_core::validate(&content);
+    if content.school.id != school {
+        errors.push(driehoek_core::FieldError {
+            field: "school.id".into(),
+            message: format!("Hoort {school:?} te zijn, de school waarvoor u publiceert."),
+        });
+    }
+    if !errors.is_empty() {
+        eprintln!(
+            "Niet gepubliceerd: {} {} in {}:",
+            errors.len(),
+            if errors.len() == 1 { "fout" } else { "fouten" },
+            file.display()
+        );
+        print_errors(&errors);
+        return std::process::ExitCode::FAILURE;
+    }
+    let store = match open_existing(db) {
+        Ok(store) => store,
+        Err(message) => return fail(message),
+    };
+    match store.school_meta(school) {
+        Ok(Some(_)) => {}
+        Ok(None) => {
+            return fail(format!(
+                "school {school:?} bestaat niet in {}; maak haar eerst met `school create`.",
+                db.display()
+            ))
+        }
+        Err(err) => return fail(format!("kan de database niet lezen: {err}")),
+    }
+    let compact = match serde_json::to_string(&content) {
+        Ok(json) => json,
+        Err(err) => return fail(err.to_string()),
+    };
+    let etag = etag_of(&compact);
+    match store.publish(school, &content, &etag, None) {
+        Ok(_) => {
+            println!(
+                "Gepubliceerd voor {school}: afspraken versie {}, {} maandinfo's, {} activiteiten (ETag {etag}).",
+                content.agreement.version,
+                content.bulletins.len(),
+                content.activities.len()
+            );
+            std::process::ExitCode::SUCCESS
+        }
+        Err(err) => fail(format!("kan niet publiceren: {err}")),
+    }
+}
+
+fn print_errors(errors: &[driehoek_core::FieldError]) {
+    for error in errors {
+        if error.field.is_empty() {
+            eprintln!("  {}", error.message);
+        } else {
+            eprintln!("  {}: {}", error.field, error.message);
+        }
+    }
+}
+
+/// `content export`: writes the published content, readable and ready for `content import`.
+fn content_export(
+    school: &str,
+    db: &std::path::Path,
+    out: Option<&std::path::Path>,
+) -> std::process::ExitCode {
+    let store = match open_existing(db) {
+        Ok(store) => store,
+        Err(message) => return fail(message),
+    };
+    let json = match store.school(school) {
+        Ok(Some(row)) => match row.content {
+            Some((json, _)) => json,
+            None => return fail(format!("school {school:?} heeft nog niets gepubliceerd.")),
+        },
+        Ok(None) => {
+            return fail(format!(
+                "school {school:?} bestaat niet in {}.",
+                db.display()
+            ))
+        }
+        Err(err) => return fail(format!("kan de database niet lezen: {err}")),
+    };
+    // Through the model, so that the fields keep its order (a map would sort them).
+    let pretty = serde_json::from_str::<driehoek_core::Content>(&json)
+        .and_then(|content| serde_json::to_string_pretty(&content));
+    let mut text = match pretty {
+        Ok(text) => text,
+        Err(err) => return fail(format!("de bewaarde inhoud is onleesbaar: {err}")),
+    };
+    text.push('\n');
+    match out {
+        Some(path) => match std::fs::write(path, text) {
+            Ok(()) => {
+                eprintln!("Geschreven: {}", path.display());
+                std::process::ExitCode::SUCCESS
+            }
+            Err(err) => fail(format!("kan {} niet schrijven: {err}", path.display())),
+        },
+        None => match std::io::stdout().write_all(text.as_bytes()) {
+            Ok(()) => std::process::ExitCode::SUCCESS,
+            Err(err) => fail(err.to_string()),
+        },
     }
 }
 

@@ -1,5 +1,7 @@
 //! The sync API on a real SQLite file: routing-level tests with `oneshot`, and one over real TCP.
 
+mod common;
+
 use std::sync::Arc;
 
 use axum::body::Body;
@@ -9,8 +11,6 @@ use driehoek_core::{Answer, Rsvp};
 use driehoek_server::api::{etag_of, hash};
 use driehoek_server::store::{SqliteStore, Store};
 use driehoek_server::{app, AppState};
-use http_body_util::BodyExt;
-use tower::ServiceExt;
 
 const CODE: &str = "toegang-0123456789";
 const ADMIN: &str = "beheer-0123456789";
@@ -26,16 +26,13 @@ fn setup() -> (tempfile::TempDir, AppState, String) {
     let content = driehoek_core::demo_content(today);
     let json = serde_json::to_string(&content).unwrap();
     let etag = etag_of(&json);
-    store.publish("demo", &content, &etag).unwrap();
+    store.publish("demo", &content, &etag, None).unwrap();
     let activity = content
         .activities
         .iter()
         .find(|a| a.start.date() > today)
         .unwrap();
-    let state = AppState {
-        dist: dir.path().join("dist"),
-        store: Arc::new(store),
-    };
+    let state = AppState::new(dir.path().join("dist"), Arc::new(store));
     (dir, state, activity.id.clone())
 }
 
@@ -68,17 +65,7 @@ async fn send(
     state: &AppState,
     request: Request<Body>,
 ) -> (StatusCode, axum::http::HeaderMap, Vec<u8>) {
-    let response = app(state.clone()).oneshot(request).await.unwrap();
-    let status = response.status();
-    let headers = response.headers().clone();
-    let body = response
-        .into_body()
-        .collect()
-        .await
-        .unwrap()
-        .to_bytes()
-        .to_vec();
-    (status, headers, body)
+    common::send(&app(state.clone()), request).await
 }
 
 #[tokio::test]
@@ -254,4 +241,33 @@ async fn content_put_validates_and_checks_if_match() {
         StatusCode::PRECONDITION_FAILED,
         "someone published in between"
     );
+}
+
+#[tokio::test]
+async fn content_published_by_another_process_is_served_within_milliseconds() {
+    let (_dir, state, _) = setup();
+    let get = || {
+        Request::get("/api/v1/schools/demo/content")
+            .header(header::AUTHORIZATION, format!("Bearer {CODE}"))
+            .body(Body::empty())
+            .unwrap()
+    };
+    let (_, headers, _) = send(&state, get()).await;
+    let before = headers[header::ETAG].to_str().unwrap().to_owned();
+    // As `content import` does on a running server: straight into the database, not through
+    // this server's handlers.
+    let mut content = driehoek_core::demo_content(chrono::Utc::now().date_naive());
+    content.school.phone = "0162 000 000".into();
+    let json = serde_json::to_string(&content).unwrap();
+    state
+        .store
+        .publish("demo", &content, &etag_of(&json), None)
+        .unwrap();
+    tokio::time::sleep(driehoek_server::cache::PROBE_EVERY).await;
+    let (status, headers, body) = send(&state, get()).await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(headers[header::ETAG].to_str().unwrap(), etag_of(&json));
+    assert_ne!(headers[header::ETAG].to_str().unwrap(), before);
+    let served: driehoek_core::Content = serde_json::from_slice(&body).unwrap();
+    assert_eq!(served.school.phone, "0162 000 000");
 }

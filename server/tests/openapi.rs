@@ -6,9 +6,10 @@ use std::sync::Arc;
 
 use axum::body::Body;
 use axum::http::{Method, Request, StatusCode};
-use driehoek_server::api::ROUTES;
+use driehoek_server::api::{NO_SUCH_ROUTE, ROUTES};
 use driehoek_server::store::SqliteStore;
 use driehoek_server::{app, AppState};
+use http_body_util::BodyExt;
 use tower::ServiceExt;
 
 /// (METHOD, path) pairs under `paths:` of the OpenAPI file (a small reader for its layout).
@@ -44,18 +45,27 @@ fn openapi_describes_exactly_the_routes() {
 
 #[tokio::test]
 async fn every_listed_route_is_served() {
-    let state = AppState {
-        dist: std::env::temp_dir().join("driehoek-no-dist"),
-        store: Arc::new(SqliteStore::in_memory().unwrap()),
-    };
+    let state = AppState::new(
+        std::env::temp_dir().join("driehoek-no-dist"),
+        Arc::new(SqliteStore::in_memory().unwrap()),
+    );
     for (method, path) in ROUTES {
-        let uri = path.replace("{school}", "nope").replace("{rsvp_id}", "r-1");
+        let uri = path
+            .replace("{school}", "nope")
+            .replace("{rsvp_id}", "r-1")
+            .replace("{ack_id}", "a-1");
         let request = Request::builder()
             .method(Method::from_bytes(method.as_bytes()).unwrap())
             .uri(&uri)
             .body(Body::empty())
             .unwrap();
-        let status = app(state.clone()).oneshot(request).await.unwrap().status();
+        let response = app(state.clone()).oneshot(request).await.unwrap();
+        let status = response.status();
+        let body = response.into_body().collect().await.unwrap().to_bytes();
+        assert!(
+            !String::from_utf8_lossy(&body).contains(NO_SUCH_ROUTE),
+            "{method} {path} is not routed"
+        );
         assert!(
             status == StatusCode::OK || status == StatusCode::NOT_FOUND,
             "{method} {path}: {status}"

@@ -1,0 +1,362 @@
+//! What the school sees (admin token): who comes to what (`GET …/rsvps`, `…/rsvps.csv`) and how
+//! many families read each version of the agreement (`GET …/acknowledgements`).
+
+use std::collections::BTreeMap;
+
+use axum::extract::{Path, State};
+use axum::http::{header, HeaderMap, HeaderValue};
+use axum::response::{IntoResponse, Response};
+use axum::Json;
+use chrono::{NaiveDate, NaiveDateTime};
+use driehoek_core::sync::RsvpPut;
+use driehoek_core::{Activity, Answer};
+use serde::{Deserialize, Serialize};
+
+use crate::api::{blocking, school_for_admin, AppError};
+use crate::AppState;
+
+/// The body of `GET …/rsvps`.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RsvpReport {
+    pub school: String,
+    /// The published activities by start time, then answers to activities no longer published.
+    pub activities: Vec<ActivityRsvps>,
+}
+
+/// The answers to one activity.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ActivityRsvps {
+    pub activity_id: String,
+    /// The title in Dutch; `None` when the activity is no longer in the published content.
+    pub title: Option<String>,
+    pub start: Option<NaiveDateTime>,
+    /// How many people fit in all; `None` when there is no limit.
+    pub capacity: Option<u32>,
+    pub totals: Totals,
+    /// "ja" first, then "misschien", then "nee"; by names within each.
+    pub rsvps: Vec<RsvpRow>,
+}
+
+/// The counts of one activity.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Totals {
+    /// Families that answered "ja".
+    pub ja: u32,
+    pub nee: u32,
+    pub misschien: u32,
+    /// People coming: the sum of `people` over the "ja" answers.
+    pub people: u32,
+    /// Families that offered to help ("ik help mee") with a "ja" or "misschien".
+    pub helpers: u32,
+}
+
+/// One family's kept answer, as the school sees it ("nee" means nobody comes and nobody helps).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RsvpRow {
+    pub activity_id: String,
+    pub family_id: String,
+    pub names: String,
+    pub answer: Answer,
+    pub people: u8,
+    pub helps: bool,
+    pub note: String,
+    /// When the parent last changed it: milliseconds since the Unix epoch (UTC).
+    pub updated_at: i64,
+}
+
+/// The body of `GET …/acknowledgements`.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AckReport {
+    pub school: String,
+    /// The version published now; `None` before the first publication.
+    pub current_version: Option<u32>,
+    /// Every version ever published, oldest first.
+    pub versions: Vec<VersionAcks>,
+}
+
+/// How many families acknowledged one version of the agreement.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct VersionAcks {
+    pub version: u32,
+    pub published: NaiveDate,
+    pub families: u64,
+}
+
+fn answer_order(answer: Answer) -> u8 {
+    match answer {
+        Answer::Ja => 0,
+        Answer::Misschien => 1,
+        Answer::Nee => 2,
+    }
+}
+
+/// Groups the kept RSVPs by activity, in the order of `activities` (by start), and counts them.
+pub fn report(school: &str, activities: &[Activity], rsvps: Vec<RsvpPut>) -> RsvpReport {
+    let mut by_activity: BTreeMap<String, Vec<RsvpRow>> = BTreeMap::new();
+    for RsvpPut {
+        family_id,
+        names,
+        rsvp,
+    } in rsvps
+    {
+        let rsvp = rsvp.normalised();
+        by_activity
+            .entry(rsvp.activity_id.clone())
+            .or_default()
+            .push(RsvpRow {
+                activity_id: rsvp.activity_id,
+                family_id,
+                names,
+                answer: rsvp.answer,
+                people: rsvp.people,
+                helps: rsvp.helps,
+                note: rsvp.note,
+                updated_at: rsvp.updated_at,
+            });
+    }
+    let mut published: Vec<&Activity> = activities.iter().collect();
+    published.sort_by(|a, b| (a.start, &a.id).cmp(&(b.start, &b.id)));
+    let mut out: Vec<ActivityRsvps> = published
+        .into_iter()
+        .map(|a| {
+            let rows = by_activity.remove(&a.id).unwrap_or_default();
+            group(
+                a.id.clone(),
+                Some(a.title.get("nl").to_owned()),
+                Some(a.start),
+                a.capacity,
+                rows,
+            )
+        })
+        .collect();
+    // Answers to activities the school has since removed: still the school's to see.
+    out.extend(
+        by_activity
+            .into_iter()
+            .map(|(id, rows)| group(id, None, None, None, rows)),
+    );
+    RsvpReport {
+        school: school.to_owned(),
+        activities: out,
+    }
+}
+
+fn group(
+    activity_id: String,
+    title: Option<String>,
+    start: Option<NaiveDateTime>,
+    capacity: Option<u32>,
+    mut rsvps: Vec<RsvpRow>,
+) -> ActivityRsvps {
+    rsvps.sort_by(|a, b| {
+        (answer_order(a.answer), a.names.to_lowercase(), &a.family_id).cmp(&(
+            answer_order(b.answer),
+            b.names.to_lowercase(),
+            &b.family_id,
+        ))
+    });
+    let mut totals = Totals::default();
+    for r in &rsvps {
+        match r.answer {
+            Answer::Ja => {
+                totals.ja += 1;
+                totals.people = totals.people.saturating_add(u32::from(r.people));
+            }
+            Answer::Nee => totals.nee += 1,
+            Answer::Misschien => totals.misschien += 1,
+        }
+        if r.helps && r.answer != Answer::Nee {
+            totals.helpers += 1;
+        }
+    }
+    ActivityRsvps {
+        activity_id,
+        title,
+        start,
+        capacity,
+        totals,
+        rsvps,
+    }
+}
+
+async fn load_report(
+    state: &AppState,
+    school: String,
+    headers: &HeaderMap,
+) -> Result<RsvpReport, AppError> {
+    let school = school_for_admin(state, school, headers).await?;
+    let (store, id) = (state.store.clone(), school.meta.id.clone());
+    let rsvps = blocking(move || store.rsvps(&id)).await?;
+    let activities = school
+        .published
+        .as_ref()
+        .map(|p| p.content.activities.as_slice())
+        .unwrap_or_default();
+    Ok(report(&school.meta.id, activities, rsvps))
+}
+
+/// `GET …/rsvps`: every kept RSVP per activity, with totals.
+pub async fn rsvps_json(
+    State(state): State<AppState>,
+    Path(school): Path<String>,
+    headers: HeaderMap,
+) -> Result<Response, AppError> {
+    Ok(Json(load_report(&state, school, &headers).await?).into_response())
+}
+
+/// `GET …/rsvps.csv`: the same as a spreadsheet, one row per answer.
+pub async fn rsvps_csv(
+    State(state): State<AppState>,
+    Path(school): Path<String>,
+    headers: HeaderMap,
+) -> Result<Response, AppError> {
+    let report = load_report(&state, school, &headers).await?;
+    let file: String = report
+        .school
+        .chars()
+        .filter(|c| c.is_ascii_alphanumeric() || *c == '-')
+        .collect();
+    let disposition = HeaderValue::from_str(&format!("attachment; filename=\"rsvps-{file}.csv\""))
+        .map_err(|e| AppError::Internal(e.to_string()))?;
+    Ok((
+        [
+            (
+                header::CONTENT_TYPE,
+                HeaderValue::from_static("text/csv; charset=utf-8"),
+            ),
+            (header::CONTENT_DISPOSITION, disposition),
+        ],
+        csv(&report),
+    )
+        .into_response())
+}
+
+/// The CSV file: a byte-order mark (so that Excel reads UTF-8), a Dutch header row, CRLF lines.
+pub fn csv(report: &RsvpReport) -> String {
+    let mut out = String::from("\u{feff}");
+    row(
+        &mut out,
+        &[
+            "activiteit",
+            "datum",
+            "gezin",
+            "namen",
+            "antwoord",
+            "personen",
+            "helpt",
+            "opmerking",
+            "bijgewerkt",
+        ],
+    );
+    for activity in &report.activities {
+        let title = activity
+            .title
+            .clone()
+            .unwrap_or_else(|| format!("{} (niet meer gepubliceerd)", activity.activity_id));
+        let date = activity.start.map(local).unwrap_or_default();
+        for r in &activity.rsvps {
+            let answer = match r.answer {
+                Answer::Ja => "ja",
+                Answer::Nee => "nee",
+                Answer::Misschien => "misschien",
+            };
+            let updated = driehoek_core::tz::local_from_unix_millis(r.updated_at)
+                .map(local)
+                .unwrap_or_default();
+            row(
+                &mut out,
+                &[
+                    &title,
+                    &date,
+                    &r.family_id,
+                    &r.names,
+                    answer,
+                    &r.people.to_string(),
+                    if r.helps { "ja" } else { "nee" },
+                    &r.note,
+                    &updated,
+                ],
+            );
+        }
+    }
+    out
+}
+
+/// A local time as a spreadsheet reads it: `2026-11-26 19:30`.
+fn local(at: NaiveDateTime) -> String {
+    at.format("%Y-%m-%d %H:%M").to_string()
+}
+
+fn row(out: &mut String, cells: &[&str]) {
+    for (i, cell) in cells.iter().enumerate() {
+        if i > 0 {
+            out.push(',');
+        }
+        out.push_str(&cell_text(cell));
+    }
+    out.push_str("\r\n");
+}
+
+/// One CSV cell: a text that a spreadsheet would run as a formula (`=`, `+`, `-`, `@`, or a tab
+/// or carriage return first) gets a leading `'`; a cell with a quote, comma or line break is
+/// quoted, its quotes doubled.
+pub fn cell_text(cell: &str) -> String {
+    let guarded = if cell.starts_with(['=', '+', '-', '@', '\t', '\r']) {
+        format!("'{cell}")
+    } else {
+        cell.to_owned()
+    };
+    if guarded.contains(['"', ',', '\n', '\r']) {
+        format!("\"{}\"", guarded.replace('"', "\"\""))
+    } else {
+        guarded
+    }
+}
+
+/// `GET …/acknowledgements`: per agreement version, how many families acknowledged it.
+pub async fn acknowledgements(
+    State(state): State<AppState>,
+    Path(school): Path<String>,
+    headers: HeaderMap,
+) -> Result<Response, AppError> {
+    let school = school_for_admin(&state, school, &headers).await?;
+    let (store, id) = (state.store.clone(), school.meta.id.clone());
+    let versions = blocking(move || store.acknowledgements(&id)).await?;
+    Ok(Json(AckReport {
+        school: school.meta.id.clone(),
+        current_version: school
+            .published
+            .as_ref()
+            .map(|p| p.content.agreement.version),
+        versions: versions
+            .into_iter()
+            .map(|v| VersionAcks {
+                version: v.version,
+                published: v.published,
+                families: v.families,
+            })
+            .collect(),
+    })
+    .into_response())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn cells_are_quoted_and_formulas_are_defused() {
+        assert_eq!(cell_text("Sanne"), "Sanne");
+        assert_eq!(cell_text("a, b"), "\"a, b\"");
+        assert_eq!(cell_text("zei \"ja\""), "\"zei \"\"ja\"\"\"");
+        assert_eq!(cell_text("regel 1\nregel 2"), "\"regel 1\nregel 2\"");
+        assert_eq!(cell_text("=SUM(A1)"), "'=SUM(A1)");
+        assert_eq!(cell_text("+31 6"), "'+31 6");
+        assert_eq!(cell_text("-1"), "'-1");
+        assert_eq!(cell_text("@cmd"), "'@cmd");
+        assert_eq!(
+            cell_text("=HYPERLINK(\"x\",\"y\")"),
+            "\"'=HYPERLINK(\"\"x\"\",\"\"y\"\")\""
+        );
+    }
+}

@@ -1,0 +1,477 @@
+//! `driehoek-load`: the load generator of the server benchmark (P5, `scripts/bench-server.sh`).
+//!
+//! Sends a fixed number of requests over N keep-alive HTTP/1.1 connections to a running
+//! `driehoek-server --demo` and measures three targets: `GET /healthz` (the baseline: the
+//! hello-world route), the content `GET` answered `304` (a phone checking for news), and RSVP
+//! `PUT`s that are real writes (a new family each). Prints requests per second, p50 and p99 and
+//! the verdict against the budgets; writes the same as JSON.
+
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use axum::body::Bytes;
+use clap::Parser;
+use http_body_util::{BodyExt, Full};
+use hyper::{Method, Request, StatusCode};
+use hyper_util::rt::TokioIo;
+use serde::Serialize;
+
+/// The budgets of P5.
+const GET_304_PER_SECOND: f64 = 20_000.0;
+const PUT_PER_SECOND: f64 = 5_000.0;
+const P99_MS: f64 = 20.0;
+
+#[derive(Parser)]
+#[command(about = "Load generator for driehoek-server (benchmark P5)")]
+struct Args {
+    /// The server's address (host:port).
+    #[arg(long)]
+    addr: SocketAddr,
+    /// The school's id.
+    #[arg(long, default_value = "wilgenhoek")]
+    school: String,
+    /// The school's access code (the demo writes it to `<db>.demo-code`).
+    #[arg(long)]
+    code: String,
+    /// Requests per GET target.
+    #[arg(long, default_value_t = 50_000)]
+    get_requests: usize,
+    /// RSVP PUTs.
+    #[arg(long, default_value_t = 20_000)]
+    put_requests: usize,
+    /// Concurrent keep-alive connections.
+    #[arg(long, default_value_t = 64)]
+    connections: usize,
+    /// Threads of the load generator (it shares the machine with the server).
+    #[arg(long, default_value_t = 1)]
+    threads: usize,
+    /// Writes the results as JSON to this file.
+    #[arg(long)]
+    out: Option<PathBuf>,
+    /// Exit with 1 when a target is over its budget.
+    #[arg(long)]
+    strict: bool,
+}
+
+/// One target's figures.
+#[derive(Clone, Debug, Serialize)]
+struct Measured {
+    name: String,
+    method: String,
+    path: String,
+    requests: usize,
+    errors: usize,
+    seconds: f64,
+    per_second: f64,
+    p50_ms: f64,
+    p99_ms: f64,
+    max_ms: f64,
+    /// At least this many per second (none for the baseline).
+    budget_per_second: Option<f64>,
+    budget_p99_ms: Option<f64>,
+    /// Requests per second as a share of the baseline's.
+    ratio_to_baseline: f64,
+    verdict: &'static str,
+}
+
+#[derive(Serialize)]
+struct Report {
+    connections: usize,
+    load_threads: usize,
+    cpus: usize,
+    targets: Vec<Measured>,
+}
+
+type MakeRequest = Arc<dyn Fn(usize) -> Request<Full<Bytes>> + Send + Sync>;
+
+/// One thing to measure.
+struct Target {
+    name: &'static str,
+    method: Method,
+    path: &'static str,
+    requests: usize,
+    /// The request with number `i` (0, 1, …).
+    make: MakeRequest,
+    /// The status every answer should have.
+    expect: StatusCode,
+    /// At least this many per second; `None` for the baseline.
+    budget: Option<f64>,
+}
+
+fn main() -> std::process::ExitCode {
+    let args = Args::parse();
+    let runtime = if args.threads <= 1 {
+        tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+    } else {
+        tokio::runtime::Builder::new_multi_thread()
+            .worker_threads(args.threads)
+            .enable_all()
+            .build()
+    };
+    let runtime = match runtime {
+        Ok(runtime) => runtime,
+        Err(err) => {
+            eprintln!("driehoek-load: {err}");
+            return std::process::ExitCode::FAILURE;
+        }
+    };
+    match runtime.block_on(bench(&args)) {
+        Ok(over) if over && args.strict => std::process::ExitCode::FAILURE,
+        Ok(_) => std::process::ExitCode::SUCCESS,
+        Err(err) => {
+            eprintln!("driehoek-load: {err}");
+            std::process::ExitCode::FAILURE
+        }
+    }
+}
+
+async fn bench(args: &Args) -> Result<bool, String> {
+    let host = args.addr.to_string();
+    let content_path = format!("/api/v1/schools/{}/content", args.school);
+    let auth = format!("Bearer {}", args.code);
+
+    // The content once: its ETag, and an activity that takes answers for a while yet.
+    let (status, etag, body) = fetch(
+        args.addr,
+        request(
+            Method::GET,
+            &host,
+            &content_path,
+            &[("authorization", &auth)],
+            Bytes::new(),
+        ),
+    )
+    .await?;
+    if status != StatusCode::OK {
+        return Err(format!("GET {content_path}: {status}"));
+    }
+    let etag = etag.ok_or("the content has no ETag")?;
+    let content: driehoek_core::Content =
+        serde_json::from_slice(&body).map_err(|e| format!("the content does not parse: {e}"))?;
+    let soon = driehoek_core::tz::utc_to_local(chrono::Utc::now().naive_utc())
+        + chrono::Duration::hours(2);
+    let activity = content
+        .activities
+        .iter()
+        .find(|a| a.capacity.is_none() && driehoek_core::rsvp::deadline(a) > soon)
+        .ok_or("no open activity without a limit in the content")?
+        .id
+        .clone();
+
+    let healthz: MakeRequest = {
+        let host = host.clone();
+        Arc::new(move |_| request(Method::GET, &host, "/healthz", &[], Bytes::new()))
+    };
+    let conditional: MakeRequest = {
+        let (host, path, auth, etag) = (host.clone(), content_path.clone(), auth.clone(), etag);
+        Arc::new(move |_| {
+            request(
+                Method::GET,
+                &host,
+                &path,
+                &[("authorization", &auth), ("if-none-match", &etag)],
+                Bytes::new(),
+            )
+        })
+    };
+    // A new family per request, unique per run, so every PUT is a real write.
+    let run = chrono::Utc::now().timestamp_millis();
+    let rsvp: MakeRequest = {
+        let (host, auth, school) = (host.clone(), auth.clone(), args.school.clone());
+        Arc::new(move |i| {
+            let id = format!("load-{run}-{i}");
+            let body = serde_json::json!({
+                "family_id": id,
+                "names": format!("Gezin {i}"),
+                "rsvp": {
+                    "id": id, "activity_id": activity, "answer": "ja", "people": 1,
+                    "helps": false, "note": "", "updated_at": run + i as i64
+                }
+            })
+            .to_string();
+            let secret = format!("geheim-{run}-{i:08}");
+            request(
+                Method::PUT,
+                &host,
+                &format!("/api/v1/schools/{school}/rsvps/{id}"),
+                &[
+                    ("authorization", &auth),
+                    ("content-type", "application/json"),
+                    ("x-family-secret", &secret),
+                ],
+                Bytes::from(body),
+            )
+        })
+    };
+
+    let mut targets = Vec::new();
+    let plan = [
+        Target {
+            name: "healthz",
+            method: Method::GET,
+            path: "/healthz",
+            requests: args.get_requests,
+            make: healthz,
+            expect: StatusCode::OK,
+            budget: None,
+        },
+        Target {
+            name: "content 304",
+            method: Method::GET,
+            path: "/api/v1/schools/{school}/content (If-None-Match)",
+            requests: args.get_requests,
+            make: conditional,
+            expect: StatusCode::NOT_MODIFIED,
+            budget: Some(GET_304_PER_SECOND),
+        },
+        Target {
+            name: "rsvp put",
+            method: Method::PUT,
+            path: "/api/v1/schools/{school}/rsvps/{rsvp_id}",
+            requests: args.put_requests,
+            make: rsvp,
+            expect: StatusCode::OK,
+            budget: Some(PUT_PER_SECOND),
+        },
+    ];
+    let mut baseline = f64::NAN;
+    let mut over = false;
+    for Target {
+        name,
+        method,
+        path,
+        requests,
+        make,
+        expect,
+        budget,
+    } in plan
+    {
+        // A short warm-up of the GETs (connections, caches); writes are all measured.
+        if method == Method::GET {
+            run_target(args, make.clone(), (requests / 10).max(1), expect).await?;
+        }
+        let (mut latencies, errors, seconds) = run_target(args, make, requests, expect).await?;
+        latencies.sort_unstable();
+        let per_second = requests as f64 / seconds;
+        if budget.is_none() {
+            baseline = per_second;
+        }
+        let p99_ms = percentile(&latencies, 0.99);
+        let verdict = match budget {
+            None => "baseline",
+            Some(b) if per_second >= b && p99_ms <= P99_MS && errors == 0 => "PASS",
+            Some(_) => "OVER",
+        };
+        over |= verdict == "OVER";
+        targets.push(Measured {
+            name: name.into(),
+            method: method.to_string(),
+            path: path.into(),
+            requests,
+            errors,
+            seconds,
+            per_second,
+            p50_ms: percentile(&latencies, 0.50),
+            p99_ms,
+            max_ms: latencies.last().map_or(0.0, |&us| f64::from(us) / 1000.0),
+            budget_per_second: budget,
+            budget_p99_ms: budget.map(|_| P99_MS),
+            ratio_to_baseline: per_second / baseline,
+            verdict,
+        });
+    }
+    print_table(args, &targets);
+    if let Some(out) = &args.out {
+        let report = Report {
+            connections: args.connections,
+            load_threads: args.threads,
+            cpus: std::thread::available_parallelism().map_or(1, |n| n.get()),
+            targets,
+        };
+        let json = serde_json::to_string_pretty(&report).map_err(|e| e.to_string())?;
+        if let Some(dir) = out.parent() {
+            std::fs::create_dir_all(dir).map_err(|e| e.to_string())?;
+        }
+        std::fs::write(out, json + "\n").map_err(|e| format!("{}: {e}", out.display()))?;
+        println!("wrote {}", out.display());
+    }
+    Ok(over)
+}
+
+fn print_table(args: &Args, targets: &[Measured]) {
+    println!(
+        "\nP5 server: {} connections, load generator on {} thread(s), {} CPUs",
+        args.connections,
+        args.threads,
+        std::thread::available_parallelism().map_or(1, |n| n.get())
+    );
+    println!(
+        "{:<14} {:>8} {:>7} {:>10} {:>8} {:>8} {:>8}  {:<24} {:<8} {:>9}",
+        "target",
+        "requests",
+        "errors",
+        "req/s",
+        "p50 ms",
+        "p99 ms",
+        "max ms",
+        "budget",
+        "verdict",
+        "vs healthz"
+    );
+    for t in targets {
+        let budget = match t.budget_per_second {
+            Some(b) => format!(">= {b:.0}/s, p99 <= {P99_MS:.0} ms"),
+            None => "-".into(),
+        };
+        println!(
+            "{:<14} {:>8} {:>7} {:>10.0} {:>8.2} {:>8.2} {:>8.2}  {:<24} {:<8} {:>9.2}",
+            t.name,
+            t.requests,
+            t.errors,
+            t.per_second,
+            t.p50_ms,
+            t.p99_ms,
+            t.max_ms,
+            budget,
+            t.verdict,
+            t.ratio_to_baseline
+        );
+    }
+}
+
+fn percentile(sorted_us: &[u32], q: f64) -> f64 {
+    if sorted_us.is_empty() {
+        return 0.0;
+    }
+    let i = ((sorted_us.len() as f64 * q).ceil() as usize).clamp(1, sorted_us.len()) - 1;
+    f64::from(sorted_us[i]) / 1000.0
+}
+
+fn request(
+    method: Method,
+    host: &str,
+    path: &str,
+    headers: &[(&str, &str)],
+    body: Bytes,
+) -> Request<Full<Bytes>> {
+    let mut builder = Request::builder()
+        .method(method)
+        .uri(path)
+        .header("host", host);
+    for (name, value) in headers {
+        builder = builder.header(*name, *value);
+    }
+    builder
+        .body(Full::new(body))
+        .unwrap_or_else(|_| Request::new(Full::new(Bytes::new())))
+}
+
+type Sender = hyper::client::conn::http1::SendRequest<Full<Bytes>>;
+
+async fn connect(addr: SocketAddr) -> Result<Sender, String> {
+    let stream = tokio::net::TcpStream::connect(addr)
+        .await
+        .map_err(|e| format!("connect {addr}: {e}"))?;
+    stream.set_nodelay(true).map_err(|e| e.to_string())?;
+    let (sender, connection) = hyper::client::conn::http1::handshake(TokioIo::new(stream))
+        .await
+        .map_err(|e| e.to_string())?;
+    tokio::spawn(async move {
+        let _ = connection.await;
+    });
+    Ok(sender)
+}
+
+/// One request on a new connection: status, ETag, body.
+async fn fetch(
+    addr: SocketAddr,
+    request: Request<Full<Bytes>>,
+) -> Result<(StatusCode, Option<String>, Bytes), String> {
+    let mut sender = connect(addr).await?;
+    let response = sender
+        .send_request(request)
+        .await
+        .map_err(|e| e.to_string())?;
+    let status = response.status();
+    let etag = response
+        .headers()
+        .get("etag")
+        .and_then(|v| v.to_str().ok())
+        .map(str::to_owned);
+    let body = response
+        .into_body()
+        .collect()
+        .await
+        .map_err(|e| e.to_string())?
+        .to_bytes();
+    Ok((status, etag, body))
+}
+
+/// Sends `requests` requests over the connections; latencies in µs, errors, seconds.
+async fn run_target(
+    args: &Args,
+    make: MakeRequest,
+    requests: usize,
+    expect: StatusCode,
+) -> Result<(Vec<u32>, usize, f64), String> {
+    let next = Arc::new(AtomicUsize::new(0));
+    let start = Instant::now();
+    let mut tasks = Vec::new();
+    for _ in 0..args.connections.max(1) {
+        let (next, make, addr) = (next.clone(), make.clone(), args.addr);
+        tasks.push(tokio::spawn(async move {
+            let mut latencies = Vec::with_capacity(requests / 16 + 1);
+            let mut errors = 0usize;
+            let mut sender = connect(addr).await?;
+            loop {
+                let i = next.fetch_add(1, Ordering::Relaxed);
+                if i >= requests {
+                    break;
+                }
+                let request = make(i);
+                let sent = Instant::now();
+                if sender.ready().await.is_err() {
+                    sender = connect(addr).await?;
+                }
+                let answer = match sender.send_request(request).await {
+                    Ok(response) => {
+                        let status = response.status();
+                        match response.into_body().collect().await {
+                            Ok(_) => Some(status),
+                            Err(_) => None,
+                        }
+                    }
+                    Err(_) => None,
+                };
+                let elapsed = sent.elapsed();
+                match answer {
+                    Some(status) if status == expect => {}
+                    Some(_) => errors += 1,
+                    None => {
+                        errors += 1;
+                        sender = connect(addr).await?;
+                    }
+                }
+                latencies.push(micros(elapsed));
+            }
+            Ok::<_, String>((latencies, errors))
+        }));
+    }
+    let mut latencies = Vec::with_capacity(requests);
+    let mut errors = 0;
+    for task in tasks {
+        let (l, e) = task.await.map_err(|e| e.to_string())??;
+        latencies.extend(l);
+        errors += e;
+    }
+    Ok((latencies, errors, start.elapsed().as_secs_f64()))
+}
+
+fn micros(d: Duration) -> u32 {
+    u32::try_from(d.as_micros()).unwrap_or(u32::MAX)
+}

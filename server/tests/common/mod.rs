@@ -1,0 +1,162 @@
+//! What the API tests share: a school "demo" with the demo content on a real SQLite file, its
+//! codes, and small request helpers.
+#![allow(dead_code)]
+
+use std::net::SocketAddr;
+use std::sync::Arc;
+
+use axum::body::Body;
+use axum::extract::ConnectInfo;
+use axum::http::{header, HeaderMap, Request, StatusCode};
+use axum::Router;
+use driehoek_core::sync::{AckPut, RsvpPut};
+use driehoek_core::{Answer, Content, Rsvp};
+use driehoek_server::api::{etag_of, hash};
+use driehoek_server::store::{SqliteStore, Store};
+use driehoek_server::{app, AppState};
+use http_body_util::BodyExt;
+use tower::ServiceExt;
+
+pub const CODE: &str = "toegang-0123456789";
+pub const ADMIN: &str = "beheer-0123456789";
+pub const SECRET: &str = "gezinsgeheim-0123456789";
+
+pub struct Setup {
+    pub dir: tempfile::TempDir,
+    pub state: AppState,
+    pub content: Content,
+    /// An activity after tomorrow without a limit on places.
+    pub activity: String,
+}
+
+/// The school "demo" with the demo content (dated around today) published.
+pub fn setup() -> Setup {
+    let dir = tempfile::tempdir().unwrap();
+    let store = SqliteStore::open(&dir.path().join("db.sqlite3")).unwrap();
+    store
+        .create_school("demo", "De Driehoek", &hash(CODE), &hash(ADMIN))
+        .unwrap();
+    let today = chrono::Utc::now().date_naive();
+    let mut content = driehoek_core::demo_content(today);
+    content.school.id = "demo".into();
+    let json = serde_json::to_string(&content).unwrap();
+    store
+        .publish("demo", &content, &etag_of(&json), None)
+        .unwrap();
+    let activity = content
+        .activities
+        .iter()
+        .find(|a| a.start.date() > today + chrono::Duration::days(1) && a.capacity.is_none())
+        .expect("an open activity without a limit in the demo")
+        .id
+        .clone();
+    let state = AppState::new(dir.path().join("dist"), Arc::new(store));
+    Setup {
+        dir,
+        state,
+        content,
+        activity,
+    }
+}
+
+impl Setup {
+    pub fn app(&self) -> Router {
+        app(self.state.clone())
+    }
+}
+
+pub fn rsvp(family: &str, activity: &str, at: i64, answer: Answer, people: u8) -> RsvpPut {
+    RsvpPut {
+        family_id: family.into(),
+        names: format!("Gezin {family}"),
+        rsvp: Rsvp {
+            id: format!("r-{family}-{activity}"),
+            activity_id: activity.into(),
+            answer,
+            people,
+            helps: false,
+            note: String::new(),
+            updated_at: at,
+        },
+    }
+}
+
+pub fn ack(family: &str, version: u32, at: i64) -> AckPut {
+    AckPut {
+        id: format!("ack-{family}-{version}"),
+        family_id: family.into(),
+        name: "Sanne de Vries".into(),
+        agreement_version: version,
+        updated_at: at,
+    }
+}
+
+/// `PUT …/rsvps/{id}` with the access code and a family secret.
+pub fn put_rsvp(body: &RsvpPut, code: &str, secret: &str) -> Request<Body> {
+    put_json(
+        &format!("/api/v1/schools/demo/rsvps/{}", body.rsvp.id),
+        code,
+        Some(secret),
+        serde_json::to_vec(body).unwrap(),
+    )
+}
+
+/// `PUT …/acknowledgements/{id}` with the access code and a family secret.
+pub fn put_ack(body: &AckPut, code: &str, secret: &str) -> Request<Body> {
+    put_json(
+        &format!("/api/v1/schools/demo/acknowledgements/{}", body.id),
+        code,
+        Some(secret),
+        serde_json::to_vec(body).unwrap(),
+    )
+}
+
+pub fn put_json(path: &str, token: &str, secret: Option<&str>, body: Vec<u8>) -> Request<Body> {
+    let mut request = Request::put(path)
+        .header(header::AUTHORIZATION, format!("Bearer {token}"))
+        .header(header::CONTENT_TYPE, "application/json");
+    if let Some(secret) = secret {
+        request = request.header("x-family-secret", secret);
+    }
+    request.body(Body::from(body)).unwrap()
+}
+
+pub fn get(path: &str, token: &str) -> Request<Body> {
+    Request::get(path)
+        .header(header::AUTHORIZATION, format!("Bearer {token}"))
+        .body(Body::empty())
+        .unwrap()
+}
+
+/// The request as if it came over a connection from `ip`.
+pub fn from(ip: [u8; 4], mut request: Request<Body>) -> Request<Body> {
+    request
+        .extensions_mut()
+        .insert(ConnectInfo(SocketAddr::from((ip, 40_000))));
+    request
+}
+
+pub async fn send(router: &Router, request: Request<Body>) -> (StatusCode, HeaderMap, Vec<u8>) {
+    let response = router.clone().oneshot(request).await.unwrap();
+    let status = response.status();
+    let headers = response.headers().clone();
+    let body = response
+        .into_body()
+        .collect()
+        .await
+        .unwrap()
+        .to_bytes()
+        .to_vec();
+    (status, headers, body)
+}
+
+pub async fn json(router: &Router, request: Request<Body>) -> (StatusCode, serde_json::Value) {
+    let (status, _, body) = send(router, request).await;
+    let value = serde_json::from_slice(&body).unwrap_or(serde_json::Value::Null);
+    (status, value)
+}
+
+/// The `message` of an error answer.
+pub fn message(value: &serde_json::Value) -> String {
+    value["message"].as_str().unwrap_or_default().to_owned()
+}
