@@ -23,6 +23,8 @@ pub fn App() -> impl IntoView {
     provide_context(storage);
     let data = AppData::load(&storage);
     provide_context(data);
+    // Opened from the school's letter: connect the school before anything is drawn.
+    crate::sync::accept_join_link(data, storage);
     provide_context(SchoolContent::new(data));
     request_persistence();
 
@@ -44,6 +46,7 @@ pub fn App() -> impl IntoView {
     });
 
     let sw = use_service_worker();
+    provide_context(crate::sync::use_sync(data, storage, locale));
 
     view! {
         <Router>
@@ -89,13 +92,14 @@ fn FocusOnNavigate() -> impl IntoView {
 /// The bar at the top with the school's name (the demo school until a school is connected).
 #[component]
 fn TopBar() -> impl IntoView {
-    let school = driehoek_core::demo::school();
+    let content = crate::content::use_content();
+    let school = move || content.with(|c| c.school.name.clone());
     view! {
         <header class="topbar">
             <span class="topbar__logo" aria-hidden="true">
                 {crate::components::icons::logo()}
             </span>
-            <span class="topbar__school">{school.name}</span>
+            <span class="topbar__school">{school}</span>
         </header>
     }
 }

@@ -11,3 +11,4 @@ pub mod records;
 pub mod state;
 pub mod storage;
 pub mod sw;
+pub mod sync;

@@ -6,6 +6,7 @@
 use std::collections::BTreeSet;
 
 use chrono::NaiveDate;
+use driehoek_core::sync::Outbox;
 use driehoek_core::{Agreement, Content, Rsvp};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
@@ -167,6 +168,70 @@ impl Record for ContentCache {
     const SCHEMA: u32 = 1;
 }
 
+/// Why the last sync did not finish; shown in plain words (see `crate::sync`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum SyncProblem {
+    /// No answer from the school's server (offline, or the server is down).
+    Offline,
+    /// The server refused the access code (401): the school gave out a new one.
+    CodeWrong,
+    /// The server does not know this school (404).
+    SchoolUnknown,
+    /// Another phone registered this family first (403).
+    FamilyElsewhere,
+    /// The server sent something the app cannot use (invalid content, a 5xx).
+    Server,
+    /// Too many requests (429): the server asked to wait.
+    Busy,
+    /// This phone's storage refused to keep what the sync needs.
+    Storage,
+}
+
+/// A change the server refused for good reasons of its own (422), with its message; the change
+/// stays in the outbox until the parent changes it or the server takes it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Refusal {
+    /// The change's natural key ([`driehoek_core::sync::Change::key`]).
+    pub key: String,
+    /// The server's message (in Dutch, for the parent).
+    pub message: String,
+}
+
+/// The phone's side of the sync: who the family is to the server, the outbox of changes not yet
+/// confirmed, and how the last sync went. The outbox is precious; the rest can be remade.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SyncRecord {
+    /// Made on the phone at the first sync; the server knows the family by it.
+    #[serde(default)]
+    pub family_id: String,
+    /// Made on the phone with the id; the server keeps only its hash.
+    #[serde(default)]
+    pub family_secret: String,
+    /// Changes not yet confirmed by the server.
+    #[serde(default)]
+    pub outbox: Outbox,
+    /// The school whose content is cached, and that content's ETag.
+    #[serde(default)]
+    pub school: Option<String>,
+    #[serde(default)]
+    pub etag: Option<String>,
+    /// When a sync last finished (milliseconds since the epoch).
+    #[serde(default)]
+    pub last_ok: Option<i64>,
+    /// Why the last sync did not finish, if it did not.
+    #[serde(default)]
+    pub problem: Option<SyncProblem>,
+    /// Changes the server refused, with its reasons.
+    #[serde(default)]
+    pub refused: Vec<Refusal>,
+}
+
+impl Record for SyncRecord {
+    const KIND: &'static str = "sync";
+    const SCHEMA: u32 = 1;
+}
+
 /// Checks one record of an import file by its kind: every kind the app knows, and no other.
 pub fn check_import(kind: &str, raw: &str) -> Result<(), ImportError> {
     match kind {
@@ -177,6 +242,7 @@ pub fn check_import(kind: &str, raw: &str) -> Result<(), ImportError> {
         Discussed::KIND => check_record::<Discussed>(raw),
         ReadItems::KIND => check_record::<ReadItems>(raw),
         ContentCache::KIND => check_record::<ContentCache>(raw),
+        SyncRecord::KIND => check_record::<SyncRecord>(raw),
         other => Err(ImportError::UnknownKind(other.to_owned())),
     }
 }

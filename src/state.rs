@@ -4,7 +4,7 @@
 use leptos::prelude::*;
 
 use crate::records::{
-    Acknowledgements, Children, ContentCache, Discussed, ReadItems, Rsvps, Settings,
+    Acknowledgements, Children, ContentCache, Discussed, ReadItems, Rsvps, Settings, SyncRecord,
 };
 use crate::storage::{BrowserStorage, Notice, Record, StorageError, Store};
 
@@ -86,6 +86,8 @@ pub struct AppData {
     pub discussed: RwSignal<Discussed>,
     pub read: RwSignal<ReadItems>,
     pub content: RwSignal<ContentCache>,
+    /// The outbox and how the last sync went.
+    pub sync: RwSignal<SyncRecord>,
 }
 
 impl AppData {
@@ -99,6 +101,7 @@ impl AppData {
             discussed: RwSignal::new(storage.load()),
             read: RwSignal::new(storage.load()),
             content: RwSignal::new(storage.load()),
+            sync: RwSignal::new(storage.load()),
         }
     }
 }

@@ -1,4 +1,5 @@
-//! Adding a child: a first name or nickname and a groep. Used by the welcome and by Instellingen.
+//! The family's fields shared by the welcome and Instellingen: adding a child, choosing a groep,
+//! and the school's sync address.
 
 use leptos::prelude::*;
 
@@ -47,18 +48,71 @@ pub fn AddChild(
                 <input id="child-name" type="text" autocomplete="off" maxlength="40" required
                     prop:value=name on:input=move |ev| set_name.set(event_target_value(&ev))/>
             </div>
-            <div class="field field--small">
-                <label for="child-groep">{move || locale.t().child_groep}</label>
-                <select id="child-groep"
-                    on:change=move |ev| set_groep.set(event_target_value(&ev).parse().unwrap_or(1))>
-                    {(1..=8u8)
-                        .map(|n| view! {
-                            <option value=n.to_string() selected=move || groep.get() == n>{n}</option>
-                        })
-                        .collect_view()}
-                </select>
-            </div>
+            <GroepSelect id="child-groep" groep=groep set_groep=set_groep/>
             <button type="submit" class="button">{move || locale.t().child_add}</button>
         </form>
+    }
+}
+
+/// A labelled choice of groep 1 to 8.
+#[component]
+pub fn GroepSelect(
+    /// The select's id (unique on the screen).
+    #[prop(into)]
+    id: String,
+    /// The chosen groep.
+    groep: ReadSignal<u8>,
+    /// Changes it.
+    set_groep: WriteSignal<u8>,
+) -> impl IntoView {
+    let locale = use_locale();
+    let label_for = id.clone();
+    view! {
+        <div class="field field--small">
+            <label for=label_for>{move || locale.t().child_groep}</label>
+            <select id=id
+                on:change=move |ev| set_groep.set(event_target_value(&ev).parse().unwrap_or(1))>
+                {(1..=8u8)
+                    .map(|n| view! {
+                        <option value=n.to_string() selected=move || groep.get() == n>{n}</option>
+                    })
+                    .collect_view()}
+            </select>
+        </div>
+    }
+}
+
+/// The school's sync address, with the message when it is not an address Driehoek may send to.
+#[component]
+pub fn SchoolAddress(
+    /// The field's id (unique on the screen).
+    #[prop(into)]
+    id: String,
+    /// The address as typed.
+    url: ReadSignal<String>,
+    /// Changes it.
+    set_url: WriteSignal<String>,
+    /// Whether the last attempt to save it was refused.
+    error: ReadSignal<bool>,
+    /// Clears the refusal once the parent types again.
+    set_error: WriteSignal<bool>,
+) -> impl IntoView {
+    let locale = use_locale();
+    let error_id = format!("{id}-error");
+    let (label_for, described_by) = (id.clone(), error_id.clone());
+    view! {
+        <div class="field">
+            <label for=label_for>{move || locale.t().settings_school_url}</label>
+            <input id=id type="url" inputmode="url" autocomplete="url"
+                aria-invalid=move || error.get().to_string()
+                aria-describedby=described_by
+                prop:value=url on:input=move |ev| {
+                    set_error.set(false);
+                    set_url.set(event_target_value(&ev));
+                }/>
+            <p id=error_id class="field__error">
+                {move || error.get().then(|| locale.t().settings_school_bad_url)}
+            </p>
+        </div>
     }
 }

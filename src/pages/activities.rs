@@ -180,6 +180,10 @@ pub fn Activities() -> impl IntoView {
         list
     });
 
+    // Fifty activities are drawn ten per frame after the first eight: the tap answers at once.
+    let drawn =
+        crate::components::growing::use_growing_limit(8, 10, move || upcoming.with(Vec::len));
+
     view! {
         <Screen title=|t| t.activities_title intro=|t| t.activities_intro/>
         <h2>{move || locale.t().activities_upcoming}</h2>
@@ -187,7 +191,8 @@ pub fn Activities() -> impl IntoView {
             <p class="muted">{move || locale.t().activities_none_upcoming}</p>
         </Show>
         <ul class="activity-list" role="list">
-            <For each=move || upcoming.get() key=|a| a.id.clone() let:activity>
+            <For each=move || upcoming.with(|list| list.iter().take(drawn.get()).cloned().collect::<Vec<_>>())
+                key=|a| a.id.clone() let:activity>
                 <li><ActivityCard activity=activity/></li>
             </For>
         </ul>
@@ -298,6 +303,17 @@ fn ActivityDetail(
         let id = id.clone();
         Memo::new(move |_| data.rsvps.with(|rsvps| stored_answer(rsvps, &id)))
     };
+    // Why the school refused the answer (422), if it did: the answer stays in the outbox.
+    let sync = crate::sync::sync_context();
+    let refusal = move |activity_id: &str| {
+        let suffix = format!("/{activity_id}");
+        sync.record.with(|r| {
+            r.refused
+                .iter()
+                .find(|x| x.key.starts_with("rsvp/") && x.key.ends_with(&suffix))
+                .map(|x| x.message.clone())
+        })
+    };
     let places = move || {
         activity.with_value(|a| {
             // Without a sync server this phone knows of no other family's answers.
@@ -406,6 +422,11 @@ fn ActivityDetail(
                                     </span>
                                     {state_label(t, s.state)}
                                 </span>
+                                {refusal(&s.rsvp.activity_id).map(|message| view! {
+                                    <span class="rsvp__refusal">
+                                        {format!("{}{message}", t.sync_refused_prefix)}
+                                    </span>
+                                })}
                             }
                             .into_any(),
                             None => t.activities_no_answer.into_any(),
@@ -451,6 +472,7 @@ fn RsvpForm(
     let helps = RwSignal::new(start.as_ref().is_some_and(|r| r.helps));
     let note = RwSignal::new(start.as_ref().map(|r| r.note.clone()).unwrap_or_default());
     let error = RwSignal::new(None::<String>);
+    let sync = crate::sync::sync_context();
     let coming = move || matches!(answer.get(), Some(Answer::Ja | Answer::Misschien));
 
     let save = move |ev: leptos::ev::SubmitEvent| {
@@ -479,12 +501,21 @@ fn RsvpForm(
         match checked {
             Err(e) => error.set(Some(rsvp_error(t, locale.0.get_untracked(), &e))),
             Ok(rsvp) => {
+                let names = data.settings.with_untracked(|s| {
+                    let children: Vec<String> = data
+                        .children
+                        .with_untracked(|c| c.0.iter().map(|c| c.name.clone()).collect());
+                    crate::sync::family_names(t, &s.parents, &children)
+                });
+                // Into the outbox first, then the answer itself: shown as saved only when
+                // storage took both; otherwise the form keeps what the parent entered, and the
+                // storage banner says why.
+                let queued = crate::sync::queue_rsvp(data, storage, names, &rsvp);
                 let next = with_answer(data.rsvps.get_untracked(), rsvp);
-                // Shown as saved only when storage took it; otherwise the form keeps what the
-                // parent entered, and the storage banner says why.
-                if storage.save(&next) {
+                if queued && storage.save(&next) {
                     data.rsvps.set(next);
                     error.set(None);
+                    sync.nudge.run(());
                 } else {
                     error.set(Some(t.activities_save_failed.to_owned()));
                 }

@@ -188,6 +188,10 @@ fn AcknowledgeForm(
         }
         set_error.set(None);
         let current = agreement.get_untracked();
+        // Into the outbox first (with a connected school): "gelezen" only once it is kept.
+        if !crate::sync::queue_ack(data, storage, parents.join(", "), current.version) {
+            return;
+        }
         let mut acks = data.acknowledgements.get_untracked();
         acks.0.push(Acknowledgement {
             version: current.version,
@@ -198,6 +202,7 @@ fn AcknowledgeForm(
         if storage.save(&acks) {
             data.acknowledgements.set(acks);
             set_said.set(locale.t().ack_saved.to_owned());
+            crate::sync::sync_context().nudge.run(());
             // The names are the parents' names elsewhere too (RSVPs), unless already set.
             let mut settings = data.settings.get_untracked();
             if settings.parents.is_empty() {

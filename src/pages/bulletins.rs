@@ -189,6 +189,8 @@ pub fn Bulletins() -> impl IntoView {
                 .with(|children| months_shown(&content.bulletins, &children.0, all))
         })
     });
+    // A year of maandinfo is drawn a month per frame after the first two: the tap answers at once.
+    let drawn = crate::components::growing::use_growing_limit(2, 1, move || months.with(Vec::len));
     // The ids on screen, for "Alles gelezen".
     let shown_ids = move || -> Vec<String> {
         months.with(|months| {
@@ -242,13 +244,15 @@ pub fn Bulletins() -> impl IntoView {
                 </button>
             </div>
         </div>
-        <p class="bulletins-hidden" role="status">{move || said.get()}</p>
+        <p class="visually-hidden" role="status">{move || said.get()}</p>
         <Show when=move || months.with(|m| m.is_empty())>
             <p class="muted">{move || locale.t().bulletins_empty}</p>
         </Show>
         // Keyed by month; each month takes its items from `months` itself, so that the filter
         // changes the items of a month that stays on screen.
-        <For each=move || months.with(|m| m.iter().map(|m| m.month).collect::<Vec<_>>())
+        <For each=move || months.with(|m| {
+                m.iter().take(drawn.get()).map(|m| m.month).collect::<Vec<_>>()
+            })
             key=|month| *month let:month>
             <MonthSection month=month months=months said=said/>
         </For>
@@ -466,7 +470,7 @@ pub fn BulletinItemPage() -> impl IntoView {
             }
             .into_any(),
         }}
-        <p class="bulletins-hidden" role="status">{move || said.get()}</p>
+        <p class="visually-hidden" role="status">{move || said.get()}</p>
     }
 }
 

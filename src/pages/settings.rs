@@ -6,33 +6,13 @@ use leptos::prelude::*;
 use wasm_bindgen::JsCast;
 
 use crate::browser::download;
-use crate::components::children::AddChild;
+use crate::components::children::{AddChild, GroepSelect, SchoolAddress};
 use crate::content::now_local;
 use crate::i18n::{use_locale, Lang};
 use crate::records::{check_import, Child};
 use crate::state::{use_storage, AppData};
 use crate::storage::{ImportError, StorageError};
-
-/// Whether `address` can be a school's sync address: `https://` with a host, or `http://` on this
-/// machine (a school's test server). Anything else would send a family's data in the clear.
-pub fn is_valid_sync_url(address: &str) -> bool {
-    let host_of = |rest: &str| {
-        let host = rest.split(['/', '?', '#']).next().unwrap_or_default();
-        let host = host.rsplit_once('@').map_or(host, |(_, h)| h);
-        host.split(':').next().unwrap_or_default().to_owned()
-    };
-    if address.len() > 300 || address.chars().any(char::is_whitespace) {
-        return false;
-    }
-    if let Some(rest) = address.strip_prefix("https://") {
-        let host = host_of(rest);
-        return !host.is_empty() && host.contains('.') || host == "localhost";
-    }
-    if let Some(rest) = address.strip_prefix("http://") {
-        return matches!(host_of(rest).as_str(), "localhost" | "127.0.0.1");
-    }
-    false
-}
+use crate::sync::{problem_text, sync_context, JoinLink};
 
 /// Splits "Sam, Noor" into names.
 pub fn parse_names(text: &str) -> Vec<String> {
@@ -85,18 +65,22 @@ pub fn Settings() -> impl IntoView {
     let save_school = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
         let mut settings = data.settings.get_untracked();
+        let was_connected = settings.sync_url.is_some();
         if sync.get_untracked() {
-            let address = url.get_untracked().trim().to_owned();
-            if !is_valid_sync_url(&address) {
+            let Some(link) = JoinLink::parse(&url.get_untracked()) else {
                 set_url_error.set(true);
                 return;
-            }
-            settings.sync_url = Some(address);
+            };
+            settings.sync_url = Some(link.to_link());
         } else {
             settings.sync_url = None;
         }
+        let disconnecting = was_connected && settings.sync_url.is_none();
         if storage.save(&settings) {
             data.settings.set(settings);
+            if disconnecting {
+                crate::sync::disconnect(data, storage);
+            }
             set_said.set(locale.t().settings_saved.to_owned());
         }
     };
@@ -219,22 +203,12 @@ pub fn Settings() -> impl IntoView {
                     </label>
                 </fieldset>
                 <Show when=move || sync.get()>
-                    <div class="field">
-                        <label for="settings-url">{move || locale.t().settings_school_url}</label>
-                        <input id="settings-url" type="url" inputmode="url"
-                            aria-invalid=move || url_error.get().to_string()
-                            aria-describedby="settings-url-error"
-                            prop:value=url on:input=move |ev| {
-                                set_url_error.set(false);
-                                set_url.set(event_target_value(&ev));
-                            }/>
-                        <p id="settings-url-error" class="field__error">
-                            {move || url_error.get().then(|| locale.t().settings_school_bad_url)}
-                        </p>
-                    </div>
+                    <SchoolAddress id="settings-url" url=url set_url=set_url error=url_error
+                        set_error=set_url_error/>
                 </Show>
                 <button type="submit" class="button">{move || locale.t().settings_save}</button>
             </form>
+            <SyncStatus/>
         </section>
 
         <section class="card" aria-labelledby="data-title">
@@ -319,7 +293,6 @@ fn ChildRow(
     let name_id = format!("name-{}", child.id);
     let groep_id = format!("groep-{}", child.id);
     let label_for_name = name_id.clone();
-    let label_for_groep = groep_id.clone();
     let form_label = move || {
         locale
             .t()
@@ -335,17 +308,7 @@ fn ChildRow(
                     <input id=name_id type="text" maxlength="40" required
                         prop:value=name on:input=move |ev| set_name.set(event_target_value(&ev))/>
                 </div>
-                <div class="field field--small">
-                    <label for=label_for_groep>{move || locale.t().child_groep}</label>
-                    <select id=groep_id
-                        on:change=move |ev| set_groep.set(event_target_value(&ev).parse().unwrap_or(1))>
-                        {(1..=8u8)
-                            .map(|n| view! {
-                                <option value=n.to_string() selected=move || groep.get() == n>{n}</option>
-                            })
-                            .collect_view()}
-                    </select>
-                </div>
+                <GroepSelect id=groep_id groep=groep set_groep=set_groep/>
                 <div class="actions">
                     <button type="submit" class="button">{move || locale.t().settings_save}</button>
                     <button type="button" class="button button--danger" on:click=remove>
@@ -357,29 +320,60 @@ fn ChildRow(
     }
 }
 
+/// How the sync with the school goes: the last successful sync, what went wrong, what still
+/// waits to be sent, and "Nu synchroniseren". Shown only with a connected school.
+#[component]
+fn SyncStatus() -> impl IntoView {
+    let locale = use_locale();
+    let sync = sync_context();
+    let last = move || {
+        let t = locale.t();
+        let lang = locale.0.get();
+        match sync.record.with(|r| r.last_ok) {
+            None => t.sync_never.to_owned(),
+            Some(millis) => {
+                let at = driehoek_core::tz::local_from_unix_millis(millis).unwrap_or_default();
+                let when = if at.date() == now_local().date() {
+                    t.sync_today_at
+                        .replace("{time}", &crate::dates::time(at.time()))
+                } else {
+                    crate::dates::date_time(lang, at)
+                };
+                t.sync_last.replace("{when}", &when)
+            }
+        }
+    };
+    let waiting = move || {
+        let t = locale.t();
+        match sync.record.with(|r| r.outbox.entries.len()) {
+            0 => t.sync_all_sent.to_owned(),
+            1 => t.sync_waiting_one.to_owned(),
+            n => t.sync_waiting.replace("{n}", &n.to_string()),
+        }
+    };
+    view! {
+        <Show when=move || sync.connected.get()>
+            <section class="sync-status" aria-labelledby="sync-title">
+                <h3 id="sync-title">{move || locale.t().sync_title}</h3>
+                <p role="status" aria-live="polite" class="sync-status__state">
+                    {move || if sync.running.get() { locale.t().sync_running.to_owned() } else { last() }}
+                </p>
+                <p role="alert" class="sync-status__problem">
+                    {move || sync.record.with(|r| r.problem).map(|p| problem_text(locale.t(), p))}
+                </p>
+                <p class="muted">{waiting}</p>
+                <button type="button" class="button" disabled=move || sync.running.get()
+                    on:click=move |_| sync.sync_now.run(())>
+                    {move || locale.t().sync_now}
+                </button>
+            </section>
+        </Show>
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn a_school_address_must_be_https_or_this_machine() {
-        assert!(is_valid_sync_url("https://driehoek.wilgenhoek.example.nl"));
-        assert!(is_valid_sync_url("https://school.example.nl:8443/pad"));
-        assert!(is_valid_sync_url("http://127.0.0.1:8080"));
-        assert!(is_valid_sync_url("http://localhost:8080/"));
-        assert!(
-            !is_valid_sync_url("http://school.example.nl"),
-            "no data in the clear"
-        );
-        assert!(!is_valid_sync_url("https://"), "a host is needed");
-        assert!(!is_valid_sync_url("javascript:alert(1)"));
-        assert!(!is_valid_sync_url("school.example.nl"));
-        assert!(!is_valid_sync_url("https://school example.nl"));
-        assert!(
-            !is_valid_sync_url("http://127.0.0.1@evil.example.nl"),
-            "the host is evil"
-        );
-    }
 
     #[test]
     fn names_are_split_on_commas_and_trimmed() {

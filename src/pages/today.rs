@@ -8,7 +8,7 @@ use leptos::prelude::*;
 use leptos_router::components::A;
 
 use crate::browser::{can_speak, speak};
-use crate::components::children::AddChild;
+use crate::components::children::{AddChild, SchoolAddress};
 use crate::content::{today, use_content};
 use crate::dates;
 use crate::i18n::use_locale;
@@ -344,20 +344,21 @@ fn Welcome() -> impl IntoView {
     let storage = use_storage();
     let (step, set_step) = signal(0u8);
     let (said, set_said) = signal(String::new());
-    let (sync, set_sync) = signal(false);
-    let (url, set_url) = signal(String::new());
+    // Opened with the school's link: the school is chosen and filled in already.
+    let joined = data.settings.with_untracked(|s| s.sync_url.clone());
+    let (sync, set_sync) = signal(joined.is_some());
+    let (url, set_url) = signal(joined.unwrap_or_default());
     let (url_error, set_url_error) = signal(false);
 
     let finish = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
         let mut settings = data.settings.get_untracked();
         if sync.get_untracked() {
-            let address = url.get_untracked().trim().to_owned();
-            if !crate::pages::settings::is_valid_sync_url(&address) {
+            let Some(link) = crate::sync::JoinLink::parse(&url.get_untracked()) else {
                 set_url_error.set(true);
                 return;
-            }
-            settings.sync_url = Some(address);
+            };
+            settings.sync_url = Some(link.to_link());
         }
         settings.welcomed = true;
         if storage.save(&settings) {
@@ -415,19 +416,8 @@ fn Welcome() -> impl IntoView {
                     </label>
                 </fieldset>
                 <Show when=move || sync.get()>
-                    <div class="field">
-                        <label for="school-url">{move || locale.t().settings_school_url}</label>
-                        <input id="school-url" type="url" inputmode="url" autocomplete="url"
-                            aria-invalid=move || url_error.get().to_string()
-                            aria-describedby="school-url-error"
-                            prop:value=url on:input=move |ev| {
-                                set_url_error.set(false);
-                                set_url.set(event_target_value(&ev));
-                            }/>
-                        <p id="school-url-error" class="field__error">
-                            {move || url_error.get().then(|| locale.t().settings_school_bad_url)}
-                        </p>
-                    </div>
+                    <SchoolAddress id="school-url" url=url set_url=set_url error=url_error
+                        set_error=set_url_error/>
                 </Show>
                 <button type="submit" class="button button--primary">
                     {move || locale.t().welcome_done}

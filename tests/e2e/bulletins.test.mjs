@@ -150,6 +150,10 @@ test('"Zet in agenda" downloads a calendar file on the date the item shows', asy
     const card = screen.item(item);
     const date = shifted(item.when.date);
     const time = item.when.from_time.slice(0, 5);
+    // As the parent does: scroll to it (cards far down the list are laid out when near).
+    await card.scrollIntoViewIfNeeded();
+    // The browser lays it out in its next frame.
+    await card.evaluate((el) => new Promise((done) => requestAnimationFrame(() => requestAnimationFrame(done))));
     const shown = await card.innerText();
     assert.ok(shown.includes(`${date.getUTCDate()} `), `the card shows the day: ${shown}`);
     assert.ok(shown.includes(time), `the card shows the time ${time}`);

@@ -1,6 +1,6 @@
 // Starts the real driehoek-server on 127.0.0.1 with a private copy of the built app, so that a
 // test can stop it (offline) or change what is deployed (a new version) without touching dist/.
-import { spawn } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import { cpSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -67,6 +67,88 @@ function serve(site) {
             child.removeAllListeners('exit');
             child.on('exit', () => done());
             child.kill('SIGTERM');
+          }),
+      });
+    });
+  });
+}
+
+/**
+ * Starts the server with the demo school on its own SQLite file, as the README's run command
+ * does. Gives the join link's parts, the school's admin token, and ways to kill the server
+ * (SIGKILL, as a power cut), start it again on the same port and file, and give the school a new
+ * access code.
+ */
+export async function startSyncServer() {
+  if (!SERVER) throw new Error('DRIEHOEK_SERVER is not set: run the tests through scripts/test.sh');
+  const site = mkdtempSync(join(tmpdir(), 'driehoek-site-'));
+  cpSync(DIST, site, { recursive: true });
+  const db = join(site, 'school.sqlite3');
+  let addr = '127.0.0.1:0';
+  let running;
+  const start = async () => {
+    running = await spawnServer(['serve', '--addr', addr, '--dist', site, '--db', db, '--demo']);
+    addr = new URL(running.url).host;
+  };
+  await start();
+  const join_ = new URL(running.join);
+  const sync = {
+    url: running.url,
+    joinPath: join_.pathname + join_.search,
+    school: join_.searchParams.get('school'),
+    code: join_.searchParams.get('code'),
+    admin: running.admin,
+    /** Kills the server at once, as a power cut would. */
+    kill: () => running.stop('SIGKILL'),
+    /** Starts it again on the same port and database. */
+    restart: start,
+    /** A new access code for the school (the old one stops working); returns it. */
+    newCode() {
+      const out = execFileSync(SERVER, ['school', 'new-code', sync.school, '--db', db], {
+        encoding: 'utf8',
+      });
+      const match = /toegangscode[^:]*:\s*(\S+)/.exec(out);
+      if (!match) throw new Error(`no code in: ${out}`);
+      // From now on, the school's letter carries the new code.
+      sync.code = match[1];
+      sync.joinPath = `/?school=${sync.school}&code=${sync.code}`;
+      return match[1];
+    },
+    async stop() {
+      await running.stop('SIGTERM');
+      rmSync(site, { recursive: true, force: true });
+    },
+  };
+  return sync;
+}
+
+/** Spawns the server with `args`; resolves with its address, join link and admin token. */
+function spawnServer(args) {
+  return new Promise((resolve, reject) => {
+    const child = spawn(SERVER, args, {
+      stdio: ['ignore', 'pipe', 'pipe'],
+      env: { ...process.env, RUST_LOG: 'warn' },
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stderr.on('data', (chunk) => (stderr += chunk));
+    child.on('exit', (code) => reject(new Error(`server exited (${code}): ${stderr}`)));
+    child.stdout.on('data', (chunk) => {
+      stdout += chunk;
+      const url = /Driehoek draait op (http:\/\/127\.0\.0\.1:\d+)\//.exec(stdout);
+      const join = /Demoschool: (\S+)/.exec(stdout);
+      const admin = /beheercode[^:]*:\s*(\S+)/.exec(stdout);
+      if (!url || !join || !admin) return;
+      child.removeAllListeners('exit');
+      resolve({
+        url: url[1],
+        join: join[1],
+        admin: admin[1],
+        stop: (signal) =>
+          new Promise((done) => {
+            if (child.exitCode !== null || child.signalCode !== null) return done();
+            child.on('exit', () => done());
+            child.kill(signal);
           }),
       });
     });
