@@ -107,7 +107,37 @@ export function render(r, KB) {
   }
   out.push('');
 
-  out.push(`P4 rendering: ${r.p4.status} (needs ${r.p4.needs})`);
+  // P4
+  out.push(
+    `P4 rendering after a tap in the bottom navigation, from Vandaag, CPU ${c.cpuSlowdown}× slower: ` +
+      `median [min–max] of ${c.runs}, from the click to the first frame painted with the new screen and its first cards`,
+  );
+  if (r.p4.error) {
+    out.push(`  n/a (${r.p4.error})`);
+  } else {
+    const p = r.p4;
+    const what = {
+      bulletins: `Maandinfo (${p.size.months} months × ${p.size.itemsPerMonth} items)`,
+      activities: `Activiteiten (${p.size.activities} upcoming)`,
+    };
+    const cell = (s) => (s ? range(s, ms, 'ms') : 'n/a');
+    const rows = [['figure', 'value', 'budget', 'verdict']];
+    for (const s of p.screens) {
+      rows.push([`${what[s.name] ?? s.path}, ${s.shown} on screen`, cell(s.painted), `≤ ${p.budgetMs} ms`, s.verdict]);
+    }
+    out.push(table(rows, 'lrrl'));
+    for (const s of p.screens) {
+      const et = s.eventTiming ? `${ms(s.eventTiming.median)} ms` : '< 16 ms or none';
+      out.push(
+        `    ${s.path}: whole list painted after ${cell(s.complete)}; DOM complete after ${cell(s.dom)}; Event Timing of the click ${et} (median); ` +
+          `again in the same page ${cell(s.again)} (not counted)`,
+      );
+    }
+    out.push('    each run is a fresh start of the app on Vandaag with the content in storage; a first tap of each');
+    out.push('    screen after the install is not counted; "painted" = a task posted from the next frame\'s rAF has run');
+  }
+  out.push('');
+
   out.push(`P5 server: ${r.p5.status} (needs ${r.p5.needs})`);
   return out.join('\n') + '\n';
 }

@@ -1,10 +1,13 @@
 #!/usr/bin/env node
 // Driehoek's benchmark (issue 7): size of the build (P1), a cold first visit on a slow phone
-// (P2), and the offline start against a static page (P3). Prints a table and writes the same
-// figures to out/bench/results.json. Not part of the tests: figures over budget are reported,
-// not failed (set BENCH_STRICT=1 to exit with 1 when one is OVER).
+// (P2), the offline start against a static page (P3), and rendering a big school's Maandinfo and
+// Activiteiten after a tap (P4). Prints a table and writes the same figures to
+// out/bench/results.json. Not part of the tests: figures over budget are reported, not failed
+// (set BENCH_STRICT=1 to exit with 1 when one is OVER).
 //
 //   DRIEHOEK_SERVER=…/driehoek-server [DRIEHOEK_DIST=dist] [BENCH_RUNS=5] node bench/run.mjs
+//   BENCH_ONLY=p4       measure only these parts (comma-separated: p1,p2,p3,p4)
+//   BENCH_P4_PROFILE=1  after P4's runs, one more tap per screen with a CPU profile and a trace
 // scripts/bench.sh builds the release app and server first and runs this.
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
@@ -15,6 +18,7 @@ import { ROOT, startServer } from '../tests/e2e/server.mjs';
 import { measureColdLoad } from './cold.mjs';
 import { BUDGETS, CPU_SLOWDOWN, KB, NETWORK, reason, runCount, summary, verdict } from './common.mjs';
 import { measureOfflineStart } from './offline.mjs';
+import { measureRendering, RENDER_BUDGET_MS, SIZE } from './render.mjs';
 import { render } from './report.mjs';
 import { measureSize } from './size.mjs';
 
@@ -35,6 +39,12 @@ function chromiumVersion() {
 }
 
 const runs = runCount();
+const ONLY = (process.env.BENCH_ONLY ?? '').split(',').map((p) => p.trim().toLowerCase()).filter(Boolean);
+const unknown = ONLY.filter((p) => !['p1', 'p2', 'p3', 'p4'].includes(p));
+if (unknown.length) throw new Error(`BENCH_ONLY names no such part: ${unknown.join(', ')}`);
+/** Whether part `p` is measured in this run. */
+const wanted = (p) => ONLY.length === 0 || ONLY.includes(p);
+const skipped = { error: `skipped (BENCH_ONLY=${ONLY.join(',')})` };
 const results = {
   date: new Date().toISOString(),
   machine: {
@@ -51,18 +61,19 @@ const results = {
     dist: DIST,
     server: process.env.DRIEHOEK_SERVER ?? null,
   },
-  budgets: BUDGETS,
+  budgets: { ...BUDGETS, renderMs: RENDER_BUDGET_MS },
 };
 
 // P1
 try {
-  results.p1 = measureSize(DIST);
+  results.p1 = wanted('p1') ? measureSize(DIST) : skipped;
 } catch (err) {
   results.p1 = { error: reason(err) };
 }
 
 // P2
 try {
+  if (!wanted('p2')) throw new Error(skipped.error);
   if (!process.env.DRIEHOEK_SERVER) throw new Error('DRIEHOEK_SERVER is not set');
   const server = await startServer();
   let raw;
@@ -93,6 +104,7 @@ try {
 
 // P3
 try {
+  if (!wanted('p3')) throw new Error(skipped.error);
   if (!process.env.DRIEHOEK_SERVER) throw new Error('DRIEHOEK_SERVER is not set');
   const raw = await measureOfflineStart(runs, log);
   const side = (list) => ({
@@ -117,7 +129,46 @@ try {
   results.p3 = { error: reason(err) };
 }
 
-results.p4 = { status: 'not yet measured', needs: 'the screens with content (issue 7, rendering part)' };
+// P4
+try {
+  if (!wanted('p4')) throw new Error(skipped.error);
+  if (!process.env.DRIEHOEK_SERVER) throw new Error('DRIEHOEK_SERVER is not set');
+  const server = await startServer();
+  let raw;
+  try {
+    raw = await measureRendering(server, runs, log, { profile: process.env.BENCH_P4_PROFILE === '1' });
+  } finally {
+    await server.stop();
+  }
+  const figure = (list, key) => summary(list.map((r) => r[key]));
+  results.p4 = {
+    size: SIZE,
+    budgetMs: RENDER_BUDGET_MS,
+    screens: raw.screens.map((s) => {
+      const r = raw.result[s.name];
+      const painted = figure(r.runs, 'painted');
+      return {
+        name: s.name,
+        path: s.path,
+        shown: s.expected,
+        painted,
+        verdict: verdict(painted?.median ?? null, RENDER_BUDGET_MS),
+        complete: figure(r.runs, 'complete'),
+        dom: figure(r.runs, 'dom'),
+        again: figure(r.again, 'painted'),
+        eventTiming: summary(r.runs.map((x) => x.eventTiming?.duration ?? NaN)),
+        runs: r.runs,
+        againRuns: r.again,
+        warmup: r.warmup,
+        screenshots: r.screenshots,
+        profile: r.profile,
+      };
+    }),
+  };
+} catch (err) {
+  results.p4 = { error: reason(err) };
+}
+
 results.p5 = { status: 'not yet measured', needs: 'the sync endpoint of driehoek-server (/api/v1)' };
 
 const table = render(results, KB);
@@ -126,5 +177,10 @@ mkdirSync(OUT, { recursive: true });
 writeFileSync(join(OUT, 'results.json'), JSON.stringify(results, null, 2) + '\n');
 log(`wrote ${join(OUT, 'results.json')}`);
 
-const verdicts = [results.p1?.firstLoad?.verdict, results.p2?.lcp?.verdict, results.p3?.verdict];
+const verdicts = [
+  results.p1?.firstLoad?.verdict,
+  results.p2?.lcp?.verdict,
+  results.p3?.verdict,
+  ...(results.p4?.screens ?? []).map((s) => s.verdict),
+];
 if (process.env.BENCH_STRICT === '1' && verdicts.includes('OVER')) process.exit(1);
