@@ -138,6 +138,6 @@ export function render(r, KB) {
   }
   out.push('');
 
-  out.push(`P5 server: ${r.p5.status} (needs ${r.p5.needs})`);
+  out.push(`P5 server: measured next by ${r.p5.measuredBy} (figures in ${r.p5.results})`);
   return out.join('\n') + '\n';
 }

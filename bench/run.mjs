@@ -169,7 +169,7 @@ try {
   results.p4 = { error: reason(err) };
 }
 
-results.p5 = { status: 'not yet measured', needs: 'the sync endpoint of driehoek-server (/api/v1)' };
+results.p5 = { measuredBy: 'scripts/bench-server.sh', results: 'out/bench/server.json' };
 
 const table = render(results, KB);
 process.stdout.write(table);
