@@ -1,6 +1,6 @@
 // P1: the size of every file of the build, and of what a first visit needs before anything is on
 // screen. Compressed here with node's zlib at the strongest settings (gzip -9, brotli 11): what a
-// server could send at best. The real transfer (the server's own gzip level) is in P2.
+// server could send at best; the build writes these copies and the server sends them (P2).
 import { readFileSync, readdirSync, statSync } from 'node:fs';
 import { join, relative, sep } from 'node:path';
 import { brotliCompressSync, constants, gzipSync } from 'node:zlib';
@@ -12,6 +12,8 @@ function walk(folder) {
       const path = join(folder, name);
       return statSync(path).isDirectory() ? walk(path) : [path];
     })
+    // The build's brotli and gzip copies are the same files, as the server sends them.
+    .filter((path) => !/\.(br|gz)$/.test(path))
     .sort();
 }
 

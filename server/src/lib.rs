@@ -63,7 +63,10 @@ pub fn app(state: AppState) -> Router {
 /// The whole server. Serve it with `into_make_service_with_connect_info::<SocketAddr>()` so that
 /// writes are limited per client address.
 pub fn app_with(state: AppState, config: &Config) -> Router {
+    // The build writes brotli and gzip copies (scripts/precache.mjs); sent where accepted.
     let files = ServeDir::new(&state.dist)
+        .precompressed_br()
+        .precompressed_gzip()
         .fallback(get(app_shell).with_state(state.clone()))
         .append_index_html_on_directories(true);
     let limiter = Arc::new(ratelimit::RateLimiter::new(config.write_rate));
