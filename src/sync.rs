@@ -19,7 +19,7 @@ use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_futures::JsFuture;
 
 use crate::i18n::{Locale, Strings};
-use crate::records::{ContentCache, Refusal, Rsvps, SendState, SyncProblem, SyncRecord};
+use crate::records::{ContentCache, Refusal, Rsvps, SendState, Settings, SyncProblem, SyncRecord};
 use crate::state::{AppData, AppStorage};
 
 /// How long an open app waits between two syncs when all is well.
@@ -214,10 +214,7 @@ pub fn use_sync(data: AppData, storage: AppStorage, locale: Locale) -> UseSyncRe
         running: RwSignal::new(false),
         engine: StoredValue::new_local(Engine::default()),
     };
-    let connected = Signal::derive(move || {
-        data.settings
-            .with(|s| s.sync_url.as_deref().and_then(JoinLink::parse).is_some())
-    });
+    let connected = Signal::derive(move || data.settings.with(|s| school_link(s).is_some()));
 
     trigger(ctx, false);
     let online = window_event_listener(leptos::ev::online, move |_| {
@@ -310,11 +307,7 @@ type Failure = (SyncProblem, Option<u32>);
 
 /// One sync: push the outbox, then pull the content. Records the result for the parent.
 async fn sync_once(ctx: Ctx) -> Result<(), Failure> {
-    let Some(link) = ctx
-        .data
-        .settings
-        .with_untracked(|s| s.sync_url.as_deref().and_then(JoinLink::parse))
-    else {
+    let Some(link) = ctx.data.settings.with_untracked(school_link) else {
         return Ok(());
     };
     let result = async {
@@ -342,12 +335,26 @@ fn save_record(ctx: Ctx, record: SyncRecord) -> bool {
     saved
 }
 
+/// The connected school's link from the settings; `None` with the demo school.
+fn school_link(settings: &Settings) -> Option<JoinLink> {
+    settings.sync_url.as_deref().and_then(JoinLink::parse)
+}
+
+/// Makes the family's id and secret on this phone if it has none yet; `true` when it made them
+/// (the record must then be saved before they are used).
+fn give_family(record: &mut SyncRecord) -> bool {
+    if !record.family_id.is_empty() && !record.family_secret.is_empty() {
+        return false;
+    }
+    record.family_id = crate::browser::new_id("gezin");
+    record.family_secret = crate::browser::new_id("geheim");
+    true
+}
+
 /// The family's id and secret, made on the first sync and kept.
 fn ensure_family(ctx: Ctx) -> Result<(String, String), Failure> {
     let mut record = ctx.data.sync.get_untracked();
-    if record.family_id.is_empty() || record.family_secret.is_empty() {
-        record.family_id = crate::browser::new_id("gezin");
-        record.family_secret = crate::browser::new_id("geheim");
+    if give_family(&mut record) {
         // Without a kept secret the server would not know this phone next time.
         if !save_record(ctx, record.clone()) {
             return Err((SyncProblem::Storage, None));
@@ -496,15 +503,12 @@ async fn pull(ctx: Ctx, link: &JoinLink) -> Result<(), Failure> {
 fn queue(ctx_data: AppData, storage: AppStorage, make: impl FnOnce(&SyncRecord) -> Change) -> bool {
     let connected = ctx_data
         .settings
-        .with_untracked(|s| s.sync_url.as_deref().and_then(JoinLink::parse).is_some());
+        .with_untracked(|s| school_link(s).is_some());
     if !connected {
         return true;
     }
     let mut record = ctx_data.sync.get_untracked();
-    if record.family_id.is_empty() || record.family_secret.is_empty() {
-        record.family_id = crate::browser::new_id("gezin");
-        record.family_secret = crate::browser::new_id("geheim");
-    }
+    give_family(&mut record);
     let change = make(&record);
     let key = change.key();
     record.refused.retain(|r| r.key != key);

@@ -30,6 +30,20 @@ async function publishedContent() {
   return { content: await response.json(), etag: response.headers.get('etag') };
 }
 
+/** Publishes `content` as the school does, over the version `etag`. */
+async function publish(content, etag) {
+  const put = await fetch(`${server.url}/api/v1/schools/${server.school}/content`, {
+    method: 'PUT',
+    headers: {
+      authorization: `Bearer ${server.admin}`,
+      'content-type': 'application/json',
+      'if-match': etag,
+    },
+    body: JSON.stringify(content),
+  });
+  assert.equal(put.status, 200, await put.text());
+}
+
 /** Every RSVP the school holds (the school's own overview, with its admin token). */
 async function schoolRsvps() {
   const response = await fetch(`${server.url}/api/v1/schools/${server.school}/rsvps.csv`, {
@@ -187,16 +201,7 @@ test('a bulletin item the school adds appears in the app after a sync', async ()
       title: { nl: title, en: 'School photographer' },
       text: { nl: 'Zorg dat uw kind er netjes bij zit.', en: 'Dress nicely.' },
     });
-    const put = await fetch(`${server.url}/api/v1/schools/${server.school}/content`, {
-      method: 'PUT',
-      headers: {
-        authorization: `Bearer ${server.admin}`,
-        'content-type': 'application/json',
-        'if-match': etag,
-      },
-      body: JSON.stringify(content),
-    });
-    assert.equal(put.status, 200, await put.text());
+    await publish(content, etag);
 
     await syncNow(page);
     await page.getByText(nl.sync_all_sent).waitFor();
@@ -250,16 +255,7 @@ test('an answer the school refuses stays on the phone, with the reason', async (
     const { content, etag } = await publishedContent();
     const closed = content.activities.find((a) => a.id === activity.id);
     closed.rsvp_deadline = new Date(Date.now() - 86_400_000).toISOString().slice(0, 16) + ':00';
-    const put = await fetch(`${server.url}/api/v1/schools/${server.school}/content`, {
-      method: 'PUT',
-      headers: {
-        authorization: `Bearer ${server.admin}`,
-        'content-type': 'application/json',
-        'if-match': etag,
-      },
-      body: JSON.stringify(content),
-    });
-    assert.equal(put.status, 200, await put.text());
+    await publish(content, etag);
 
     await context.setOffline(false);
     await rsvpState(page).filter({ hasText: nl.activities_state_failed }).waitFor();
