@@ -1,6 +1,7 @@
 //! Driehoek's client: a Leptos (client-side rendered) app for parents of primary-school children.
 
 pub mod app;
+pub mod beheer;
 pub mod browser;
 pub mod components;
 pub mod content;

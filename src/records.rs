@@ -243,6 +243,12 @@ pub fn check_import(kind: &str, raw: &str) -> Result<(), ImportError> {
         ReadItems::KIND => check_record::<ReadItems>(raw),
         ContentCache::KIND => check_record::<ContentCache>(raw),
         SyncRecord::KIND => check_record::<SyncRecord>(raw),
+        crate::beheer::draft::BeheerRecord::KIND => {
+            check_record::<crate::beheer::draft::BeheerRecord>(raw)
+        }
+        crate::beheer::draft::BeheerLogin::KIND => {
+            check_record::<crate::beheer::draft::BeheerLogin>(raw)
+        }
         other => Err(ImportError::UnknownKind(other.to_owned())),
     }
 }

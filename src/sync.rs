@@ -583,11 +583,11 @@ pub fn disconnect(data: AppData, storage: AppStorage) {
 }
 
 /// An answer from the server.
-struct Reply {
-    status: u16,
-    etag: Option<String>,
-    retry_after: Option<u32>,
-    body: String,
+pub(crate) struct Reply {
+    pub(crate) status: u16,
+    pub(crate) etag: Option<String>,
+    pub(crate) retry_after: Option<u32>,
+    pub(crate) body: String,
 }
 
 impl Reply {
@@ -605,7 +605,7 @@ impl Reply {
 }
 
 /// One request; no answer (offline, a server gone, a timeout) is [`SyncProblem::Offline`].
-async fn http(
+pub(crate) async fn http(
     method: &str,
     url: &str,
     headers: &[(&str, &str)],

@@ -8,6 +8,7 @@ pub mod demo;
 pub mod ics;
 pub mod model;
 pub mod prompts;
+pub mod report;
 pub mod rsvp;
 pub mod sync;
 pub mod tz;

@@ -177,7 +177,9 @@ impl Checker {
         }
         for (lang, value) in text.0.iter().take(MAX_LIST) {
             let path = format!("{field}.{lang}");
-            if value.trim().is_empty() {
+            if value.trim().is_empty() && lang == "nl" {
+                self.err(&path, "Vul de Nederlandse tekst in.");
+            } else if value.trim().is_empty() {
                 // An empty translation would be shown instead of falling back to Dutch.
                 self.err(&path, "Vul de tekst in, of laat deze taal weg.");
             } else {

@@ -332,6 +332,8 @@ fn prompt_text_cannot_be_empty() {
     let mut c = content();
     c.prompts[0].text = Text::nl("");
     assert_eq!(fields(&c), ["prompts[0].text.nl"]);
+    let errors = validate(&c);
+    assert_eq!(errors[0].message, "Vul de Nederlandse tekst in.");
 }
 
 #[test]

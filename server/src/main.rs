@@ -355,6 +355,10 @@ async fn serve(
     if let Some((link, admin)) = join {
         lines.push(format!("Demoschool: http://{local}{link}"));
         lines.push(format!("Demoschool beheercode (school): {admin}"));
+        let school = driehoek_core::demo::school().id;
+        lines.push(format!(
+            "Beheer voor de school: http://{local}/beheer?school={school}"
+        ));
     }
     for line in lines {
         let _ = writeln!(out, "{line}");

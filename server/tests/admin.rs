@@ -298,3 +298,17 @@ async fn only_the_admin_token_opens_the_lists() {
         );
     }
 }
+
+#[tokio::test]
+async fn the_school_reads_its_published_content_with_its_admin_token() {
+    let setup = setup();
+    let app = setup.app();
+    let path = "/api/v1/schools/demo/content";
+    let (status, headers, body) = send(&app, get(path, ADMIN)).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(headers.get(header::ETAG).is_some(), "an ETag for If-Match");
+    let content: driehoek_core::Content = serde_json::from_slice(&body).unwrap();
+    assert_eq!(content, setup.content);
+    let (status, _, _) = send(&app, get(path, "beheer-verkeerd-000000")).await;
+    assert_eq!(status, StatusCode::UNAUTHORIZED);
+}

@@ -23,7 +23,7 @@ use crate::records::{Rsvps, SendState, StoredRsvp};
 use crate::state::{use_storage, AppData};
 
 /// The text label of a kind of activity.
-fn kind_label(t: &Strings, kind: ActivityKind) -> &'static str {
+pub fn kind_label(t: &Strings, kind: ActivityKind) -> &'static str {
     match kind {
         ActivityKind::Jaaropening => t.activities_kind_jaaropening,
         ActivityKind::Informatieavond => t.activities_kind_informatieavond,

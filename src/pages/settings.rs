@@ -129,6 +129,7 @@ pub fn Settings() -> impl IntoView {
 
     let (confirm_erase, set_confirm_erase) = signal(false);
     let erase = move |_| {
+        crate::beheer::forget_session();
         if storage.with_store(|store| store.erase()).is_ok() {
             let _ = window().location().reload();
         }

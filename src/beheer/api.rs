@@ -1,0 +1,131 @@
+//! The school's requests to its server, with the admin token; every failure becomes a sentence
+//! for the school's office.
+
+use driehoek_core::report::{AckReport, RsvpReport};
+use driehoek_core::{Content, FieldError};
+
+use super::draft::Login;
+use crate::sync::{http, Reply};
+
+const OFFLINE: &str = "De server antwoordt niet. Controleer het adres en de internetverbinding. \
+                       Wat u schreef, blijft bewaard op dit apparaat.";
+const WRONG_TOKEN: &str = "Deze beheercode klopt niet. Kijk of u de hele code goed hebt \
+                           overgenomen.";
+const UNKNOWN_SCHOOL: &str = "Deze server kent geen school met deze schoolcode.";
+const BUSY: &str = "De server is even te druk. Probeer het over een minuut opnieuw.";
+const BROKEN: &str = "De server gaf een antwoord dat de app niet kan lezen. Probeer het later \
+                      opnieuw.";
+
+fn url(login: &Login, rest: &str) -> String {
+    format!("{}/api/v1/schools/{}/{rest}", login.base, login.school)
+}
+
+async fn get(login: &Login, rest: &str) -> Result<Reply, String> {
+    let auth = format!("Bearer {}", login.token);
+    http("GET", &url(login, rest), &[("authorization", &auth)], None)
+        .await
+        .map_err(|_| OFFLINE.to_owned())
+}
+
+/// The sentence for an answer that is not what was asked for.
+fn failure(reply: &Reply) -> String {
+    match reply.status {
+        401 => WRONG_TOKEN.to_owned(),
+        404 => UNKNOWN_SCHOOL.to_owned(),
+        429 => BUSY.to_owned(),
+        _ => BROKEN.to_owned(),
+    }
+}
+
+/// Checks the token against the server (a request only the school may make).
+pub async fn check_login(login: &Login) -> Result<(), String> {
+    let reply = get(login, "acknowledgements").await?;
+    match reply.status {
+        200 => Ok(()),
+        _ => Err(failure(&reply)),
+    }
+}
+
+/// The published content and its ETag; `None` when the school has published nothing yet.
+pub async fn published(login: &Login) -> Result<Option<(Content, Option<String>)>, String> {
+    let reply = get(login, "content").await?;
+    match reply.status {
+        200 => serde_json::from_str(&reply.body)
+            .map(|content| Some((content, reply.etag)))
+            .map_err(|_| BROKEN.to_owned()),
+        404 => Ok(None),
+        _ => Err(failure(&reply)),
+    }
+}
+
+/// How a publication went.
+pub enum Published {
+    /// Published; the new ETag.
+    Done(Option<String>),
+    /// Someone else published after the draft's version (412).
+    Conflict,
+    /// The server refused fields (422).
+    Invalid(Vec<FieldError>),
+    /// The token is no longer valid (401).
+    LoggedOut,
+    Failed(String),
+}
+
+/// Publishes `content` over the version `etag` (`If-Match`).
+pub async fn publish(login: &Login, content: &Content, etag: Option<&str>) -> Published {
+    let Ok(body) = serde_json::to_string(content) else {
+        return Published::Failed(BROKEN.to_owned());
+    };
+    let auth = format!("Bearer {}", login.token);
+    let mut headers = vec![
+        ("authorization", auth.as_str()),
+        ("content-type", "application/json"),
+    ];
+    if let Some(etag) = etag {
+        headers.push(("if-match", etag));
+    }
+    let reply = match http("PUT", &url(login, "content"), &headers, Some(&body)).await {
+        Ok(reply) => reply,
+        Err(_) => return Published::Failed(OFFLINE.to_owned()),
+    };
+    match reply.status {
+        200 => Published::Done(reply.etag),
+        412 => Published::Conflict,
+        401 => Published::LoggedOut,
+        413 => Published::Failed(
+            "De inhoud is te groot voor de server. Haal oude maanden of activiteiten weg.".into(),
+        ),
+        422 => match serde_json::from_str(&reply.body) {
+            Ok(errors) => Published::Invalid(errors),
+            Err(_) => Published::Failed(BROKEN.to_owned()),
+        },
+        _ => Published::Failed(failure(&reply)),
+    }
+}
+
+/// Who comes to what.
+pub async fn rsvps(login: &Login) -> Result<RsvpReport, String> {
+    let reply = get(login, "rsvps").await?;
+    match reply.status {
+        200 => serde_json::from_str(&reply.body).map_err(|_| BROKEN.to_owned()),
+        _ => Err(failure(&reply)),
+    }
+}
+
+/// How many families read each version of the agreement.
+pub async fn acknowledgements(login: &Login) -> Result<AckReport, String> {
+    let reply = get(login, "acknowledgements").await?;
+    match reply.status {
+        200 => serde_json::from_str(&reply.body).map_err(|_| BROKEN.to_owned()),
+        _ => Err(failure(&reply)),
+    }
+}
+
+/// The answers as a CSV file.
+pub async fn rsvps_csv(login: &Login) -> Result<String, String> {
+    let reply = get(login, "rsvps.csv").await?;
+    match reply.status {
+        200 => Ok(reply.body),
+        _ => Err(failure(&reply)),
+    }
+}

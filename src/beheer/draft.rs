@@ -1,0 +1,688 @@
+//! The school's draft on this device, and the plain rules around it: what changed against the
+//! published version, what a publication sends, which screen an error belongs to, and the form
+//! values of dates and times. Pure Rust, tested natively.
+
+use chrono::{Datelike, NaiveDate, NaiveDateTime, NaiveTime, Timelike};
+use driehoek_core::{Agreement, Content, School, Text};
+use serde::{Deserialize, Serialize};
+
+use crate::storage::Record;
+
+/// Where the Beheer screens log in: the server, the school's id and its admin token.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Login {
+    /// The server's address without a trailing slash.
+    pub base: String,
+    pub school: String,
+    pub token: String,
+}
+
+/// What the school wrote and has not published yet, with the version it started from.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Draft {
+    pub base: String,
+    pub school: String,
+    /// The ETag of the published version the draft started from (`If-Match`); `None` when
+    /// nothing was published yet.
+    pub etag: Option<String>,
+    /// That published version, to show what the draft changes.
+    pub published: Option<Content>,
+    pub content: Content,
+}
+
+/// The school's draft on this device.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct BeheerRecord {
+    #[serde(default)]
+    pub draft: Option<Draft>,
+}
+
+impl Record for BeheerRecord {
+    const KIND: &'static str = "beheer";
+    const SCHEMA: u32 = 1;
+}
+
+/// The Beheer login, kept only when "onthoud op dit apparaat" was ticked.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct BeheerLogin {
+    #[serde(default)]
+    pub login: Option<Login>,
+}
+
+impl Record for BeheerLogin {
+    const KIND: &'static str = "beheer-login";
+    const SCHEMA: u32 = 1;
+}
+
+/// Content for a school that has published nothing yet.
+pub fn blank(school: &str, today: NaiveDate) -> Content {
+    Content {
+        school: School {
+            id: school.to_owned(),
+            name: String::new(),
+            place: String::new(),
+            website: String::new(),
+            phone: String::new(),
+            email: String::new(),
+        },
+        agreement: Agreement {
+            version: 1,
+            published: today,
+            vision: Text::nl(""),
+            school_promises: Vec::new(),
+            parent_expectations: Vec::new(),
+            child_agreements: Vec::new(),
+        },
+        bulletins: Vec::new(),
+        activities: Vec::new(),
+        themes: Vec::new(),
+        prompts: Vec::new(),
+    }
+}
+
+/// Whether two agreements say the same, whatever their version number and date.
+pub fn same_agreement(a: &Agreement, b: &Agreement) -> bool {
+    a.vision == b.vision
+        && a.school_promises == b.school_promises
+        && a.parent_expectations == b.parent_expectations
+        && a.child_agreements == b.child_agreements
+}
+
+/// What a publication sends: the draft, with a new agreement version (dated today) when its text
+/// changed, and otherwise the published version number and date.
+pub fn prepare(published: Option<&Content>, draft: &Content, today: NaiveDate) -> Content {
+    let mut content = draft.clone();
+    match published {
+        Some(old) if same_agreement(&old.agreement, &draft.agreement) => {
+            content.agreement.version = old.agreement.version;
+            content.agreement.published = old.agreement.published;
+        }
+        Some(old) => {
+            content.agreement.version = old.agreement.version + 1;
+            content.agreement.published = today;
+        }
+        None => {
+            content.agreement.version = content.agreement.version.max(1);
+            content.agreement.published = today;
+        }
+    }
+    content
+}
+
+/// Merges one list by id, three ways: what the draft changed since `old` is kept, what someone
+/// else published since `old` (in `new`) is taken where the draft left it alone.
+fn merge_list<T: Clone + PartialEq>(
+    old: &[T],
+    new: &[T],
+    draft: &[T],
+    id: fn(&T) -> &str,
+    both: &dyn Fn(&T, &T, &T) -> T,
+) -> Vec<T> {
+    let find = |list: &[T], key: &str| list.iter().find(|x| id(x) == key).cloned();
+    let mut out = Vec::new();
+    for n in new {
+        match (find(old, id(n)), find(draft, id(n))) {
+            (Some(o), Some(d)) => out.push(both(&o, n, &d)),
+            // Removed in the draft; kept when the other publication changed it meanwhile.
+            (Some(o), None) if &o == n => {}
+            (Some(_), None) => out.push(n.clone()),
+            (None, Some(d)) => out.push(d),
+            (None, None) => out.push(n.clone()),
+        }
+    }
+    for d in draft {
+        if new.iter().any(|n| id(n) == id(d)) {
+            continue;
+        }
+        match find(old, id(d)) {
+            // New in the draft.
+            None => out.push(d.clone()),
+            // Removed by the other publication, but changed in the draft: the draft's work stays.
+            Some(o) if &o != d => out.push(d.clone()),
+            Some(_) => {}
+        }
+    }
+    out
+}
+
+/// The draft's version where it changed something since `old`, else `new`'s.
+fn pick<T: Clone + PartialEq>(old: &T, new: &T, draft: &T) -> T {
+    if draft == old {
+        new.clone()
+    } else {
+        draft.clone()
+    }
+}
+
+/// The draft moved onto a newer published version (`new`, published by someone else after
+/// `old`): everything the draft changed stays as the draft has it, everything else becomes what
+/// was published. Nothing the school wrote in the draft is lost.
+pub fn rebase(old: Option<&Content>, new: &Content, draft: &Content) -> Content {
+    let empty = blank(&draft.school.id, draft.agreement.published);
+    let old = old.unwrap_or(&empty);
+    let bulletin =
+        |o: &driehoek_core::Bulletin, n: &driehoek_core::Bulletin, d: &driehoek_core::Bulletin| {
+            let head = |b: &driehoek_core::Bulletin| (b.month, b.title.clone());
+            let (month, title) = pick(&head(o), &head(n), &head(d));
+            driehoek_core::Bulletin {
+                id: d.id.clone(),
+                month,
+                title,
+                items: merge_list(&o.items, &n.items, &d.items, |i| &i.id, &pick),
+            }
+        };
+    let mut agreement = pick(&old.agreement, &new.agreement, &draft.agreement);
+    agreement.version = new.agreement.version;
+    agreement.published = new.agreement.published;
+    Content {
+        school: School {
+            id: draft.school.id.clone(),
+            name: pick(&old.school.name, &new.school.name, &draft.school.name),
+            place: pick(&old.school.place, &new.school.place, &draft.school.place),
+            website: pick(
+                &old.school.website,
+                &new.school.website,
+                &draft.school.website,
+            ),
+            phone: pick(&old.school.phone, &new.school.phone, &draft.school.phone),
+            email: pick(&old.school.email, &new.school.email, &draft.school.email),
+        },
+        agreement,
+        bulletins: merge_list(
+            &old.bulletins,
+            &new.bulletins,
+            &draft.bulletins,
+            |b| &b.id,
+            &bulletin,
+        ),
+        activities: merge_list(
+            &old.activities,
+            &new.activities,
+            &draft.activities,
+            |a| &a.id,
+            &pick,
+        ),
+        themes: merge_list(&old.themes, &new.themes, &draft.themes, |t| &t.id, &pick),
+        prompts: merge_list(&old.prompts, &new.prompts, &draft.prompts, |p| &p.id, &pick),
+    }
+}
+
+/// The changes in one part of the content, by title.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct PartChanges {
+    pub part: &'static str,
+    pub added: Vec<String>,
+    pub changed: Vec<String>,
+    pub removed: Vec<String>,
+}
+
+impl PartChanges {
+    pub fn is_empty(&self) -> bool {
+        self.added.is_empty() && self.changed.is_empty() && self.removed.is_empty()
+    }
+}
+
+/// Compares two lists by id.
+fn by_id<T: PartialEq>(
+    part: &'static str,
+    old: &[T],
+    new: &[T],
+    id: fn(&T) -> &str,
+    title: fn(&T) -> String,
+) -> PartChanges {
+    let mut changes = PartChanges {
+        part,
+        ..PartChanges::default()
+    };
+    for item in new {
+        match old.iter().find(|o| id(o) == id(item)) {
+            None => changes.added.push(title(item)),
+            Some(o) if o != item => changes.changed.push(title(item)),
+            Some(_) => {}
+        }
+    }
+    for item in old {
+        if !new.iter().any(|n| id(n) == id(item)) {
+            changes.removed.push(title(item));
+        }
+    }
+    changes
+}
+
+/// What the draft changes against the published content (everything is new when nothing was
+/// published), per part; parts without changes are left out.
+pub fn changes(published: Option<&Content>, draft: &Content) -> Vec<PartChanges> {
+    let empty = blank(&draft.school.id, draft.agreement.published);
+    let old = published.unwrap_or(&empty);
+    let mut parts = Vec::new();
+    if old.school != draft.school {
+        parts.push(PartChanges {
+            part: "Schoolgegevens",
+            changed: vec![draft.school.name.clone()],
+            ..PartChanges::default()
+        });
+    }
+    let items = |c: &Content| -> Vec<driehoek_core::BulletinItem> {
+        c.bulletins.iter().flat_map(|b| b.items.clone()).collect()
+    };
+    // A month's own fields (its items are compared on their own, below).
+    let months = |c: &Content| -> Vec<(String, driehoek_core::YearMonth, Text)> {
+        c.bulletins
+            .iter()
+            .map(|b| (b.id.clone(), b.month, b.title.clone()))
+            .collect()
+    };
+    parts.push(by_id(
+        "Maanden van de maandinfo",
+        &months(old),
+        &months(draft),
+        |m| &m.0,
+        |m| m.2.get("nl").to_owned(),
+    ));
+    parts.push(by_id(
+        "Berichten in de maandinfo",
+        &items(old),
+        &items(draft),
+        |i| &i.id,
+        |i| i.title.get("nl").to_owned(),
+    ));
+    parts.push(by_id(
+        "Activiteiten",
+        &old.activities,
+        &draft.activities,
+        |a| &a.id,
+        |a| a.title.get("nl").to_owned(),
+    ));
+    parts.push(by_id(
+        "Thema's",
+        &old.themes,
+        &draft.themes,
+        |t| &t.id,
+        |t| t.title.get("nl").to_owned(),
+    ));
+    parts.push(by_id(
+        "Algemene gespreksvragen",
+        &old.prompts,
+        &draft.prompts,
+        |p| &p.id,
+        |p| p.text.get("nl").to_owned(),
+    ));
+    if published.is_some_and(|old| !same_agreement(&old.agreement, &draft.agreement))
+        || published.is_none()
+    {
+        parts.push(PartChanges {
+            part: "Afspraken",
+            changed: vec!["Een nieuwe versie van de afspraken".to_owned()],
+            ..PartChanges::default()
+        });
+    }
+    parts.retain(|p| !p.is_empty());
+    parts
+}
+
+/// Which screen of the editor shows the field at `path` (as the core's validation names it).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Pane {
+    School,
+    Agreement,
+    Bulletin(usize),
+    Item(usize, usize),
+    Activity(usize),
+    Theme(usize),
+    /// The general prompts: not edited here, published as they were.
+    Prompts,
+}
+
+/// The number after `name[` at the start of `path`, and the rest after `]`.
+fn index<'a>(path: &'a str, name: &str) -> Option<(usize, &'a str)> {
+    let rest = path.strip_prefix(name)?.strip_prefix('[')?;
+    let (number, rest) = rest.split_once(']')?;
+    Some((number.parse().ok()?, rest))
+}
+
+/// The screen a field's error is shown on.
+pub fn pane_of(path: &str) -> Option<Pane> {
+    if path.starts_with("school") {
+        return Some(Pane::School);
+    }
+    if path.starts_with("agreement") {
+        return Some(Pane::Agreement);
+    }
+    if let Some((b, rest)) = index(path, "bulletins") {
+        return Some(match index(rest.trim_start_matches('.'), "items") {
+            Some((i, _)) => Pane::Item(b, i),
+            None => Pane::Bulletin(b),
+        });
+    }
+    if let Some((a, _)) = index(path, "activities") {
+        return Some(Pane::Activity(a));
+    }
+    if let Some((t, _)) = index(path, "themes") {
+        return Some(Pane::Theme(t));
+    }
+    path.starts_with("prompts").then_some(Pane::Prompts)
+}
+
+/// The label of the field at `path`, as the form shows it.
+fn field_label(path: &str) -> &'static str {
+    let last = path
+        .trim_end_matches(".nl")
+        .trim_end_matches(".en")
+        .rsplit('.')
+        .next()
+        .unwrap_or_default();
+    let last = last.split('[').next().unwrap_or_default();
+    match last {
+        "title" => "Titel",
+        "text" => "Tekst",
+        "location" => "Waar",
+        "start" => "Begint op",
+        "end" => "Eindigt op",
+        "rsvp_deadline" => "Aanmelden kan tot",
+        "capacity" => "Plaatsen in totaal",
+        "max_per_family" => "Personen per gezin",
+        "groepen" => "Groepen",
+        "month" => "Maand",
+        "date" => "Datum",
+        "until" | "to" => "Tot en met",
+        "from_time" => "Begintijd",
+        "to_time" => "Eindtijd",
+        "from" => "Van",
+        "name" => "Naam",
+        "place" => "Plaats",
+        "website" => "Website",
+        "phone" => "Telefoonnummer",
+        "email" => "E-mailadres",
+        "vision" => "Zo werken we samen",
+        "school_promises" => "Wat ouders van school mogen verwachten",
+        "parent_expectations" => "Wat school van ouders vraagt",
+        "child_agreements" => "Afspraken met de kinderen",
+        _ => "Veld",
+    }
+}
+
+/// Where an error is, in words: "Activiteit «Kerstmarkt», Titel".
+pub fn describe(content: &Content, path: &str) -> String {
+    let named = |kind: &str, title: Option<&Text>| {
+        let title = title.map(|t| t.get("nl")).unwrap_or_default();
+        if title.trim().is_empty() {
+            format!("{kind} zonder titel")
+        } else {
+            format!("{kind} «{title}»")
+        }
+    };
+    let place = match pane_of(path) {
+        Some(Pane::School) => "Schoolgegevens".to_owned(),
+        Some(Pane::Agreement) => "Afspraken".to_owned(),
+        Some(Pane::Bulletin(b)) => named("Maand", content.bulletins.get(b).map(|x| &x.title)),
+        Some(Pane::Item(b, i)) => named(
+            "Bericht",
+            content
+                .bulletins
+                .get(b)
+                .and_then(|x| x.items.get(i))
+                .map(|x| &x.title),
+        ),
+        Some(Pane::Activity(a)) => named("Activiteit", content.activities.get(a).map(|x| &x.title)),
+        Some(Pane::Theme(t)) => named("Thema", content.themes.get(t).map(|x| &x.title)),
+        Some(Pane::Prompts) => "Algemene gespreksvragen".to_owned(),
+        None => return field_label(path).to_owned(),
+    };
+    format!("{place}, {}", field_label(path))
+}
+
+/// A date as a form field holds it: `2026-12-03`.
+pub fn date_value(date: NaiveDate) -> String {
+    format!("{:04}-{:02}-{:02}", date.year(), date.month(), date.day())
+}
+
+/// A time as a form field holds it: `19:30`.
+pub fn time_value(time: NaiveTime) -> String {
+    format!("{:02}:{:02}", time.hour(), time.minute())
+}
+
+/// A date and time as a form field holds it: `2026-12-03T19:30`.
+pub fn date_time_value(at: NaiveDateTime) -> String {
+    format!("{}T{}", date_value(at.date()), time_value(at.time()))
+}
+
+/// A month as a form field holds it: `2026-12`.
+pub fn month_value(month: driehoek_core::YearMonth) -> String {
+    month.to_string()
+}
+
+/// Reads `2026-12-03`; `None` for anything else.
+pub fn parse_date(text: &str) -> Option<NaiveDate> {
+    let mut parts = text.trim().splitn(3, '-');
+    let year = parts.next()?.parse().ok()?;
+    let month = parts.next()?.parse().ok()?;
+    let day = parts.next()?.parse().ok()?;
+    NaiveDate::from_ymd_opt(year, month, day)
+}
+
+/// Reads `19:30` (seconds, when a browser adds them, are ignored).
+pub fn parse_time(text: &str) -> Option<NaiveTime> {
+    let mut parts = text.trim().split(':');
+    let hour = parts.next()?.parse().ok()?;
+    let minute = parts.next()?.parse().ok()?;
+    NaiveTime::from_hms_opt(hour, minute, 0)
+}
+
+/// Reads `2026-12-03T19:30`.
+pub fn parse_date_time(text: &str) -> Option<NaiveDateTime> {
+    let (date, time) = text.trim().split_once(['T', ' '])?;
+    Some(parse_date(date)?.and_time(parse_time(time)?))
+}
+
+/// Reads `2026-12`.
+pub fn parse_month(text: &str) -> Option<driehoek_core::YearMonth> {
+    text.trim().parse().ok()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use driehoek_core::demo::bundled;
+
+    fn day(y: i32, m: u32, d: u32) -> NaiveDate {
+        NaiveDate::from_ymd_opt(y, m, d).unwrap()
+    }
+
+    #[test]
+    fn form_values_read_back_as_the_same_date_and_time() {
+        let at = day(2026, 12, 3).and_hms_opt(19, 30, 0).unwrap();
+        assert_eq!(date_time_value(at), "2026-12-03T19:30");
+        assert_eq!(parse_date_time("2026-12-03T19:30"), Some(at));
+        assert_eq!(parse_date_time("2026-12-03T19:30:00"), Some(at));
+        assert_eq!(parse_date(&date_value(at.date())), Some(at.date()));
+        assert_eq!(parse_time("7:05").map(time_value), Some("07:05".into()));
+        assert_eq!(
+            parse_month("2026-12").map(month_value),
+            Some("2026-12".into())
+        );
+    }
+
+    #[test]
+    fn impossible_dates_and_times_are_not_read() {
+        for text in ["", "2026-02-30", "2026-13-01", "3 december", "2026-12"] {
+            assert_eq!(parse_date(text), None, "{text}");
+        }
+        assert_eq!(parse_time("25:00"), None);
+        assert_eq!(parse_date_time("2026-12-03"), None);
+        assert_eq!(parse_month("2026-13"), None);
+    }
+
+    #[test]
+    fn every_field_error_points_to_the_screen_that_shows_the_field() {
+        assert_eq!(pane_of("school.email"), Some(Pane::School));
+        assert_eq!(
+            pane_of("agreement.child_agreements[2].text.nl"),
+            Some(Pane::Agreement)
+        );
+        assert_eq!(pane_of("bulletins[1].title.nl"), Some(Pane::Bulletin(1)));
+        assert_eq!(
+            pane_of("bulletins[1].items[12].when.to_time"),
+            Some(Pane::Item(1, 12))
+        );
+        assert_eq!(
+            pane_of("activities[30].rsvp_deadline"),
+            Some(Pane::Activity(30))
+        );
+        assert_eq!(
+            pane_of("themes[0].prompts[3].text.en"),
+            Some(Pane::Theme(0))
+        );
+        assert_eq!(pane_of("prompts[4].id"), Some(Pane::Prompts));
+        assert_eq!(pane_of("iets anders"), None);
+    }
+
+    #[test]
+    fn an_error_says_in_words_which_entry_and_field_it_is_about() {
+        let mut content = bundled();
+        content.activities[2].title = Text::nl("Kerstmarkt");
+        assert_eq!(
+            describe(&content, "activities[2].title.nl"),
+            "Activiteit «Kerstmarkt», Titel"
+        );
+        content.themes[0].title = Text::nl("");
+        assert_eq!(
+            describe(&content, "themes[0].prompts[1].text.nl"),
+            "Thema zonder titel, Tekst"
+        );
+        assert_eq!(
+            describe(&content, "school.email"),
+            "Schoolgegevens, E-mailadres"
+        );
+    }
+
+    #[test]
+    fn an_unchanged_draft_has_no_changes_and_keeps_the_agreement_version() {
+        let content = bundled();
+        assert!(changes(Some(&content), &content).is_empty());
+        let sent = prepare(Some(&content), &content, day(2030, 1, 1));
+        assert_eq!(sent, content);
+    }
+
+    #[test]
+    fn a_new_agreement_text_is_published_as_the_next_version_dated_today() {
+        let old = bundled();
+        let mut draft = old.clone();
+        draft.agreement.vision = Text::nl("Samen zorgen we voor een goede schooltijd.");
+        let sent = prepare(Some(&old), &draft, day(2030, 1, 1));
+        assert_eq!(sent.agreement.version, old.agreement.version + 1);
+        assert_eq!(sent.agreement.published, day(2030, 1, 1));
+        let parts = changes(Some(&old), &draft);
+        assert_eq!(parts.len(), 1);
+        assert_eq!(parts[0].part, "Afspraken");
+    }
+
+    #[test]
+    fn added_changed_and_removed_entries_are_named_by_title() {
+        let old = bundled();
+        let mut draft = old.clone();
+        let removed = draft.activities.remove(0);
+        draft.activities[0].location = Text::nl("In de gymzaal");
+        let changed = draft.activities[0].title.get("nl").to_owned();
+        let mut item = draft.bulletins[0].items[0].clone();
+        item.id = "nieuw-bericht".into();
+        item.title = Text::nl("Nieuwe fietsenstalling");
+        draft.bulletins[0].items.push(item);
+        let parts = changes(Some(&old), &draft);
+        let names: Vec<_> = parts.iter().map(|p| p.part).collect();
+        assert_eq!(names, ["Berichten in de maandinfo", "Activiteiten"]);
+        assert_eq!(parts[0].added, ["Nieuwe fietsenstalling"]);
+        assert_eq!(parts[1].changed, [changed]);
+        assert_eq!(parts[1].removed, [removed.title.get("nl").to_owned()]);
+    }
+
+    #[test]
+    fn a_first_publication_is_all_new_and_agreement_version_one() {
+        let draft = bundled();
+        let sent = prepare(None, &draft, day(2030, 1, 1));
+        assert_eq!(sent.agreement.published, day(2030, 1, 1));
+        assert!(sent.agreement.version >= 1);
+        let parts = changes(None, &draft);
+        assert!(parts
+            .iter()
+            .any(|p| p.part == "Activiteiten" && p.added.len() == draft.activities.len()));
+        assert!(parts.iter().any(|p| p.part == "Afspraken"));
+    }
+
+    #[test]
+    fn a_newer_publication_is_taken_in_where_the_draft_left_things_alone() {
+        let old = bundled();
+        // A colleague published: a new phone number, a changed activity, a new item, one
+        // activity removed.
+        let mut new = old.clone();
+        new.school.phone = "010 123 45 67".into();
+        new.activities[1].location = Text::nl("In de aula");
+        let mut colleague_item = new.bulletins[0].items[0].clone();
+        colleague_item.id = "van-collega".into();
+        new.bulletins[0].items.push(colleague_item);
+        let dropped = new.activities.remove(3);
+        // This draft: another place, another activity changed, an item of its own.
+        let mut draft = old.clone();
+        draft.school.place = "Wilgendorp".into();
+        draft.activities[2].title = Text::nl("Kerstmarkt");
+        let mut own_item = draft.bulletins[0].items[0].clone();
+        own_item.id = "eigen-bericht".into();
+        draft.bulletins[0].items.push(own_item);
+
+        let merged = rebase(Some(&old), &new, &draft);
+        assert_eq!(
+            merged.school.place, "Wilgendorp",
+            "the draft's change stays"
+        );
+        assert_eq!(
+            merged.school.phone, "010 123 45 67",
+            "and the colleague's too"
+        );
+        assert_eq!(
+            merged
+                .activities
+                .iter()
+                .find(|a| a.id == old.activities[1].id)
+                .unwrap()
+                .location,
+            Text::nl("In de aula")
+        );
+        assert_eq!(
+            merged
+                .activities
+                .iter()
+                .find(|a| a.id == old.activities[2].id)
+                .unwrap()
+                .title,
+            Text::nl("Kerstmarkt")
+        );
+        assert!(
+            !merged.activities.iter().any(|a| a.id == dropped.id),
+            "removed by the colleague"
+        );
+        let ids: Vec<_> = merged.bulletins[0]
+            .items
+            .iter()
+            .map(|i| i.id.as_str())
+            .collect();
+        assert!(
+            ids.contains(&"van-collega") && ids.contains(&"eigen-bericht"),
+            "{ids:?}"
+        );
+        assert_eq!(merged.agreement, new.agreement);
+    }
+
+    #[test]
+    fn a_draft_survives_storage_as_it_was() {
+        let record = BeheerRecord {
+            draft: Some(Draft {
+                base: "http://127.0.0.1:8080".into(),
+                school: "wilgenhoek".into(),
+                etag: Some("\"abc\"".into()),
+                published: None,
+                content: blank("wilgenhoek", day(2026, 12, 3)),
+            }),
+        };
+        let json = serde_json::to_string(&record).unwrap();
+        assert_eq!(serde_json::from_str::<BeheerRecord>(&json).unwrap(), record);
+    }
+}

@@ -1,0 +1,203 @@
+//! Following up: per activity who comes (counts, names, notes), a CSV file of every answer, and
+//! per version of the agreement how many families read it.
+
+use chrono::Datelike;
+use driehoek_core::report::{AckReport, ActivityRsvps, RsvpReport};
+use driehoek_core::Answer;
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+
+use super::api;
+use super::draft::Login;
+use crate::browser::download;
+use crate::content::today;
+use crate::dates;
+use crate::i18n::Lang;
+
+fn answer_text(answer: Answer) -> &'static str {
+    match answer {
+        Answer::Ja => "Ja",
+        Answer::Nee => "Nee",
+        Answer::Misschien => "Misschien",
+    }
+}
+
+fn families(n: impl std::fmt::Display, one: bool) -> String {
+    if one {
+        format!("{n} gezin")
+    } else {
+        format!("{n} gezinnen")
+    }
+}
+
+/// The answers to one activity.
+fn activity_card(activity: ActivityRsvps) -> impl IntoView {
+    let t = activity.totals;
+    let title = activity
+        .title
+        .unwrap_or_else(|| format!("{} (niet meer gepubliceerd)", activity.activity_id));
+    let when = activity
+        .start
+        .map(|s| dates::date_time(Lang::Nl, s))
+        .unwrap_or_default();
+    let places = activity
+        .capacity
+        .map(|c| format!(" van de {c} plaatsen"))
+        .unwrap_or_default();
+    let rows = activity
+        .rsvps
+        .into_iter()
+        .map(|r| {
+            let mut detail = answer_text(r.answer).to_owned();
+            if r.answer != Answer::Nee {
+                detail.push_str(&format!(
+                    ", {} {}",
+                    r.people,
+                    if r.people == 1 { "persoon" } else { "personen" }
+                ));
+            }
+            if r.helps {
+                detail.push_str(", helpt mee");
+            }
+            let note = (!r.note.is_empty())
+                .then(|| view! { <p class="beheer-note">{format!("“{}”", r.note)}</p> });
+            view! {
+                <li>
+                    <strong>{r.names}</strong>
+                    <span>{format!(": {detail}")}</span>
+                    {note}
+                </li>
+            }
+        })
+        .collect_view();
+    view! {
+        <section class="card beheer-rsvp">
+            <h3>{title}</h3>
+            <p class="muted">{when}</p>
+            <p class="beheer-totals">
+                {format!(
+                    "Ja: {} · Misschien: {} · Nee: {} · {} personen komen{places} · {} helpen mee",
+                    t.ja, t.misschien, t.nee, t.people, t.helpers
+                )}
+            </p>
+            <ul class="beheer-answers">{rows}</ul>
+        </section>
+    }
+}
+
+fn acks_view(report: AckReport) -> impl IntoView {
+    if report.versions.is_empty() {
+        return view! { <p>"Er zijn nog geen afspraken gepubliceerd."</p> }.into_any();
+    }
+    let rows = report
+        .versions
+        .into_iter()
+        .rev()
+        .map(|v| {
+            let now = if report.current_version == Some(v.version) {
+                " (nu geldig)"
+            } else {
+                ""
+            };
+            view! {
+                <li>
+                    {format!(
+                        "Versie {}{now}, {}: gelezen door {}",
+                        v.version,
+                        dates::long_date(Lang::Nl, v.published),
+                        families(v.families, v.families == 1)
+                    )}
+                </li>
+            }
+        })
+        .collect_view();
+    view! { <ul class="beheer-acks">{rows}</ul> }.into_any()
+}
+
+/// The follow-up screen.
+#[component]
+pub fn Follow(login: Login) -> impl IntoView {
+    let rsvps = RwSignal::new(None::<Result<RsvpReport, String>>);
+    let acks = RwSignal::new(None::<Result<AckReport, String>>);
+    let (csv_problem, set_csv_problem) = signal(String::new());
+    let login = StoredValue::new(login);
+    let load = move || {
+        rsvps.set(None);
+        acks.set(None);
+        spawn_local(async move {
+            let login = login.get_value();
+            rsvps.set(Some(api::rsvps(&login).await));
+            acks.set(Some(api::acknowledgements(&login).await));
+        });
+    };
+    load();
+    let csv = move |_| {
+        spawn_local(async move {
+            let login = login.get_value();
+            match api::rsvps_csv(&login).await {
+                Ok(text) => {
+                    let day = today();
+                    let name = format!(
+                        "aanmeldingen-{}-{:04}-{:02}-{:02}.csv",
+                        login.school,
+                        day.year(),
+                        day.month(),
+                        day.day()
+                    );
+                    set_csv_problem.set(String::new());
+                    download(&name, "text/csv;charset=utf-8", &text);
+                }
+                Err(message) => set_csv_problem.set(message),
+            }
+        });
+    };
+    let answers = move || match rsvps.get() {
+        None => view! { <p role="status">"De aanmeldingen worden opgehaald…"</p> }.into_any(),
+        Some(Err(message)) => {
+            view! { <div class="notice" role="alert"><p>{message}</p></div> }.into_any()
+        }
+        Some(Ok(report)) if report.activities.is_empty() => {
+            view! { <p>"Er zijn nog geen activiteiten met aanmeldingen."</p> }.into_any()
+        }
+        Some(Ok(report)) => {
+            // What is still to come first; what is over folded away.
+            let now = crate::content::now_local();
+            let (past, coming): (Vec<_>, Vec<_>) = report
+                .activities
+                .into_iter()
+                .partition(|a| a.start.is_some_and(|s| s < now));
+            let past = (!past.is_empty()).then(|| {
+                let count = past.len();
+                view! {
+                    <details class="beheer-past">
+                        <summary>{format!("Voorbij ({count})")}</summary>
+                        {past.into_iter().map(activity_card).collect_view()}
+                    </details>
+                }
+            });
+            view! {
+                {coming.into_iter().map(activity_card).collect_view()}
+                {past}
+            }
+            .into_any()
+        }
+    };
+    let read = move || match acks.get() {
+        None => view! { <p role="status">"Wordt opgehaald…"</p> }.into_any(),
+        Some(Err(message)) => {
+            view! { <div class="notice" role="alert"><p>{message}</p></div> }.into_any()
+        }
+        Some(Ok(report)) => acks_view(report).into_any(),
+    };
+    view! {
+        <div class="actions">
+            <button type="button" class="button" on:click=move |_| load()>"Vernieuwen"</button>
+            <button type="button" class="button" on:click=csv>"Download als CSV (Excel)"</button>
+        </div>
+        <p class="field__error" role="alert">{move || csv_problem.get()}</p>
+        <h2>"Afspraken gelezen"</h2>
+        {read}
+        <h2>"Aanmeldingen per activiteit"</h2>
+        {answers}
+    }
+}

@@ -1,0 +1,620 @@
+//! Beheer (`/beheer`): the school's own screens, in Dutch. The school logs in with the admin token
+//! its server printed, writes a draft that stays on this device until it is published, publishes
+//! it in one request (`If-Match`, so that nobody overwrites a colleague unseen), and follows who
+//! comes to what and who read the agreement.
+
+pub mod api;
+pub mod draft;
+pub mod editors;
+pub mod fields;
+pub mod follow;
+
+use driehoek_core::{Content, FieldError};
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+use leptos_router::components::A;
+use leptos_router::hooks::use_query_map;
+
+use self::draft::{
+    blank, changes, describe, pane_of, prepare, rebase, BeheerLogin, BeheerRecord, Draft, Login,
+    Pane,
+};
+use self::editors::{
+    href, ActivityForm, ActivityList, AgreementChanges, AgreementForm, BulletinForm, BulletinList,
+    ItemForm, SchoolForm, ThemeForm, ThemeList,
+};
+use self::fields::{use_editor, Editor};
+use crate::content::today;
+use crate::state::{use_storage, AppStorage};
+use crate::sync::{is_valid_sync_url, JoinLink};
+
+/// Where a login kept for this tab only is held.
+const SESSION_KEY: &str = "driehoek.beheer.sessie";
+
+fn session_storage() -> Option<web_sys::Storage> {
+    window().session_storage().ok().flatten()
+}
+
+fn session_login() -> Option<Login> {
+    let raw = session_storage()?.get_item(SESSION_KEY).ok()??;
+    serde_json::from_str(&raw).ok()
+}
+
+fn set_session_login(login: Option<&Login>) {
+    if let Some(storage) = session_storage() {
+        let _ = match login.and_then(|l| serde_json::to_string(l).ok()) {
+            Some(json) => storage.set_item(SESSION_KEY, &json),
+            None => storage.remove_item(SESSION_KEY),
+        };
+    }
+}
+
+/// Forgets the Beheer login of this tab (the parent's "alles wissen" also calls this).
+pub fn forget_session() {
+    set_session_login(None);
+}
+
+/// The Beheer screens.
+#[component]
+pub fn Beheer() -> impl IntoView {
+    let storage = use_storage();
+    let remembered = storage.load::<BeheerLogin>().login;
+    let login = RwSignal::new(session_login().or(remembered));
+    let logout = Callback::new(move |()| {
+        set_session_login(None);
+        storage.save(&BeheerLogin { login: None });
+        login.set(None);
+    });
+    view! {
+        <div class="beheer" lang="nl">
+            {move || match login.get() {
+                None => view! { <LoginForm on_login=Callback::new(move |l| login.set(Some(l)))/> }.into_any(),
+                Some(l) => view! { <Workspace login=l logout=logout/> }.into_any(),
+            }}
+        </div>
+    }
+}
+
+/// The login: the server's address, the school's code and the admin token.
+#[component]
+fn LoginForm(on_login: Callback<Login>) -> impl IntoView {
+    let storage = use_storage();
+    let data = expect_context::<crate::state::AppData>();
+    let query = use_query_map();
+    // The server the parent's app is connected to, else the server this page came from.
+    let linked = data
+        .settings
+        .with_untracked(|s| s.sync_url.as_deref().and_then(JoinLink::parse));
+    let origin = window().location().origin().unwrap_or_default();
+    let base = RwSignal::new(linked.as_ref().map_or(origin, |l| l.base.clone()));
+    let school = RwSignal::new(
+        query
+            .with_untracked(|q| q.get("school"))
+            .or_else(|| linked.map(|l| l.school))
+            .unwrap_or_default(),
+    );
+    let token = RwSignal::new(String::new());
+    let remember = RwSignal::new(false);
+    let (error, set_error) = signal(String::new());
+    let busy = RwSignal::new(false);
+    let submit = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        let login = Login {
+            base: base.get_untracked().trim().trim_end_matches('/').to_owned(),
+            school: school.get_untracked().trim().to_owned(),
+            token: token.get_untracked().trim().to_owned(),
+        };
+        if !is_valid_sync_url(&login.base) {
+            set_error.set(
+                "Dit adres kan de app niet gebruiken: het begint met https:// (of http:// op deze computer)."
+                    .into(),
+            );
+            return;
+        }
+        if login.school.is_empty() || login.token.is_empty() {
+            set_error.set("Vul de schoolcode en de beheercode in.".into());
+            return;
+        }
+        busy.set(true);
+        set_error.set(String::new());
+        spawn_local(async move {
+            let result = api::check_login(&login).await;
+            busy.set(false);
+            match result {
+                Ok(()) => {
+                    if remember.get_untracked() {
+                        storage.save(&BeheerLogin {
+                            login: Some(login.clone()),
+                        });
+                    } else {
+                        set_session_login(Some(&login));
+                    }
+                    on_login.run(login);
+                }
+                Err(message) => set_error.set(message),
+            }
+        });
+    };
+    let field =
+        |id: &'static str, label: &'static str, kind: &'static str, value: RwSignal<String>| {
+            view! {
+                <div class="field">
+                    <label for=id>{label}</label>
+                    <input id=id type=kind prop:value=move || value.get()
+                        on:input=move |ev| value.set(event_target_value(&ev))
+                        autocomplete="off" aria-describedby="login-fout"/>
+                </div>
+            }
+        };
+    view! {
+        <h1>"Beheer"</h1>
+        <p class="intro">
+            "Hier schrijft de school de maandinfo, de activiteiten, de thema's en de afspraken, en
+            ziet u wie er komt. Log in met de beheercode van uw server."
+        </p>
+        <form class="card" on:submit=submit>
+            {field("login-adres", "Adres van de server", "url", base)}
+            {field("login-school", "Schoolcode", "text", school)}
+            {field("login-code", "Beheercode", "password", token)}
+            <label class="check">
+                <input type="checkbox" prop:checked=move || remember.get()
+                    on:change=move |ev| remember.set(event_target_checked(&ev))/>
+                <span>"Onthoud op dit apparaat"</span>
+            </label>
+            <p class="field__hint">
+                "Zonder vinkje vergeet de app de beheercode als u dit tabblad sluit. Vink het
+                alleen aan op een apparaat dat alleen u gebruikt."
+            </p>
+            <p class="field__error" id="login-fout" role="alert">{move || error.get()}</p>
+            <div class="actions">
+                <button type="submit" class="button button--primary" disabled=move || busy.get()>
+                    {move || if busy.get() { "Bezig met inloggen…" } else { "Inloggen" }}
+                </button>
+            </div>
+        </form>
+    }
+}
+
+/// Saves the draft on this device a moment after the last change (one save per pause in typing,
+/// not per letter), and at once when the page goes away.
+fn keep_draft(storage: AppStorage, login: Login, editor: Editor) {
+    let pending = StoredValue::new(0u32);
+    let save = StoredValue::new(move || {
+        let draft = Draft {
+            base: login.base.clone(),
+            school: login.school.clone(),
+            etag: editor.etag.get_untracked(),
+            published: editor.published.get_untracked(),
+            content: editor.draft.get_untracked(),
+        };
+        storage.save(&BeheerRecord { draft: Some(draft) });
+    });
+    Effect::new(move |first: Option<()>| {
+        editor.draft.track();
+        editor.published.track();
+        editor.etag.track();
+        if first.is_none() {
+            return;
+        }
+        pending.update_value(|g| *g += 1);
+        let mine = pending.get_value();
+        set_timeout(
+            move || {
+                if pending.get_value() == mine {
+                    pending.set_value(0);
+                    save.with_value(|save| save());
+                }
+            },
+            std::time::Duration::from_millis(300),
+        );
+    });
+    let flush = window_event_listener(leptos::ev::pagehide, move |_| {
+        if pending.get_value() != 0 {
+            pending.set_value(0);
+            save.with_value(|save| save());
+        }
+    });
+    on_cleanup(move || flush.remove());
+}
+
+/// Everything after the login.
+#[component]
+fn Workspace(login: Login, logout: Callback<()>) -> impl IntoView {
+    let storage = use_storage();
+    let editor = RwSignal::new(None::<Editor>);
+    let (problem, set_problem) = signal(String::new());
+    let kept = storage
+        .load::<BeheerRecord>()
+        .draft
+        .filter(|d| d.base == login.base && d.school == login.school);
+
+    // The editor's signals belong to this screen, also when they are made after a request.
+    let owner = Owner::current().unwrap_or_default();
+    let start = {
+        let login = login.clone();
+        move |draft: Draft| {
+            owner.with(|| {
+                let e = Editor::new(draft.content, draft.published, draft.etag);
+                keep_draft(storage, login.clone(), e);
+                editor.set(Some(e));
+            })
+        }
+    };
+    // A draft with changes is the school's work: it is opened as it was, even offline. Without
+    // changes, the newest published version is fetched.
+    match kept.filter(|d| !changes(d.published.as_ref(), &d.content).is_empty()) {
+        Some(draft) => start(draft),
+        None => {
+            let login = login.clone();
+            let load = move || {
+                let (login, start) = (login.clone(), start.clone());
+                set_problem.set(String::new());
+                spawn_local(async move {
+                    match api::published(&login).await {
+                        Ok(found) => {
+                            let (published, etag) =
+                                found.map_or((None, None), |(c, e)| (Some(c), e));
+                            let content = published
+                                .clone()
+                                .unwrap_or_else(|| blank(&login.school, today()));
+                            start(Draft {
+                                base: login.base.clone(),
+                                school: login.school.clone(),
+                                etag,
+                                published,
+                                content,
+                            });
+                        }
+                        Err(message) => set_problem.set(message),
+                    }
+                });
+            };
+            load();
+        }
+    }
+
+    let query = use_query_map();
+    let following = move || query.with(|q| q.get("tab").as_deref() == Some("volgen"));
+    let follow_login = StoredValue::new(login.clone());
+    let school_name = move || {
+        editor
+            .get()
+            .map(|e| e.draft.with(|c| c.school.name.clone()))
+            .filter(|n| !n.is_empty())
+            .unwrap_or_else(|| login.school.clone())
+    };
+    view! {
+        <div class="beheer-head">
+            <h1>"Beheer"</h1>
+            <button type="button" class="button" on:click=move |_| logout.run(())>"Uitloggen"</button>
+        </div>
+        <p class="intro">{school_name}</p>
+        // Plain links (the router still handles them): the router's own would mark both as
+        // current, since both are `/beheer`.
+        <nav class="beheer-tabs" aria-label="Beheer">
+            <a href="/beheer" aria-current=move || (!following()).then_some("page")>"Schrijven"</a>
+            <a href="/beheer?tab=volgen" aria-current=move || following().then_some("page")>"Aanmeldingen"</a>
+        </nav>
+        {move || {
+            if following() {
+                return view! { <follow::Follow login=follow_login.get_value()/> }.into_any();
+            }
+            match editor.get() {
+                Some(e) => {
+                    provide_context(e);
+                    view! { <Write login=follow_login.get_value()/> }.into_any()
+                }
+                None if problem.with(String::is_empty) => {
+                    view! { <p role="status">"De gepubliceerde inhoud wordt opgehaald…"</p> }.into_any()
+                }
+                None => view! {
+                    <div class="notice" role="alert">
+                        <p>{move || problem.get()}</p>
+                        <button type="button" class="button" on:click=move |_| { let _ = window().location().reload(); }>
+                            "Opnieuw proberen"
+                        </button>
+                    </div>
+                }
+                .into_any(),
+            }
+        }}
+    }
+}
+
+/// The writing side: the state of the draft and the screen asked for.
+#[component]
+fn Write(login: Login) -> impl IntoView {
+    let editor = use_editor();
+    let query = use_query_map();
+    let number = move |key: &str| query.with(|q| q.get(key).and_then(|v| v.parse::<usize>().ok()));
+    let part = move || query.with(|q| q.get("deel").unwrap_or_default());
+    let pending = Memo::new(move |_| {
+        editor
+            .published
+            .with(|p| editor.draft.with(|d| changes(p.as_ref(), d).len()))
+    });
+    let status = move || {
+        match pending.get() {
+        0 => "Alles is gepubliceerd. Wat u verandert, blijft als concept op dit apparaat tot u publiceert.".to_owned(),
+        _ => "U heeft wijzigingen die nog niet gepubliceerd zijn. Ze staan als concept op dit apparaat.".to_owned(),
+    }
+    };
+    let login = StoredValue::new(login);
+    view! {
+        <div class="beheer-status">
+            <p role="status">{status}</p>
+            <div class="actions">
+                <A href=href("publiceren", None, None) attr:class="button button--primary">"Controleren en publiceren"</A>
+            </div>
+        </div>
+        {move || {
+            let (nr, item) = (number("nr"), number("item"));
+            match (part().as_str(), nr, item) {
+                ("school", _, _) => view! { <SchoolForm/> }.into_any(),
+                ("maandinfo", _, _) => view! { <BulletinList/> }.into_any(),
+                ("maand", Some(b), _) => view! { <BulletinForm b=b/> }.into_any(),
+                ("bericht", Some(b), Some(i)) => view! { <ItemForm b=b i=i/> }.into_any(),
+                ("activiteiten", _, _) => view! { <ActivityList/> }.into_any(),
+                ("activiteit", Some(a), _) => view! { <ActivityForm a=a/> }.into_any(),
+                ("themas", _, _) => view! { <ThemeList/> }.into_any(),
+                ("thema", Some(t), _) => view! { <ThemeForm t=t/> }.into_any(),
+                ("afspraken", _, _) => view! { <AgreementForm/> }.into_any(),
+                ("publiceren", _, _) => view! { <Publish login=login.get_value()/> }.into_any(),
+                _ => view! { <Overview/> }.into_any(),
+            }
+        }}
+    }
+}
+
+/// The parts of the content, each with what it holds.
+#[component]
+fn Overview() -> impl IntoView {
+    let editor = use_editor();
+    let count = move |f: fn(&Content) -> String| move || editor.draft.with(f);
+    /// A part: its address, its name, and what it holds.
+    type Part = (&'static str, &'static str, fn(&Content) -> String);
+    let parts: [Part; 5] = [
+        ("school", "Schoolgegevens", |c| c.school.name.clone()),
+        ("maandinfo", "Maandinfo", |c| {
+            let items: usize = c.bulletins.iter().map(|b| b.items.len()).sum();
+            format!("{} maanden, {items} berichten", c.bulletins.len())
+        }),
+        ("activiteiten", "Activiteiten", |c| {
+            format!("{} activiteiten", c.activities.len())
+        }),
+        ("themas", "Thema's en gespreksvragen", |c| {
+            format!("{} thema's", c.themes.len())
+        }),
+        ("afspraken", "Afspraken", |c| {
+            format!("versie {}", c.agreement.version)
+        }),
+    ];
+    let rows = parts
+        .into_iter()
+        .map(|(part, label, what)| {
+            view! {
+                <li>
+                    <A href=href(part, None, None)>
+                        <span class="beheer-list__title">{label}</span>
+                        <span class="muted">{count(what)}</span>
+                    </A>
+                </li>
+            }
+        })
+        .collect_view();
+    view! {
+        <h2>"Wat wilt u schrijven?"</h2>
+        <ul class="beheer-list">{rows}</ul>
+    }
+}
+
+/// What a field error is about, for the list of problems before publishing.
+fn problem_link(error: &FieldError) -> Option<String> {
+    Some(match pane_of(&error.field)? {
+        Pane::School => href("school", None, None),
+        Pane::Agreement => href("afspraken", None, None),
+        Pane::Bulletin(b) => href("maand", Some(b), None),
+        Pane::Item(b, i) => href("bericht", Some(b), Some(i)),
+        Pane::Activity(a) => href("activiteit", Some(a), None),
+        Pane::Theme(t) => href("thema", Some(t), None),
+        Pane::Prompts => return None,
+    })
+}
+
+/// How the last publication went.
+#[derive(Clone, PartialEq)]
+enum Outcome {
+    None,
+    Busy,
+    Done,
+    Conflict,
+    Refused,
+    Failed(String),
+    Reloaded,
+}
+
+/// Review and publish: the problems to solve first, what changes, and the one request.
+#[component]
+fn Publish(login: Login) -> impl IntoView {
+    let editor = use_editor();
+    let outcome = RwSignal::new(Outcome::None);
+    let login = StoredValue::new(login);
+
+    let problems = move || {
+        let errors = editor.errors.get();
+        (!errors.is_empty()).then(|| {
+            let count = errors.len();
+            let rows = errors
+                .into_iter()
+                .take(50)
+                .map(|e| {
+                    let place = editor.draft.with_untracked(|c| describe(c, &e.field));
+                    let text = format!("{place}: {}", e.message);
+                    match problem_link(&e) {
+                        Some(link) => view! { <li><A href=link>{text}</A></li> }.into_any(),
+                        None => view! { <li>{text}</li> }.into_any(),
+                    }
+                })
+                .collect_view();
+            view! {
+                <section class="notice" aria-labelledby="eerst-verbeteren">
+                    <h3 class="notice__title" id="eerst-verbeteren">
+                        {format!("Eerst verbeteren ({count})")}
+                    </h3>
+                    <p>"Zolang hier iets staat, kan het concept niet gepubliceerd worden. Tik op een punt om naar het veld te gaan."</p>
+                    <ul>{rows}</ul>
+                </section>
+            }
+        })
+    };
+
+    let summary = move || {
+        let parts = editor
+            .published
+            .with(|p| editor.draft.with(|d| changes(p.as_ref(), d)));
+        if parts.is_empty() {
+            return view! { <p>"Het concept is gelijk aan wat gepubliceerd is."</p> }.into_any();
+        }
+        parts
+            .into_iter()
+            .map(|part| {
+                let mut lines = Vec::new();
+                for (what, list) in [
+                    ("Nieuw", part.added),
+                    ("Gewijzigd", part.changed),
+                    ("Weg", part.removed),
+                ] {
+                    for title in list {
+                        let title = if title.is_empty() {
+                            "(zonder titel)".to_owned()
+                        } else {
+                            title
+                        };
+                        lines
+                            .push(view! { <li><strong>{format!("{what}: ")}</strong>{title}</li> });
+                    }
+                }
+                view! {
+                    <h3>{part.part}</h3>
+                    <ul>{lines}</ul>
+                }
+            })
+            .collect_view()
+            .into_any()
+    };
+
+    let publish = move |_| {
+        if !editor.errors.with_untracked(Vec::is_empty) {
+            outcome.set(Outcome::Refused);
+            return;
+        }
+        outcome.set(Outcome::Busy);
+        let content = editor.published.with_untracked(|p| {
+            editor
+                .draft
+                .with_untracked(|d| prepare(p.as_ref(), d, today()))
+        });
+        let etag = editor.etag.get_untracked();
+        spawn_local(async move {
+            let login = login.get_value();
+            match api::publish(&login, &content, etag.as_deref()).await {
+                api::Published::Done(etag) => {
+                    editor.etag.set(etag);
+                    editor.published.set(Some(content.clone()));
+                    editor.draft.set(content);
+                    outcome.set(Outcome::Done);
+                }
+                api::Published::Conflict => outcome.set(Outcome::Conflict),
+                api::Published::Invalid(errors) => {
+                    editor.server.set(errors);
+                    outcome.set(Outcome::Refused);
+                }
+                api::Published::LoggedOut => outcome.set(Outcome::Failed(
+                    "De server kent deze beheercode niet meer. Log uit en log opnieuw in met de nieuwe code; uw concept blijft bewaard.".into(),
+                )),
+                api::Published::Failed(message) => outcome.set(Outcome::Failed(message)),
+            }
+        });
+    };
+
+    let reload = move |_| {
+        outcome.set(Outcome::Busy);
+        spawn_local(async move {
+            match api::published(&login.get_value()).await {
+                Ok(found) => {
+                    let (published, etag) = found.map_or((None, None), |(c, e)| (Some(c), e));
+                    // What the draft changed stays; the rest becomes the newest version.
+                    if let Some(new) = &published {
+                        let old = editor.published.get_untracked();
+                        editor.draft.update(|d| *d = rebase(old.as_ref(), new, d));
+                    }
+                    editor.published.set(published);
+                    editor.etag.set(etag);
+                    outcome.set(Outcome::Reloaded);
+                }
+                Err(message) => outcome.set(Outcome::Failed(message)),
+            }
+        });
+    };
+
+    let message = move || {
+        match outcome.get() {
+        Outcome::None | Outcome::Busy => None,
+        Outcome::Done => Some(view! {
+            <div class="notice notice--ok" role="status">
+                <p>"Gepubliceerd. Ouders zien het zodra hun app weer verbinding heeft."</p>
+            </div>
+        }.into_any()),
+        Outcome::Conflict => Some(view! {
+            <div class="notice" role="alert">
+                <p class="notice__title">"Iemand anders heeft intussen gepubliceerd."</p>
+                <p>"Uw concept is niet gepubliceerd, en het blijft bewaard. Laad de nieuwste versie: wat u veranderde blijft staan, de rest wordt wat uw collega publiceerde. Daarna ziet u hier wat uw concept nog verandert, en kunt u opnieuw publiceren."</p>
+                <button type="button" class="button" on:click=reload>"Nieuwste versie laden"</button>
+            </div>
+        }.into_any()),
+        Outcome::Refused => Some(view! {
+            <div class="notice" role="alert">
+                <p>"Het concept is niet gepubliceerd: verbeter eerst wat hierboven staat."</p>
+            </div>
+        }.into_any()),
+        Outcome::Reloaded => Some(view! {
+            <div class="notice notice--ok" role="status">
+                <p>"De nieuwste versie is geladen. Hierboven staat wat uw concept daarin verandert. Klopt het, publiceer dan opnieuw."</p>
+            </div>
+        }.into_any()),
+        Outcome::Failed(text) => Some(view! {
+            <div class="notice" role="alert"><p>{text}</p></div>
+        }.into_any()),
+    }
+    };
+
+    let discard = move |_| {
+        let question = "Alle wijzigingen die nog niet gepubliceerd zijn weggooien?";
+        if window().confirm_with_message(question).unwrap_or(false) {
+            let published = editor.published.get_untracked();
+            let school = editor.draft.with_untracked(|c| c.school.id.clone());
+            editor.local.set(Default::default());
+            editor.edit(|c| *c = published.unwrap_or_else(|| blank(&school, today())));
+            outcome.set(Outcome::None);
+        }
+    };
+
+    view! {
+        <p class="beheer-back"><A href="/beheer">"← Overzicht"</A></p>
+        <h2>"Controleren en publiceren"</h2>
+        {problems}
+        <section aria-labelledby="wat-verandert">
+            <h3 id="wat-verandert" class="visually-hidden">"Wat verandert er"</h3>
+            {summary}
+        </section>
+        <AgreementChanges/>
+        <div class="actions">
+            <button type="button" class="button button--primary" on:click=publish
+                disabled=move || outcome.get() == Outcome::Busy>
+                "Publiceren"
+            </button>
+            <button type="button" class="button button--danger" on:click=discard>"Concept weggooien"</button>
+        </div>
+        {message}
+    }
+}
