@@ -9,6 +9,24 @@ const PRECACHE = ['__DRIEHOEK_PRECACHE__'];
 const PREFIX = 'driehoek-shell-';
 const CACHE = PREFIX + VERSION;
 const SHELL = '/index.html';
+// The school's Beheer app is not precached (a parent's phone never needs it): its files are
+// fetched from the network first and kept for the next time the network is gone.
+const BEHEER_CACHE = 'driehoek-beheer-' + VERSION;
+const isBeheer = (path) => path === '/beheer' || path.startsWith('/beheer/') || /^\/beheer[-.]/.test(path);
+
+function beheer(request, key) {
+  return fetch(request)
+    .then((response) => {
+      if (response.ok) {
+        const copy = response.clone();
+        caches.open(BEHEER_CACHE).then((cache) => cache.put(key, copy));
+      }
+      return response;
+    })
+    .catch(() =>
+      caches.match(key, { cacheName: BEHEER_CACHE }).then((kept) => kept || Response.error()),
+    );
+}
 
 self.addEventListener('install', (event) => {
   // No skipWaiting() here: a new version waits until the parent taps "Vernieuwen".
@@ -22,7 +40,11 @@ self.addEventListener('activate', (event) => {
       .then((keys) =>
         Promise.all(
           keys
-            .filter((key) => key.startsWith(PREFIX) && key !== CACHE)
+            .filter(
+              (key) =>
+                (key.startsWith(PREFIX) && key !== CACHE) ||
+                (key.startsWith('driehoek-beheer-') && key !== BEHEER_CACHE),
+            )
             .map((key) => caches.delete(key)),
         ),
       )
@@ -42,6 +64,11 @@ self.addEventListener('fetch', (event) => {
   const url = new URL(request.url);
   // Other origins and the sync API are never answered from, or stored in, this cache.
   if (url.origin !== self.location.origin || url.pathname.startsWith('/api/')) return;
+
+  if (isBeheer(url.pathname)) {
+    event.respondWith(beheer(request, request.mode === 'navigate' ? '/beheer.html' : url.pathname));
+    return;
+  }
 
   if (request.mode === 'navigate') {
     // Every screen is the same app shell; the router picks the screen from the address.

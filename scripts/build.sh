@@ -19,5 +19,10 @@ if ! flock -n 9; then
   flock 9
 fi
 
+# The school's Beheer app is a wasm of its own (beheer.html), built first; the app's build joins
+# its files to dist/ (scripts/precache.mjs), without putting them in the parents' precache.
+export DRIEHOEK_BEHEER_DIST="$DRIEHOEK_CACHE/beheer-dist"
+say "Building the school's Beheer app (release)"
+trunk build --release --offline --dist "$DRIEHOEK_BEHEER_DIST" beheer.html
 say "Building the app (release) into dist/"
 trunk build --release --offline

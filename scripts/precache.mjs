@@ -7,7 +7,7 @@
 //   node scripts/precache.mjs [DIR] [TEMPLATE]
 import { createHash } from 'node:crypto';
 import { brotliCompressSync, constants, gzipSync } from 'node:zlib';
-import { readFileSync, readdirSync, writeFileSync, statSync, unlinkSync } from 'node:fs';
+import { cpSync, existsSync, readFileSync, readdirSync, writeFileSync, statSync, unlinkSync } from 'node:fs';
 import { join, relative, sep, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -17,6 +17,24 @@ const template = process.argv[3] ?? join(root, 'public', 'sw.js');
 if (!dir) {
   console.error('precache: name the built folder, or run as a Trunk hook (TRUNK_STAGING_DIR).');
   process.exit(2);
+}
+// The Beheer app (beheer.html) is built first, on its own; its files join the parents' app
+// when that is built, below.
+if ((process.env.TRUNK_HTML_FILE ?? '').endsWith('beheer.html')) {
+  console.log('precache: the Beheer build is joined to the app by the app build');
+  process.exit(0);
+}
+const beheerDist = process.env.DRIEHOEK_BEHEER_DIST;
+if (beheerDist) {
+  // Trunk names every page it builds index.html; the Beheer page is beheer.html in the app.
+  if (!existsSync(join(beheerDist, 'index.html'))) {
+    console.error(`precache: ${beheerDist} has no built page; build beheer.html first.`);
+    process.exit(1);
+  }
+  for (const name of readdirSync(beheerDist)) {
+    const to = name === 'index.html' ? 'beheer.html' : name;
+    cpSync(join(beheerDist, name), join(dir, to), { recursive: true });
+  }
 }
 
 function walk(folder) {
@@ -29,10 +47,14 @@ function walk(folder) {
 // The compressed copies written below (and by an earlier run) are the server's, not the app's.
 const COMPRESSED = /\.(br|gz)$/;
 for (const path of walk(dir).filter((p) => COMPRESSED.test(p))) unlinkSync(path);
-const files = walk(dir)
+const all = walk(dir)
   .map((path) => '/' + relative(dir, path).split(sep).join('/'))
   .filter((url) => url !== '/sw.js')
   .sort();
+// The school's Beheer files are not the parents': a phone never downloads them. The worker
+// keeps them only once they were used (see public/sw.js).
+const isBeheer = (url) => /^\/beheer[-.]/.test(url);
+const files = all.filter((url) => !isBeheer(url));
 if (!files.includes('/index.html')) {
   console.error(`precache: ${dir} has no index.html; is this a built app?`);
   process.exit(1);
@@ -60,7 +82,7 @@ console.log(`precache: sw.js version ${version}, ${files.length} files`);
 // fetches the smallest file. The server sends them where the browser accepts them.
 const TEXT = /\.(wasm|js|css|html|webmanifest|svg|json)$/;
 let saved = 0;
-for (const url of [...files, '/sw.js'].filter((u) => TEXT.test(u))) {
+for (const url of [...all, '/sw.js'].filter((u) => TEXT.test(u))) {
   const raw = readFileSync(join(dir, url));
   const br = brotliCompressSync(raw, {
     params: {

@@ -63,7 +63,6 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/activiteiten") view=Activities/>
                     <Route path=path!("/activiteiten/:id") view=ActivityPage/>
                     <Route path=path!("/instellingen") view=Settings/>
-                    <Route path=path!("/beheer") view=crate::beheer::Beheer/>
                 </Routes>
             </main>
             <BottomNav/>

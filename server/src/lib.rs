@@ -148,7 +148,13 @@ async fn app_shell(State(state): State<AppState>, uri: Uri) -> Response {
     if looks_like_file(uri.path()) {
         return (StatusCode::NOT_FOUND, "Niet gevonden").into_response();
     }
-    match tokio::fs::read(state.dist.join("index.html")).await {
+    // The school's Beheer app is a page of its own; every other screen is the parents' app.
+    let page = if uri.path() == "/beheer" || uri.path().starts_with("/beheer/") {
+        "beheer.html"
+    } else {
+        "index.html"
+    };
+    match tokio::fs::read(state.dist.join(page)).await {
         Ok(html) => ([(header::CONTENT_TYPE, "text/html; charset=utf-8")], html).into_response(),
         Err(_) => (
             StatusCode::SERVICE_UNAVAILABLE,

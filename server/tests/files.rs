@@ -47,3 +47,25 @@ async fn the_brotli_copy_goes_to_a_browser_that_accepts_it() {
     assert!(headers.get(header::CONTENT_ENCODING).is_none());
     assert_eq!(body, plain);
 }
+
+#[tokio::test]
+async fn beheer_is_its_own_page_and_every_other_screen_is_the_parents_app() {
+    let setup = common::setup();
+    let dist = &setup.state.dist;
+    std::fs::create_dir_all(dist).unwrap();
+    std::fs::write(dist.join("index.html"), "ouders").unwrap();
+    std::fs::write(dist.join("beheer.html"), "school").unwrap();
+    let router = app(setup.state.clone());
+    for (path, page) in [
+        ("/beheer", "school"),
+        ("/beheer?deel=activiteit&nr=2", "school"),
+        ("/afspraken", "ouders"),
+        ("/beheerder", "ouders"),
+        ("/", "ouders"),
+    ] {
+        let request = Request::get(path).body(Body::empty()).unwrap();
+        let (status, _, body) = common::send(&router, request).await;
+        assert_eq!(status, StatusCode::OK, "{path}");
+        assert_eq!(String::from_utf8(body).unwrap(), page, "{path}");
+    }
+}

@@ -172,7 +172,7 @@ pub fn control_id(path: &str) -> String {
 /// readers.
 fn shell(
     id: String,
-    label: &'static str,
+    label: String,
     hint: Option<&'static str>,
     errors: Signal<Vec<String>>,
     control: impl IntoView + 'static,
@@ -207,12 +207,12 @@ pub fn TextInput(
     #[prop(optional)] multiline: bool,
     #[prop(optional)] hint: Option<&'static str>,
 ) -> impl IntoView {
-    text_control(label, vec![path], lens, kind, multiline, hint)
+    text_control(label.into(), vec![path], lens, kind, multiline, hint)
 }
 
 /// A text control that shows the messages of `paths`; its id comes from the last one.
 fn text_control(
-    label: &'static str,
+    label: String,
     paths: Vec<String>,
     lens: Lens<String>,
     kind: &'static str,
@@ -263,10 +263,10 @@ pub fn TextField(
             .with_untracked(|c| get(c).0.contains_key("en"))
     };
     view! {
-        {text_control(label, vec![path.clone(), format!("{path}.nl")], nl, "text", multiline, None)}
+        {text_control(label.into(), vec![path.clone(), format!("{path}.nl")], nl, "text", multiline, None)}
         <details class="translation" open=has_english>
-            <summary>{format!("{label} in het Engels (mag leeg)")}</summary>
-            {text_control("In het Engels", vec![en_path], en, "text", multiline, None)}
+            <summary>"Vertaling in het Engels (mag leeg)"</summary>
+            {text_control(format!("{label} in het Engels"), vec![en_path], en, "text", multiline, None)}
         </details>
     }
 }
@@ -383,7 +383,7 @@ fn parsed_control<T: 'static>(
             inputmode=range.map(|_| "numeric")
             aria-invalid=invalid aria-describedby=described_by(&id, hint)/>
     };
-    shell(id, label, hint, errors, control)
+    shell(id, label.into(), hint, errors, control)
 }
 
 /// A date, time, date and time, or month; `required` ones cannot be left empty.
@@ -476,7 +476,7 @@ pub fn SelectInput(
             {options}
         </select>
     };
-    shell(id, label, None, errors, control)
+    shell(id, label.into(), None, errors, control)
 }
 
 /// A yes-or-no question.

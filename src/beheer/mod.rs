@@ -4,6 +4,7 @@
 //! comes to what and who read the agreement.
 
 pub mod api;
+pub mod app;
 pub mod draft;
 pub mod editors;
 pub mod fields;
@@ -608,6 +609,7 @@ fn Publish(login: Login) -> impl IntoView {
             {summary}
         </section>
         <AgreementChanges/>
+        {message}
         <div class="actions">
             <button type="button" class="button button--primary" on:click=publish
                 disabled=move || outcome.get() == Outcome::Busy>
@@ -615,6 +617,5 @@ fn Publish(login: Login) -> impl IntoView {
             </button>
             <button type="button" class="button button--danger" on:click=discard>"Concept weggooien"</button>
         </div>
-        {message}
     }
 }

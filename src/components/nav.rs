@@ -60,11 +60,8 @@ pub fn BottomNav() -> impl IntoView {
             }
         })
         .collect_view();
-    // The school's Beheer screens are not the parents' app: no parents' navigation there.
-    let location = leptos_router::hooks::use_location();
-    let hidden = move || location.pathname.with(|p| p.starts_with("/beheer"));
     view! {
-        <nav class="bottom-nav" hidden=hidden aria-label=move || locale.t().nav_label>
+        <nav class="bottom-nav" aria-label=move || locale.t().nav_label>
             <ul>{items}</ul>
         </nav>
     }

@@ -42,9 +42,9 @@ async function withOffice(fn, options = {}) {
     const page = await browser.context.newPage();
     await fn(page, browser.context);
     const unexpected = watched.problems.filter(
-      // A refused login (401) and a colleague's earlier publication (412) are logged by the
-      // browser; the screen explains both.
-      (p) => !/status of (401|412)/.test(p),
+      // A refused login (401), a colleague's earlier publication (412) and a request without a
+      // network are logged by the browser; the screen explains each.
+      (p) => !/status of (401|412)|ERR_INTERNET_DISCONNECTED/.test(p),
     );
     assert.deepEqual(unexpected, [], 'no error in the page');
     assert.deepEqual(watched.foreign, [], 'no request to another origin');
@@ -318,4 +318,44 @@ test('the Beheer screens pass axe and fit a phone and a laptop', async () => {
       { viewport },
     );
   }
+});
+
+test("a parent's phone never downloads the Beheer app, and the school's draft opens offline", async () => {
+  // The parents' app: not one Beheer file is fetched or precached.
+  const phone = await launchProfile();
+  try {
+    const requests = [];
+    phone.context.on('request', (request) => requests.push(new URL(request.url()).pathname));
+    const page = await phone.context.newPage();
+    await page.goto(server.url + '/');
+    await page.getByRole('heading', { level: 1 }).waitFor();
+    await waitForServiceWorker(page);
+    const worker = await (await fetch(`${server.url}/sw.js`)).text();
+    const precache = JSON.parse(/const PRECACHE = (\[[^\]]*\]);/.exec(worker)[1]);
+    assert.ok(precache.includes('/index.html'), precache.join(' '));
+    assert.deepEqual(precache.filter((url) => url.startsWith('/beheer')), [], 'nothing of Beheer');
+    assert.deepEqual(requests.filter((p) => p.startsWith('/beheer')), []);
+  } finally {
+    await phone.close();
+  }
+
+  // The school's device, after one visit, opens its draft with the network gone.
+  await withOffice(async (page, context) => {
+    await logIn(page);
+    await page.getByRole('heading', { name: 'Wat wilt u schrijven?' }).waitFor();
+    // The worker controls the page from the next load on; that load keeps the Beheer files.
+    await waitForServiceWorker(page);
+    await page.reload();
+    await page.getByRole('heading', { name: 'Wat wilt u schrijven?' }).waitFor();
+    await openPart(page, 'Schoolgegevens');
+    await page.getByLabel('Telefoonnummer').fill('010 111 22 33');
+    await context.setOffline(true);
+    await page.reload();
+    await page.getByLabel('Telefoonnummer').waitFor();
+    assert.equal(await page.getByLabel('Telefoonnummer').inputValue(), '010 111 22 33');
+    await page.getByRole('link', { name: 'Controleren en publiceren' }).click();
+    await page.getByRole('button', { name: 'Publiceren', exact: true }).click();
+    await page.getByRole('alert').filter({ hasText: 'De server antwoordt niet' }).waitFor();
+    await context.setOffline(false);
+  });
 });
