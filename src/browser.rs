@@ -40,9 +40,24 @@ fn synthesis_voice(
     Some((synthesis, voice))
 }
 
-/// Whether the browser can read aloud in `lang` (a "Voorlezen" button is shown only then).
+thread_local! {
+    /// The last answer of [`can_speak`]: the language, the answer, and when (ms since the epoch).
+    static CAN_SPEAK: std::cell::Cell<Option<(Lang, bool, f64)>> = const { std::cell::Cell::new(None) };
+}
+
+/// Whether the browser can read aloud in `lang` (a "Voorlezen" button is shown only then). A
+/// list of a hundred cards asks a hundred times in one go: the browser's list of voices is read
+/// at most once a second.
 pub fn can_speak(lang: Lang) -> bool {
-    synthesis_voice(lang).is_some()
+    let now = js_sys::Date::now();
+    if let Some((kept, answer, at)) = CAN_SPEAK.get() {
+        if kept == lang && now - at < 1000.0 {
+            return answer;
+        }
+    }
+    let answer = synthesis_voice(lang).is_some();
+    CAN_SPEAK.set(Some((lang, answer, now)));
+    answer
 }
 
 /// Reads `text` aloud in `lang`, stopping whatever was being read.

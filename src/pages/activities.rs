@@ -215,16 +215,17 @@ fn ActivityCard(
     /// The activity.
     activity: Activity,
 ) -> impl IntoView {
-    let locale = use_locale();
+    // Fifty cards: each reads the language once (it changes only on Instellingen, and this
+    // screen is drawn anew after it); only the family's answer stays reactive.
+    let lang = use_locale().0.get_untracked();
+    let t = lang.strings();
     let data = expect_context::<AppData>();
-    let activity = StoredValue::new(activity);
-    let (id, kind) = activity.with_value(|a| (a.id.clone(), a.kind));
+    let id = activity.id.clone();
+    let kind = activity.kind;
     let href = format!("/activiteiten/{id}");
-    let title = move || activity.with_value(|a| a.title.get(locale.0.get().code()).to_owned());
-    let when =
-        move || activity.with_value(|a| dates::date_time_range(locale.0.get(), a.start, a.end));
+    let title = activity.title.get(lang.code()).to_owned();
+    let when = dates::date_time_range(lang, activity.start, activity.end);
     let answer = move || {
-        let t = locale.t();
         data.rsvps.with(|rsvps| {
             stored_answer(rsvps, &id).map(|stored| {
                 format!(
@@ -241,13 +242,13 @@ fn ActivityCard(
             <h3 class="activity-card__title"><A href=href>{title}</A></h3>
             <p class="kind-badge">
                 {kind_icon(kind_glyph(kind))}
-                <span>{move || kind_label(locale.t(), kind)}</span>
+                <span>{kind_label(t, kind)}</span>
             </p>
             <p class="activity-card__when">{when}</p>
             {move || answer().map(|text| view! {
                 <p class="activity-card__answer">
                     <span class="activity-card__answer-label">
-                        {move || locale.t().activities_your_answer}": "
+                        {t.activities_your_answer}": "
                     </span>
                     {text}
                 </p>

@@ -189,8 +189,8 @@ pub fn Bulletins() -> impl IntoView {
                 .with(|children| months_shown(&content.bulletins, &children.0, all))
         })
     });
-    // A year of maandinfo is drawn a month per frame after the first two: the tap answers at once.
-    let drawn = crate::components::growing::use_growing_limit(2, 1, move || months.with(Vec::len));
+    // A year of maandinfo is drawn a month per frame after the first: the tap answers at once.
+    let drawn = crate::components::growing::use_growing_limit(1, 1, move || months.with(Vec::len));
     // The ids on screen, for "Alles gelezen".
     let shown_ids = move || -> Vec<String> {
         months.with(|months| {
@@ -269,9 +269,11 @@ fn MonthSection(
     /// The live region's text, to tell a screen reader what an action did.
     said: RwSignal<&'static str>,
 ) -> impl IntoView {
-    let locale = use_locale();
+    // The language is read once: it changes only on Instellingen, and this screen is drawn anew
+    // when the parent comes back.
+    let lang = use_locale().0.get_untracked();
     let heading_id = format!("maand-{month}");
-    let name = month;
+    let name = dates::month_year(lang, month.year, month.month);
     let items = move || {
         months.with(|all| {
             all.iter()
@@ -283,9 +285,7 @@ fn MonthSection(
     let labelled = heading_id.clone();
     view! {
         <section class="bulletin-month" aria-labelledby=labelled>
-            <h2 id=heading_id>
-                {move || dates::month_year(locale.0.get(), name.year, name.month)}
-            </h2>
+            <h2 id=heading_id>{name}</h2>
             <ul class="bulletin-list" role="list">
                 <For each=items key=|item| item.id.clone() let:item>
                     <li><ItemCard item=item said=said heading=3/></li>
@@ -305,20 +305,23 @@ fn ItemCard(
     /// The level of the item's heading: 3 in the list, 1 on its own page.
     heading: u8,
 ) -> impl IntoView {
-    let locale = use_locale();
+    // A list of a year of items draws many cards: each reads the language once (it changes only
+    // on Instellingen, and this screen is drawn anew after it) and keeps one reactive value of
+    // its own, whether it is read.
+    let lang = use_locale().0.get_untracked();
+    let t = lang.strings();
     let data = expect_context::<AppData>();
     // Taken here, in the component: an event handler runs outside the owner that holds the
     // context.
     let storage = use_storage();
     let content = use_content();
-    let item = StoredValue::new(item);
-    let id = item.with_value(|i| i.id.clone());
+    let id = item.id.clone();
     let heading_id = format!("bericht-{id}");
     let is_unread = {
         let id = id.clone();
-        move || data.read.with(|read| !read.0.contains(&id))
+        Memo::new(move |_| data.read.with(|read| !read.0.contains(&id)))
     };
-    let title = move || item.with_value(|i| i.title.get(locale.0.get().code()).to_owned());
+    let title = item.title.get(lang.code()).to_owned();
     let href = format!("/maandinfo/{id}");
     let title_view = if heading == 1 {
         view! { <h1 id=heading_id.clone() class="bulletin-item__title">{title}</h1> }.into_any()
@@ -330,27 +333,16 @@ fn ItemCard(
         }
         .into_any()
     };
-    let kind = item.with_value(|i| i.kind);
-    let when = move || {
-        item.with_value(|i| {
-            i.when
-                .as_ref()
-                .map(|when| dates::when(locale.0.get(), when))
-        })
-    };
-    let groepen = move || {
-        item.with_value(|i| {
-            (!i.groepen.is_empty()).then(|| {
-                let t = locale.t();
-                t.bulletins_for_groepen
-                    .replace("{groepen}", &groepen_list(&i.groepen, t.bulletins_and))
-            })
-        })
-    };
-    let text = move || item.with_value(|i| i.text.get(locale.0.get().code()).to_owned());
-    let dated = item.with_value(|i| i.when.is_some());
+    let kind = item.kind;
+    let when = item.when.as_ref().map(|when| dates::when(lang, when));
+    let groepen = (!item.groepen.is_empty()).then(|| {
+        t.bulletins_for_groepen
+            .replace("{groepen}", &groepen_list(&item.groepen, t.bulletins_and))
+    });
+    let text = item.text.get(lang.code()).to_owned();
+    let dated = item.when.is_some();
+    let item = StoredValue::new(item);
     let to_calendar = move |_| {
-        let lang = locale.0.get_untracked();
         let stamp = driehoek_core::tz::local_to_utc(now_local());
         let file = content.with_untracked(|c| {
             item.with_value(|i| driehoek_core::item_ics(&c.school, i, lang.code(), stamp))
@@ -358,26 +350,23 @@ fn ItemCard(
         let done = file.is_some_and(|file| {
             browser::download(&item.with_value(ics_name), "text/calendar", &file)
         });
-        let t = lang.strings();
         said.set(if done {
             t.bulletins_calendar_done
         } else {
             t.bulletins_calendar_failed
         });
     };
-    let can_speak = move || browser::can_speak(locale.0.get());
+    let can_speak = browser::can_speak(lang);
     let read_aloud = move |_| {
-        let lang = locale.0.get_untracked();
         browser::speak(&item.with_value(|i| spoken(i, lang)), lang);
     };
     let mark = {
         let id = id.clone();
         move |_| {
             mark_read(data, storage, [id.clone()]);
-            said.set(locale.t().bulletins_read_done);
+            said.set(t.bulletins_read_done);
         }
     };
-    let unread_mark = is_unread.clone();
     let (labelled, id_mark, id_cal, id_speak) = (
         heading_id.clone(),
         heading_id.clone(),
@@ -386,40 +375,40 @@ fn ItemCard(
     );
 
     view! {
-        <article class="bulletin-item" class:bulletin-item--unread=is_unread.clone()
+        <article class="bulletin-item" class:bulletin-item--unread=is_unread
             aria-labelledby=labelled>
             <p class="bulletin-item__meta">
                 <span class="kind-badge">
                     {kind_icon(kind_glyph(kind))}
-                    <span>{move || kind_label(locale.t(), kind)}</span>
+                    <span>{kind_label(t, kind)}</span>
                 </span>
-                <Show when=unread_mark.clone()>
-                    <span class="new-badge">{move || locale.t().bulletins_new}</span>
+                <Show when=move || is_unread.get()>
+                    <span class="new-badge">{t.bulletins_new}</span>
                 </Show>
             </p>
             {title_view}
-            {move || when().map(|when| view! { <p class="bulletin-item__when">{when}</p> })}
-            {move || groepen().map(|g| view! { <p class="bulletin-item__groepen">{g}</p> })}
+            {when.map(|when| view! { <p class="bulletin-item__when">{when}</p> })}
+            {groepen.map(|g| view! { <p class="bulletin-item__groepen">{g}</p> })}
             <p class="bulletin-item__text">{text}</p>
             <div class="bulletin-item__actions">
-                <Show when=unread_mark.clone()>
+                <Show when=move || is_unread.get()>
                     <button type="button" class="button" aria-describedby=id_mark.clone()
                         on:click=mark.clone()>
-                        {move || locale.t().bulletins_mark_read}
+                        {t.bulletins_mark_read}
                     </button>
                 </Show>
                 {dated.then(|| view! {
                     <button type="button" class="button" aria-describedby=id_cal
                         on:click=to_calendar>
-                        {move || locale.t().bulletins_calendar}
+                        {t.bulletins_calendar}
                     </button>
                 })}
-                <Show when=can_speak>
-                    <button type="button" class="button" aria-describedby=id_speak.clone()
+                {can_speak.then(|| view! {
+                    <button type="button" class="button" aria-describedby=id_speak
                         on:click=read_aloud>
-                        {move || locale.t().bulletins_read_aloud}
+                        {t.bulletins_read_aloud}
                     </button>
-                </Show>
+                })}
             </div>
         </article>
     }
