@@ -3,5 +3,9 @@
 
 fn main() {
     console_error_panic_hook::set_once();
+    // The "wordt geladen" message of index.html has done its work.
+    if let Some(loading) = leptos::prelude::document().get_element_by_id("laden") {
+        loading.remove();
+    }
     leptos::mount::mount_to_body(driehoek::app::App);
 }

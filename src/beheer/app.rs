@@ -28,7 +28,7 @@ pub fn BeheerApp() -> impl IntoView {
                 <span class="topbar__logo" aria-hidden="true">
                     {crate::components::icons::logo()}
                 </span>
-                <span class="topbar__school">"Driehoek · beheer voor de school"</span>
+                <span class="topbar__school">"Driehoek · Beheer"</span>
             </header>
             <UpdateBanner ready=sw.update_ready on_update=sw.apply_update/>
             <StorageBanner/>
