@@ -42,6 +42,17 @@ impl AgreementList {
             AgreementList::ChildAgreements => &agreement.child_agreements,
         }
     }
+
+    /// The items of this list in `agreement`, to change them; `None` for
+    /// [`AgreementList::Vision`], which is one text.
+    pub fn items_mut(self, agreement: &mut Agreement) -> Option<&mut Vec<AgreementItem>> {
+        match self {
+            AgreementList::Vision => None,
+            AgreementList::SchoolPromises => Some(&mut agreement.school_promises),
+            AgreementList::ParentExpectations => Some(&mut agreement.parent_expectations),
+            AgreementList::ChildAgreements => Some(&mut agreement.child_agreements),
+        }
+    }
 }
 
 /// How one item changed.

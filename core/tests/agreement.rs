@@ -120,3 +120,17 @@ fn changes_serialise_in_snake_case() {
         r#"{"list":"parent_expectations","id":"p-1","kind":"removed","old_text":"x","new_text":null}"#
     );
 }
+
+#[test]
+fn each_list_is_changed_in_its_own_place_and_the_vision_is_no_list() {
+    let mut agreement = content().agreement;
+    assert!(AgreementList::Vision.items_mut(&mut agreement).is_none());
+    for list in AgreementList::LISTS {
+        let before = list.items(&agreement).len();
+        let mut item = list.items(&agreement)[0].clone();
+        item.id = "nieuw".into();
+        list.items_mut(&mut agreement).unwrap().push(item);
+        assert_eq!(list.items(&agreement).len(), before + 1, "{list:?}");
+        assert_eq!(list.items(&agreement)[before].id, "nieuw");
+    }
+}

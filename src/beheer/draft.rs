@@ -3,7 +3,7 @@
 //! values of dates and times. Pure Rust, tested natively.
 
 use chrono::{Datelike, NaiveDate, NaiveDateTime, NaiveTime, Timelike};
-use driehoek_core::{Agreement, Content, School, Text};
+use driehoek_core::{Agreement, AgreementList, Content, School, Text};
 use serde::{Deserialize, Serialize};
 
 use crate::storage::Record;
@@ -307,9 +307,7 @@ pub fn changes(published: Option<&Content>, draft: &Content) -> Vec<PartChanges>
         |p| &p.id,
         |p| p.text.get("nl").to_owned(),
     ));
-    if published.is_some_and(|old| !same_agreement(&old.agreement, &draft.agreement))
-        || published.is_none()
-    {
+    if published.is_none_or(|old| !same_agreement(&old.agreement, &draft.agreement)) {
         parts.push(PartChanges {
             part: "Afspraken",
             changed: vec!["Een nieuwe versie van de afspraken".to_owned()],
@@ -363,6 +361,16 @@ pub fn pane_of(path: &str) -> Option<Pane> {
     path.starts_with("prompts").then_some(Pane::Prompts)
 }
 
+/// The name of a part of the agreement, as the school's screens show it.
+pub fn list_label(list: AgreementList) -> &'static str {
+    match list {
+        AgreementList::Vision => "Zo werken we samen",
+        AgreementList::SchoolPromises => "Wat ouders van school mogen verwachten",
+        AgreementList::ParentExpectations => "Wat school van ouders vraagt",
+        AgreementList::ChildAgreements => "Afspraken met de kinderen",
+    }
+}
+
 /// The label of the field at `path`, as the form shows it.
 fn field_label(path: &str) -> &'static str {
     let last = path
@@ -393,10 +401,10 @@ fn field_label(path: &str) -> &'static str {
         "website" => "Website",
         "phone" => "Telefoonnummer",
         "email" => "E-mailadres",
-        "vision" => "Zo werken we samen",
-        "school_promises" => "Wat ouders van school mogen verwachten",
-        "parent_expectations" => "Wat school van ouders vraagt",
-        "child_agreements" => "Afspraken met de kinderen",
+        "vision" => list_label(AgreementList::Vision),
+        "school_promises" => list_label(AgreementList::SchoolPromises),
+        "parent_expectations" => list_label(AgreementList::ParentExpectations),
+        "child_agreements" => list_label(AgreementList::ChildAgreements),
         _ => "Veld",
     }
 }

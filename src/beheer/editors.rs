@@ -12,6 +12,7 @@ use leptos_router::hooks::use_navigate;
 use serde::de::DeserializeOwned;
 use serde::Serialize;
 
+use super::draft::list_label;
 use super::fields::{
     use_editor, CheckInput, GroepenInput, Lens, Moment, MomentInput, MomentValue, NumberInput,
     SelectInput, TextField, TextInput,
@@ -63,7 +64,7 @@ fn band_label(band: Band) -> &'static str {
 }
 
 /// Asks before something is removed from the draft.
-fn confirm(question: &str) -> bool {
+pub(super) fn confirm(question: &str) -> bool {
     window().confirm_with_message(question).unwrap_or(false)
 }
 
@@ -690,7 +691,7 @@ pub fn ThemeForm(t: usize) -> impl IntoView {
                 };
                 view! {
                     <li class="card beheer-sub">
-                        <TextField label=QUESTIONS[p.min(QUESTIONS.len() - 1)] path=format!("{path}.text")
+                        <TextField label=format!("Vraag {}", p + 1) path=format!("{path}.text")
                             lens=prompt(t, p, |x| x.text.clone(), |x, v| x.text = v)/>
                         <SelectInput label="Voor welke leeftijd" path=format!("{path}.band") options=bands
                             lens=prompt(t, p, |x| name_of(&x.band), |x, v| if let Some(b) = from_name(&v) { x.band = b })/>
@@ -747,76 +748,39 @@ pub fn ThemeForm(t: usize) -> impl IntoView {
     .into_any()
 }
 
-/// Labels that tell the prompts of a theme apart for a screen reader.
-const QUESTIONS: [&str; 10] = [
-    "Vraag 1",
-    "Vraag 2",
-    "Vraag 3",
-    "Vraag 4",
-    "Vraag 5",
-    "Vraag 6",
-    "Vraag 7",
-    "Vraag 8",
-    "Vraag 9",
-    "Nog een vraag",
-];
-
 // ---- the agreement ----
-
-fn list_label(list: AgreementList) -> &'static str {
-    match list {
-        AgreementList::Vision => "Zo werken we samen",
-        AgreementList::SchoolPromises => "Wat ouders van school mogen verwachten",
-        AgreementList::ParentExpectations => "Wat school van ouders vraagt",
-        AgreementList::ChildAgreements => "Afspraken met de kinderen",
-    }
-}
-
-fn list_name(list: AgreementList) -> &'static str {
-    match list {
-        AgreementList::Vision => "vision",
-        AgreementList::SchoolPromises => "school_promises",
-        AgreementList::ParentExpectations => "parent_expectations",
-        AgreementList::ChildAgreements => "child_agreements",
-    }
-}
-
-fn items_mut(c: &mut Content, list: AgreementList) -> &mut Vec<AgreementItem> {
-    let a = &mut c.agreement;
-    match list {
-        AgreementList::SchoolPromises | AgreementList::Vision => &mut a.school_promises,
-        AgreementList::ParentExpectations => &mut a.parent_expectations,
-        AgreementList::ChildAgreements => &mut a.child_agreements,
-    }
-}
 
 /// One list of the agreement, each line with its own field.
 #[component]
 fn AgreementItems(list: AgreementList) -> impl IntoView {
     let editor = use_editor();
     let count = Memo::new(move |_| editor.draft.with(|c| list.items(&c.agreement).len()));
-    let name = list_name(list);
+    // The list's name in the content's JSON, as the validation's paths use it.
+    let name = name_of(&list);
+    let (heading_id, error_path) = (format!("lijst-{name}"), format!("agreement.{name}"));
+    let item_path = move |i: usize| format!("agreement.{name}[{i}].text");
     let rows = move || {
         (0..count.get())
             .map(|i| {
                 let lens = Lens::at(
                     move |c: &Content| list.items(&c.agreement).get(i),
-                    move |c: &mut Content| items_mut(c, list).get_mut(i),
+                    move |c: &mut Content| list.items_mut(&mut c.agreement)?.get_mut(i),
                     |x: &AgreementItem| x.text.clone(),
                     |x, v| x.text = v,
                 );
                 let remove = move |_| {
                     editor.edit(|c| {
-                        let items = items_mut(c, list);
-                        if i < items.len() {
-                            items.remove(i);
+                        if let Some(items) = list.items_mut(&mut c.agreement) {
+                            if i < items.len() {
+                                items.remove(i);
+                            }
                         }
                     })
                 };
                 view! {
                     <li class="card beheer-sub">
-                        <TextField label=QUESTIONS_AGREEMENT[i.min(QUESTIONS_AGREEMENT.len() - 1)]
-                            path=format!("agreement.{name}[{i}].text") lens=lens multiline=true/>
+                        <TextField label=format!("Afspraak {}", i + 1)
+                            path=item_path(i) lens=lens multiline=true/>
                         <button type="button" class="button button--danger" on:click=remove>"Weghalen"</button>
                     </li>
                 }
@@ -825,17 +789,18 @@ fn AgreementItems(list: AgreementList) -> impl IntoView {
     };
     let add = move |_| {
         editor.edit(|c| {
-            items_mut(c, list).push(AgreementItem {
-                id: new_id("afspraak"),
-                text: Text::nl(""),
-            })
+            if let Some(items) = list.items_mut(&mut c.agreement) {
+                items.push(AgreementItem {
+                    id: new_id("afspraak"),
+                    text: Text::nl(""),
+                })
+            }
         })
     };
-    let error_path = format!("agreement.{name}");
     let list_error = move || editor.messages(std::slice::from_ref(&error_path)).join(" ");
     view! {
-        <section aria-labelledby=format!("lijst-{name}")>
-            <h3 id=format!("lijst-{name}")>{list_label(list)}</h3>
+        <section aria-labelledby=heading_id.clone()>
+            <h3 id=heading_id.clone()>{list_label(list)}</h3>
             <p class="field__error">{list_error}</p>
             <ul class="beheer-subs">{rows}</ul>
             <div class="actions">
@@ -846,22 +811,6 @@ fn AgreementItems(list: AgreementList) -> impl IntoView {
         </section>
     }
 }
-
-const QUESTIONS_AGREEMENT: [&str; 13] = [
-    "Afspraak 1",
-    "Afspraak 2",
-    "Afspraak 3",
-    "Afspraak 4",
-    "Afspraak 5",
-    "Afspraak 6",
-    "Afspraak 7",
-    "Afspraak 8",
-    "Afspraak 9",
-    "Afspraak 10",
-    "Afspraak 11",
-    "Afspraak 12",
-    "Nog een afspraak",
-];
 
 /// The agreement: the vision and the three lists, and what a publication would change.
 #[component]

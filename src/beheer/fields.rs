@@ -248,7 +248,9 @@ fn text_control(
 /// A text the parents read in their language: Dutch, and English when the school writes it.
 #[component]
 pub fn TextField(
-    label: &'static str,
+    /// Numbered where a list has many ("Afspraak 12"), so that every field has its own name.
+    #[prop(into)]
+    label: String,
     path: String,
     lens: Lens<Text>,
     #[prop(optional)] multiline: bool,
@@ -262,11 +264,12 @@ pub fn TextField(
             .draft
             .with_untracked(|c| get(c).0.contains_key("en"))
     };
+    let english = format!("{label} in het Engels");
     view! {
-        {text_control(label.into(), vec![path.clone(), format!("{path}.nl")], nl, "text", multiline, None)}
+        {text_control(label, vec![path.clone(), format!("{path}.nl")], nl, "text", multiline, None)}
         <details class="translation" open=has_english>
             <summary>"Vertaling in het Engels (mag leeg)"</summary>
-            {text_control(format!("{label} in het Engels"), vec![en_path], en, "text", multiline, None)}
+            {text_control(english, vec![en_path], en, "text", multiline, None)}
         </details>
     }
 }

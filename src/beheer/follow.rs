@@ -13,14 +13,7 @@ use crate::browser::download;
 use crate::content::today;
 use crate::dates;
 use crate::i18n::Lang;
-
-fn answer_text(answer: Answer) -> &'static str {
-    match answer {
-        Answer::Ja => "Ja",
-        Answer::Nee => "Nee",
-        Answer::Misschien => "Misschien",
-    }
-}
+use crate::pages::activities::answer_label;
 
 fn families(n: impl std::fmt::Display, one: bool) -> String {
     if one {
@@ -48,7 +41,7 @@ fn activity_card(activity: ActivityRsvps) -> impl IntoView {
         .rsvps
         .into_iter()
         .map(|r| {
-            let mut detail = answer_text(r.answer).to_owned();
+            let mut detail = answer_label(Lang::Nl.strings(), r.answer).to_owned();
             if r.answer != Answer::Nee {
                 detail.push_str(&format!(
                     ", {} {}",

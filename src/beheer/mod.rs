@@ -591,7 +591,7 @@ fn Publish(login: Login) -> impl IntoView {
 
     let discard = move |_| {
         let question = "Alle wijzigingen die nog niet gepubliceerd zijn weggooien?";
-        if window().confirm_with_message(question).unwrap_or(false) {
+        if editors::confirm(question) {
             let published = editor.published.get_untracked();
             let school = editor.draft.with_untracked(|c| c.school.id.clone());
             editor.local.set(Default::default());

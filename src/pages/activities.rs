@@ -82,7 +82,7 @@ fn rsvp_error(t: &Strings, lang: Lang, error: &RsvpError) -> String {
 }
 
 /// The label of an answer.
-fn answer_label(t: &Strings, answer: Answer) -> &'static str {
+pub fn answer_label(t: &Strings, answer: Answer) -> &'static str {
     match answer {
         Answer::Ja => t.activities_answer_yes,
         Answer::Nee => t.activities_answer_no,

@@ -250,6 +250,26 @@ test('a field that breaks a rule shows the message at the field, and nothing is 
   });
 });
 
+test('a new agreement line shows what changes for parents, and publishes as the next version', async () => {
+  const before = (await published()).content.agreement;
+  const line = `Wij sturen elke vrijdag een korte weekbrief ${Date.now() % 100000}.`;
+  await withOffice(async (page) => {
+    await logIn(page);
+    await openPart(page, 'Afspraken');
+    const list = page.getByRole('region', { name: 'Wat ouders van school mogen verwachten' });
+    const count = await list.getByRole('listitem').count();
+    await list.getByRole('button', { name: /^Toevoegen aan/ }).click();
+    await list.getByLabel(`Afspraak ${count + 1}`, { exact: true }).fill(line);
+    const changes = page.getByRole('region', { name: 'Wat verandert er voor ouders' });
+    assert.match(await changes.innerText(), new RegExp(`Nieuw \\(wat ouders van school mogen verwachten\\): ${line}`));
+    await publishDraft(page);
+    await page.getByRole('status').filter({ hasText: PUBLISHED }).waitFor();
+  });
+  const after = (await published()).content.agreement;
+  assert.equal(after.version, before.version + 1);
+  assert.equal(after.school_promises.at(-1).text.nl, line);
+});
+
 test('two tabs publish from the same version: the second is told, keeps its draft, and merges', async () => {
   await withOffice(async (first, context) => {
     await logIn(first, server.admin, { remember: true });
