@@ -15,6 +15,9 @@ cargo clippy -p driehoek --target wasm32-unknown-unknown --quiet -- -D warnings
 say "Native tests (cargo test)"
 cargo test --workspace --quiet
 
+# The same native tests at nine other wall clocks: none may depend on the hour or the date.
+bash scripts/any-hour.sh
+
 say "Storage tests in the browser (wasm-bindgen-test in Debian's Chromium)"
 CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER=wasm-bindgen-test-runner \
   CHROMEDRIVER=/usr/bin/chromedriver \

@@ -10,11 +10,17 @@ use leptos::prelude::*;
 
 use crate::state::AppData;
 
+/// Now, in milliseconds since the Unix epoch: the app's one clock. Every "now" of the app (today,
+/// deadlines, the `updated_at` of what goes to school) comes from here, so that a test that sets
+/// the browser's clock sets all of them.
+pub fn now_millis() -> i64 {
+    // `Date.now()` is milliseconds since the epoch (UTC); f64 holds them exactly for millennia.
+    js_sys::Date::now() as i64
+}
+
 /// The local date-time in the Netherlands now.
 pub fn now_local() -> NaiveDateTime {
-    // `Date.now()` is milliseconds since the epoch (UTC); f64 holds them exactly for millennia.
-    let millis = js_sys::Date::now() as i64;
-    tz::local_from_unix_millis(millis).unwrap_or_default()
+    tz::local_from_unix_millis(now_millis()).unwrap_or_default()
 }
 
 /// Today's date in the Netherlands.

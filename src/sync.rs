@@ -319,7 +319,7 @@ async fn sync_once(ctx: Ctx) -> Result<(), Failure> {
     let mut record = ctx.data.sync.get_untracked();
     match result {
         Ok(()) => {
-            record.last_ok = Some(js_sys::Date::now() as i64);
+            record.last_ok = Some(crate::content::now_millis());
             record.problem = None;
         }
         Err((problem, _)) => record.problem = Some(problem),
@@ -539,7 +539,7 @@ pub fn queue_ack(data: AppData, storage: AppStorage, name: String, version: u32)
             family_id: record.family_id.clone(),
             name,
             agreement_version: version,
-            updated_at: js_sys::Date::now() as i64,
+            updated_at: crate::content::now_millis(),
         })
     })
 }

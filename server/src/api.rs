@@ -383,11 +383,6 @@ fn check_names(field: &str, names: &str, message: &str) -> Result<(), AppError> 
     Ok(())
 }
 
-/// Local school time now.
-fn now() -> chrono::NaiveDateTime {
-    driehoek_core::tz::utc_to_local(chrono::Utc::now().naive_utc())
-}
-
 /// `PUT …/rsvps/{rsvp_id}`: applies one RSVP version (last writer wins per family and activity).
 async fn rsvp_put(
     State(state): State<AppState>,
@@ -423,7 +418,7 @@ async fn rsvp_put(
         put,
         secret_hash,
         activity,
-        now: now(),
+        now: state.clock.now_local(),
     };
     // Awaited, not on a blocking thread: the writer thread answers when the write is durable.
     match state.store.put_rsvp(&school.meta.id, write).await? {

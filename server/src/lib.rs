@@ -4,6 +4,7 @@
 pub mod admin;
 pub mod api;
 pub mod cache;
+pub mod clock;
 pub mod ratelimit;
 pub mod store;
 
@@ -22,6 +23,7 @@ use tower_http::cors::{AllowOrigin, CorsLayer};
 use tower_http::services::ServeDir;
 use tower_http::trace::TraceLayer;
 
+pub use clock::Clock;
 pub use ratelimit::WriteRate;
 
 /// What every handler may need.
@@ -33,6 +35,8 @@ pub struct AppState {
     pub store: Arc<dyn store::Store>,
     /// The schools in memory (see [`cache`]).
     pub(crate) schools: Arc<cache::Schools>,
+    /// "Now", for every decision that depends on it (see [`clock`]).
+    pub clock: Clock,
 }
 
 impl AppState {
@@ -41,7 +45,14 @@ impl AppState {
             dist: dist.into(),
             store,
             schools: Arc::default(),
+            clock: Clock::system(),
         }
+    }
+
+    /// The same state on another clock (a test's fixed moment, `serve --clock`).
+    pub fn with_clock(mut self, clock: Clock) -> Self {
+        self.clock = clock;
+        self
     }
 }
 

@@ -7,7 +7,7 @@ use std::path::PathBuf;
 use clap::{Parser, Subcommand};
 use driehoek_server::api::{etag_of, hash};
 use driehoek_server::store::{SqliteStore, Store};
-use driehoek_server::{app_with, is_built, parse_origin, AppState, Config, WriteRate};
+use driehoek_server::{app_with, is_built, parse_origin, AppState, Clock, Config, WriteRate};
 use tracing_subscriber::EnvFilter;
 
 /// Driehoek's server: serves the app, and a school's content, RSVPs and acknowledgements.
@@ -45,6 +45,12 @@ enum Command {
         /// Writes one client address may make at once after a quiet moment.
         #[arg(long, value_name = "N", default_value_t = 20, value_parser = clap::value_parser!(u32).range(1..))]
         write_burst: u32,
+        /// For tests only: run the server's clock from this moment (Europe/Amsterdam wall time,
+        /// `2026-11-23T10:00`) instead of the system clock, so that deadlines and the demo
+        /// school's dates agree with a browser whose clock a test has set. Never read from the
+        /// environment: only this flag changes the clock.
+        #[arg(long, value_name = "MOMENT", value_parser = driehoek_server::clock::parse_moment)]
+        clock: Option<chrono::NaiveDateTime>,
     },
     /// Manage schools.
     School {
@@ -135,6 +141,7 @@ async fn main() -> std::process::ExitCode {
             allow_origin,
             write_rate,
             write_burst,
+            clock,
         } => {
             let config = Config {
                 allow_origins: allow_origin,
@@ -143,7 +150,8 @@ async fn main() -> std::process::ExitCode {
                     per_second: write_rate,
                 },
             };
-            serve(addr, dist, db, demo, config).await
+            let clock = clock.map_or_else(Clock::system, Clock::starting_at);
+            serve(addr, dist, db, demo, config, clock).await
         }
         Command::School {
             command: SchoolCommand::Create { id, name, db },
@@ -199,13 +207,15 @@ fn school_create(id: &str, name: &str, db: &std::path::Path) -> std::process::Ex
     }
 }
 
-/// The demo school: on first start created and its demo content published. Its access code and
+/// The demo school: on first start created and its demo content published, dated around `today`
+/// (the server clock's date in Amsterdam). Its access code and
 /// admin token are kept in files beside the database (`<db>.demo-code`, `<db>.demo-admin`), so
 /// later starts print the same link; a kept code that no longer matches (after `school
 /// new-code`) is replaced by a new one. Returns the join link's path and the admin token.
 fn demo_school(
     store: &dyn Store,
     db: Option<&std::path::Path>,
+    today: chrono::NaiveDate,
 ) -> Result<(String, String), String> {
     let id = driehoek_core::demo::school().id;
     let files = db.map(|p| {
@@ -222,7 +232,7 @@ fn demo_school(
     let (code, admin) = match store.school_meta(&id).map_err(|e| e.to_string())? {
         None => {
             let (code, admin) = create_school(store, &id, &driehoek_core::demo::school().name)?;
-            let content = driehoek_core::demo_content(chrono::Local::now().date_naive());
+            let content = driehoek_core::demo_content(today);
             let json = serde_json::to_string(&content).map_err(|e| e.to_string())?;
             store
                 .publish(&id, &content, &etag_of(&json), None)
@@ -309,6 +319,7 @@ async fn serve(
     db: Option<PathBuf>,
     demo: bool,
     config: Config,
+    clock: Clock,
 ) -> std::process::ExitCode {
     let store = match &db {
         Some(path) => SqliteStore::open(path),
@@ -322,7 +333,7 @@ async fn serve(
         }
     };
     let join = if demo {
-        match demo_school(store.as_ref(), db.as_deref()) {
+        match demo_school(store.as_ref(), db.as_deref(), clock.today()) {
             Ok(codes) => Some(codes),
             Err(err) => {
                 eprintln!("driehoek-server: cannot create the demo school: {err}");
@@ -364,7 +375,7 @@ async fn serve(
         let _ = writeln!(out, "{line}");
     }
     let _ = out.flush();
-    let app = app_with(AppState::new(dist, store), &config);
+    let app = app_with(AppState::new(dist, store).with_clock(clock), &config);
     let result = axum::serve(
         listener,
         app.into_make_service_with_connect_info::<SocketAddr>(),

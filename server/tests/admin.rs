@@ -10,16 +10,7 @@ use driehoek_server::admin::RsvpReport;
 /// Three families answer the open activity; one answers another activity.
 async fn answers(setup: &Setup) -> String {
     let app = setup.app();
-    let other = setup
-        .content
-        .activities
-        .iter()
-        .find(|a| {
-            a.id != setup.activity
-                && a.start.date() > chrono::Utc::now().date_naive() + chrono::Duration::days(1)
-        })
-        .expect("a second open activity")
-        .clone();
+    let other = open_activity(&setup.content, moment(), |a| a.id != setup.activity).clone();
     let mut ja = rsvp("fam-a", &setup.activity, 1_000, Answer::Ja, 2);
     ja.names = "Sanne en Bram de Vries".into();
     ja.rsvp.note = "We nemen taart mee, \"zelfgebakken\".\nTot dan!".into();

@@ -2,38 +2,20 @@
 
 mod common;
 
-use std::sync::Arc;
-
 use axum::body::Body;
 use axum::http::{header, Request, StatusCode};
+use common::{demo_at, moment, put_rsvp, ADMIN, CODE, SECRET};
 use driehoek_core::sync::{Outcome, RsvpPut, RsvpPutResponse};
 use driehoek_core::{Answer, Rsvp};
-use driehoek_server::api::{etag_of, hash};
-use driehoek_server::store::{SqliteStore, Store};
+use driehoek_server::api::etag_of;
+use driehoek_server::store::Store;
 use driehoek_server::{app, AppState};
 
-const CODE: &str = "toegang-0123456789";
-const ADMIN: &str = "beheer-0123456789";
-const SECRET: &str = "gezinsgeheim-0123456789";
-
+/// The demo school at the tests' moment: its folder, the server's state and an activity that
+/// takes answers then.
 fn setup() -> (tempfile::TempDir, AppState, String) {
-    let dir = tempfile::tempdir().unwrap();
-    let store = SqliteStore::open(&dir.path().join("db.sqlite3")).unwrap();
-    store
-        .create_school("demo", "De Driehoek", &hash(CODE), &hash(ADMIN))
-        .unwrap();
-    let today = chrono::Utc::now().date_naive();
-    let content = driehoek_core::demo_content(today);
-    let json = serde_json::to_string(&content).unwrap();
-    let etag = etag_of(&json);
-    store.publish("demo", &content, &etag, None).unwrap();
-    let activity = content
-        .activities
-        .iter()
-        .find(|a| a.start.date() > today)
-        .unwrap();
-    let state = AppState::new(dir.path().join("dist"), Arc::new(store));
-    (dir, state, activity.id.clone())
+    let setup = common::setup();
+    (setup.dir, setup.state, setup.activity)
 }
 
 fn rsvp_body(activity: &str, at: i64, answer: Answer) -> RsvpPut {
@@ -50,15 +32,6 @@ fn rsvp_body(activity: &str, at: i64, answer: Answer) -> RsvpPut {
             updated_at: at,
         },
     }
-}
-
-fn put_rsvp(body: &RsvpPut, code: &str, secret: &str) -> Request<Body> {
-    Request::put(format!("/api/v1/schools/demo/rsvps/{}", body.rsvp.id))
-        .header(header::AUTHORIZATION, format!("Bearer {code}"))
-        .header("x-family-secret", secret)
-        .header(header::CONTENT_TYPE, "application/json")
-        .body(Body::from(serde_json::to_vec(body).unwrap()))
-        .unwrap()
 }
 
 async fn send(
@@ -82,7 +55,7 @@ async fn content_has_an_etag_and_answers_304() {
     let (status, headers, body) = send(&state, get(CODE, None)).await;
     assert_eq!(status, StatusCode::OK);
     let content: driehoek_core::Content = serde_json::from_slice(&body).unwrap();
-    assert_eq!(content.school.id, driehoek_core::demo::school().id);
+    assert_eq!(content.school.id, "demo", "the school's own content");
     let etag = headers[header::ETAG].to_str().unwrap().to_owned();
     let (status, _, body) = send(&state, get(CODE, Some(&etag))).await;
     assert_eq!(status, StatusCode::NOT_MODIFIED);
@@ -200,7 +173,7 @@ async fn healthz_and_content_over_real_tcp() {
 #[tokio::test]
 async fn content_put_validates_and_checks_if_match() {
     let (_dir, state, _) = setup();
-    let mut content = driehoek_core::demo_content(chrono::Utc::now().date_naive());
+    let content = demo_at(moment());
     let etag = state
         .store
         .school("demo")
@@ -209,7 +182,6 @@ async fn content_put_validates_and_checks_if_match() {
         .content
         .unwrap()
         .1;
-    content.school.id = "demo".into();
     let publish = |token: &str, if_match: &str, content: &driehoek_core::Content| {
         Request::put("/api/v1/schools/demo/content")
             .header(header::AUTHORIZATION, format!("Bearer {token}"))
@@ -256,7 +228,7 @@ async fn content_published_by_another_process_is_served_within_milliseconds() {
     let before = headers[header::ETAG].to_str().unwrap().to_owned();
     // As `content import` does on a running server: straight into the database, not through
     // this server's handlers.
-    let mut content = driehoek_core::demo_content(chrono::Utc::now().date_naive());
+    let mut content = demo_at(moment());
     content.school.phone = "0162 000 000".into();
     let json = serde_json::to_string(&content).unwrap();
     state

@@ -34,7 +34,9 @@ fn school(dir: &Path) -> String {
 }
 
 fn demo(school: &str) -> Content {
-    let mut content = driehoek_core::demo_content(chrono::Utc::now().date_naive());
+    // Dated around Monday 23 November 2026: nothing here depends on today.
+    let monday = chrono::NaiveDate::from_ymd_opt(2026, 11, 23).unwrap();
+    let mut content = driehoek_core::demo_content(monday);
     content.school.id = school.into();
     content
 }

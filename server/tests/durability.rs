@@ -10,11 +10,16 @@ use std::time::Duration;
 
 use driehoek_server::store::{SqliteStore, Store};
 
+/// The moment this test plays at (Europe/Amsterdam): a Monday morning in the demo's own week.
+const MOMENT: &str = "2026-11-23T10:00";
+
 /// Starts the server; returns it, its address and the demo join link's access code.
 fn start(dir: &std::path::Path) -> (Child, String, String) {
     let mut child = Command::new(env!("CARGO_BIN_EXE_driehoek-server"))
         // All writers come from 127.0.0.1: let them through, the limit is tested elsewhere.
         .args(["serve", "--addr", "127.0.0.1:0", "--demo"])
+        // The demo school dated, and deadlines decided, from the test's moment.
+        .args(["--clock", MOMENT])
         .args([
             "--write-rate",
             "100000",
@@ -63,11 +68,14 @@ fn every_answered_write_survives_sigkill() {
     .unwrap();
     let body = content.split_once("\r\n\r\n").unwrap().1;
     let content: driehoek_core::Content = serde_json::from_str(body).unwrap();
-    let today = chrono::Utc::now().date_naive();
+    // Open for answers for at least a day after the moment: the server's clock runs on while the
+    // test writes.
+    let day_later = driehoek_server::clock::parse_moment(MOMENT).unwrap() + chrono::Duration::days(1);
     let activity = content
         .activities
         .iter()
-        .find(|a| a.start.date() > today + chrono::Duration::days(1) && a.capacity.is_none())
+        .filter(|a| driehoek_core::rsvp::is_open(a, day_later) && a.capacity.is_none())
+        .min_by_key(|a| a.start)
         .expect("an open activity without a limit in the demo");
 
     let answered = Arc::new(Mutex::new(Vec::new()));

@@ -49,13 +49,17 @@ fn no_code_token_or_family_secret_appears_in_the_log() {
     std::fs::create_dir(&dist).unwrap();
     std::fs::write(dist.join("index.html"), "<html></html>").unwrap();
     let db = dir.path().join("db.sqlite3");
-    let today = chrono::Utc::now().date_naive();
-    let mut content = driehoek_core::demo_content(today);
+    // The moment the test plays at (Europe/Amsterdam), for the content's dates and the server's
+    // clock alike.
+    let moment = "2026-11-23T10:00";
+    let day_later = driehoek_server::clock::parse_moment(moment).unwrap() + chrono::Duration::days(1);
+    let mut content = driehoek_core::demo_content(day_later.date() - chrono::Duration::days(1));
     content.school.id = "demo".into();
     let activity = content
         .activities
         .iter()
-        .find(|a| a.start.date() > today + chrono::Duration::days(1) && a.capacity.is_none())
+        .filter(|a| driehoek_core::rsvp::is_open(a, day_later) && a.capacity.is_none())
+        .min_by_key(|a| a.start)
         .unwrap()
         .id
         .clone();
@@ -79,6 +83,8 @@ fn no_code_token_or_family_secret_appears_in_the_log() {
             "127.0.0.1:0",
             "--allow-origin",
             "https://app.example",
+            "--clock",
+            moment,
         ])
         .arg("--db")
         .arg(&db)

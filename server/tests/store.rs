@@ -3,27 +3,35 @@
 use std::sync::Arc;
 
 use driehoek_core::sync::{AckPut, Outcome, RsvpPut};
-use driehoek_core::{Activity, Answer, Rsvp};
+use driehoek_core::{Activity, Answer, Content, Rsvp};
 use driehoek_server::store::{AckWrite, Refused, RsvpWrite, SqliteStore, Store};
 
 const SECRET: [u8; 32] = [7; 32];
 
-/// An activity of the demo that takes answers, with `capacity`.
+/// The moment these tests play at: Monday 23 November 2026, 10:00 in Amsterdam.
+fn now() -> chrono::NaiveDateTime {
+    driehoek_server::clock::parse_moment("2026-11-23T10:00").unwrap()
+}
+
+/// The demo content dated around [`now`], for the school "s".
+fn demo() -> Content {
+    let mut content = driehoek_core::demo_content(now().date());
+    content.school.id = "s".into();
+    content
+}
+
+/// An activity of the demo that takes answers at [`now`], with `capacity`.
 fn activity(capacity: Option<u32>) -> Activity {
-    let today = chrono::Utc::now().date_naive();
-    let mut activity = driehoek_core::demo_content(today)
+    let mut activity = demo()
         .activities
         .into_iter()
-        .find(|a| a.start.date() > today + chrono::Duration::days(1))
-        .expect("an activity after tomorrow in the demo");
+        .filter(|a| driehoek_core::rsvp::is_open(a, now()))
+        .min_by_key(|a| a.start)
+        .expect("an activity open for answers in the demo");
     activity.capacity = capacity;
     activity.rsvp_deadline = None;
     activity.max_per_family = 4;
     activity
-}
-
-fn now() -> chrono::NaiveDateTime {
-    chrono::Utc::now().naive_utc()
 }
 
 fn put(family: &str, at: i64, answer: Answer, people: u8) -> RsvpPut {
@@ -174,8 +182,7 @@ fn concurrent_writes_cannot_take_more_places_than_there_are() {
 fn acknowledgements_need_a_published_version_and_are_counted_per_version() {
     let dir = tempfile::tempdir().unwrap();
     let store = open(dir.path());
-    let mut content = driehoek_core::demo_content(chrono::Utc::now().date_naive());
-    content.school.id = "s".into();
+    let content = demo();
     let version = content.agreement.version;
     store.publish("s", &content, "\"v1\"", None).unwrap();
     let ack = |family: &str, v: u32, at: i64| AckWrite {
@@ -221,7 +228,7 @@ fn acknowledgements_need_a_published_version_and_are_counted_per_version() {
 fn publish_with_if_match_checks_the_etag_in_the_same_write() {
     let dir = tempfile::tempdir().unwrap();
     let store = open(dir.path());
-    let content = driehoek_core::demo_content(chrono::Utc::now().date_naive());
+    let content = demo();
     assert!(
         !store
             .publish("s", &content, "\"a\"", Some("\"x\""))

@@ -496,7 +496,7 @@ fn RsvpForm(
             people: people.get_untracked(),
             helps: helpers && helps.get_untracked(),
             note: note.get_untracked(),
-            updated_at: js_sys::Date::now() as i64,
+            updated_at: crate::content::now_millis(),
         };
         let checked = activity.with_value(|a| rsvp.check(a, now_local(), 0));
         match checked {

@@ -6,37 +6,13 @@ import assert from 'node:assert/strict';
 import { mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { launchProfile } from './browser.mjs';
+import { localAt, shifted } from './clock.mjs';
 import { ROOT, startServer, texts, waitForServiceWorker, watchPage } from './server.mjs';
 
 const nl = texts('nl');
 const activities = JSON.parse(
   readFileSync(join(ROOT, 'core', 'data', 'demo', 'activities.json'), 'utf8'),
 );
-const DAY = 86_400_000;
-
-/** The Dutch local date-time now, as `YYYY-MM-DDTHH:MM:SS` (the content's own form). */
-function nowLocal(offsetMs = 0) {
-  const s = new Intl.DateTimeFormat('sv-SE', {
-    timeZone: 'Europe/Amsterdam',
-    dateStyle: 'short',
-    timeStyle: 'medium',
-  }).format(new Date(Date.now() + offsetMs));
-  return s.replace(' ', 'T');
-}
-
-/** The demo's dates move by whole weeks: Monday of this week (in the Netherlands) minus the
- * Monday the demo files are written for. */
-function demoShiftDays() {
-  const t = Date.parse(`${nowLocal().slice(0, 10)}T00:00:00Z`);
-  const monday = t - ((new Date(t).getUTCDay() + 6) % 7) * DAY;
-  return Math.round((monday - Date.UTC(2026, 10, 23)) / DAY);
-}
-
-/** A demo date-time moved to this week, in the same form. */
-function shifted(dateTime) {
-  return new Date(Date.parse(`${dateTime}Z`) + demoShiftDays() * DAY).toISOString().slice(0, 19);
-}
-
 /** The demo's activities as the app shows them this week, with their deadlines. */
 const shown = activities.map((a) => ({
   ...a,
@@ -108,7 +84,7 @@ async function withPhone(fn) {
 
 test('"Ja" for 2 people with a note, given offline, is still there after a reload', async () => {
   // Open for at least another hour, and for two or more people.
-  const activity = shown.find((a) => a.deadline > nowLocal(3_600_000) && a.max_per_family >= 2);
+  const activity = shown.find((a) => a.deadline > localAt(3_600_000) && a.max_per_family >= 2);
   await withPhone(async (page, context) => {
     await page.goto(server.url + '/activiteiten');
     await page.getByRole('heading', { level: 1, name: nl.activities_title }).waitFor();
@@ -156,7 +132,7 @@ test('"Ja" for 2 people with a note, given offline, is still there after a reloa
 });
 
 test('an activity whose deadline has passed shows the answer and cannot be changed', async () => {
-  const now = nowLocal();
+  const now = localAt();
   const activity = shown.find((a) => a.deadline < now && a.start > now);
   assert.ok(activity, 'the demo has an upcoming activity with a passed deadline');
   await withPhone(async (page) => {
@@ -164,9 +140,14 @@ test('an activity whose deadline has passed shows the answer and cannot be chang
     const screen = new ActivityScreen(page, activity);
     await screen.heading().waitFor();
     await page.getByText(nl.activities_closed, { exact: true }).waitFor();
+    // A closed activity offers no answer at all, or only answers that cannot be chosen.
+    const choosable = [];
     for (const radio of await page.getByRole('radio').all()) {
-      assert.equal(await radio.isEnabled(), false, 'no answer can be chosen');
+      if (await radio.isEnabled()) choosable.push(await radio.getAttribute('value'));
     }
+    assert.deepEqual(choosable, [], 'no answer can be chosen');
+    const yes = screen.answer('activities_answer_yes');
+    assert.ok((await yes.count()) === 0 || !(await yes.isEnabled()), '"Ja" cannot be given');
     assert.equal(await screen.save().count(), 0, 'nothing to save');
     mkdirSync(join(ROOT, 'out', 'screenshots'), { recursive: true });
     await page.screenshot({ path: join(ROOT, 'out', 'screenshots', 'activiteit-gesloten-light.png') });
@@ -174,7 +155,7 @@ test('an activity whose deadline has passed shows the answer and cannot be chang
 });
 
 test('past activities are folded away under "Eerdere activiteiten"', async () => {
-  const now = nowLocal();
+  const now = localAt();
   const past = shown.filter((a) => shifted(a.end) < now);
   await withPhone(async (page) => {
     await page.goto(server.url + '/activiteiten');
@@ -195,7 +176,7 @@ test('past activities are folded away under "Eerdere activiteiten"', async () =>
 test('screenshots of Activiteiten and one activity, light, dark and narrow', async () => {
   const dir = join(ROOT, 'out', 'screenshots');
   mkdirSync(dir, { recursive: true });
-  const now = nowLocal(3_600_000);
+  const now = localAt(3_600_000);
   const activity =
     shown.find((a) => a.deadline > now && a.helpers_wanted && a.capacity) ??
     shown.find((a) => a.deadline > now);

@@ -7,6 +7,7 @@ import assert from 'node:assert/strict';
 import { mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { launchProfile } from './browser.mjs';
+import { momentDay } from './clock.mjs';
 import { ROOT, startSyncServer, texts, waitForServiceWorker, watchPage } from './server.mjs';
 
 const nl = texts('nl');
@@ -91,7 +92,7 @@ async function axe(page) {
 
 /** This month in Amsterdam, as the app names it ("december 2026") and as the date "2026-12-18". */
 function thisMonth() {
-  const now = new Date();
+  const now = momentDay();
   const month = new Intl.DateTimeFormat('nl-NL', { month: 'long', year: 'numeric', timeZone: 'Europe/Amsterdam' }).format(now);
   const [y, m] = new Intl.DateTimeFormat('en-CA', { year: 'numeric', month: '2-digit', timeZone: 'Europe/Amsterdam' })
     .format(now)

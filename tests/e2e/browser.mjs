@@ -3,6 +3,7 @@ import { chromium } from 'playwright-core';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { MOMENT_MS } from './clock.mjs';
 
 export const CHROMIUM = process.env.CHROMIUM ?? '/usr/bin/chromium';
 
@@ -28,7 +29,8 @@ export function launch() {
 
 /**
  * A browser with a real, new profile in a temporary folder: service workers, storage and
- * installability behave as on a phone (an incognito context always reports `in-incognito`).
+ * installability behave as on a phone (an incognito context always reports `in-incognito`). Its
+ * clock starts at the tests' moment (clock.mjs) and runs on from there, as the server's does.
  * Returns the context and a function that closes it and removes the profile.
  */
 export async function launchProfile(options = {}) {
@@ -42,6 +44,7 @@ export async function launchProfile(options = {}) {
     locale: 'nl-NL',
     ...options,
   });
+  await context.clock.install({ time: MOMENT_MS });
   const close = async () => {
     await context.close();
     rmSync(dir, { recursive: true, force: true });

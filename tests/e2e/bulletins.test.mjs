@@ -5,27 +5,15 @@ import assert from 'node:assert/strict';
 import { mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { launchProfile } from './browser.mjs';
+import { shifted } from './clock.mjs';
 import { ROOT, startServer, texts, watchPage } from './server.mjs';
 
 const nl = texts('nl');
 const bulletins = JSON.parse(
   readFileSync(join(ROOT, 'core', 'data', 'demo', 'bulletins.json'), 'utf8'),
 );
-const DAY = 86_400_000;
-
-/** The demo's dates move by whole weeks: Monday of this week (in the Netherlands) minus the
- * Monday the demo files are written for. */
-function demoShiftDays() {
-  const today = new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/Amsterdam' }).format(new Date());
-  const t = Date.parse(`${today}T00:00:00Z`);
-  const monday = t - ((new Date(t).getUTCDay() + 6) % 7) * DAY;
-  return Math.round((monday - Date.UTC(2026, 10, 23)) / DAY);
-}
-
-/** A demo date (YYYY-MM-DD) moved to this week, as a UTC Date for its day. */
-function shifted(date) {
-  return new Date(Date.parse(`${date}T00:00:00Z`) + demoShiftDays() * DAY);
-}
+/** A demo date (YYYY-MM-DD) moved to the tests' week, as a UTC Date for its day. */
+const shiftedDay = (date) => new Date(`${shifted(date)}T00:00:00Z`);
 
 const items = bulletins.flatMap((b) => b.items);
 
@@ -148,7 +136,7 @@ test('"Zet in agenda" downloads a calendar file on the date the item shows', asy
     await screen.open();
     const item = items.find((i) => i.groepen.length === 0 && i.when?.from_time);
     const card = screen.item(item);
-    const date = shifted(item.when.date);
+    const date = shiftedDay(item.when.date);
     const time = item.when.from_time.slice(0, 5);
     // As the parent does: scroll to it (cards far down the list are laid out when near).
     await card.scrollIntoViewIfNeeded();

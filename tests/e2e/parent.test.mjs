@@ -6,6 +6,7 @@ import { copyFileSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { launchProfile } from './browser.mjs';
+import { momentDay } from './clock.mjs';
 import { ROOT, startServer, texts, watchPage } from './server.mjs';
 
 const nl = texts('nl');
@@ -105,8 +106,8 @@ test('acknowledging the agreement shows who read it and when, after a reload', a
     day: 'numeric',
     month: 'long',
     year: 'numeric',
-    timeZone: 'Europe/Amsterdam',
-  }).format(new Date());
+    timeZone: 'UTC',
+  }).format(momentDay());
   const expected = nl.ack_done.replace('{names}', 'Sam, Noor').replace('{date}', today);
   await page.getByText(expected).waitFor();
   await page.screenshot({ path: join(shots, 'afspraken-gelezen-light.png'), fullPage: true });

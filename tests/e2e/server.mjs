@@ -5,6 +5,7 @@ import { cpSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { MOMENT } from './clock.mjs';
 
 export const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const DIST = process.env.DRIEHOEK_DIST ?? join(ROOT, 'dist');
@@ -48,7 +49,7 @@ export async function startServer() {
 
 function serve(site) {
   return new Promise((resolve, reject) => {
-    const child = spawn(SERVER, ['serve', '--addr', '127.0.0.1:0', '--dist', site], {
+    const child = spawn(SERVER, ['serve', '--addr', '127.0.0.1:0', '--dist', site, '--clock', MOMENT], {
       stdio: ['ignore', 'pipe', 'pipe'],
       env: { ...process.env, RUST_LOG: 'warn' },
     });
@@ -87,7 +88,10 @@ export async function startSyncServer() {
   let addr = '127.0.0.1:0';
   let running;
   const start = async () => {
-    running = await spawnServer(['serve', '--addr', addr, '--dist', site, '--db', db, '--demo']);
+    // The server's clock starts at the tests' moment, as the browser's does (clock.mjs).
+    running = await spawnServer([
+      'serve', '--addr', addr, '--dist', site, '--db', db, '--demo', '--clock', MOMENT,
+    ]);
     addr = new URL(running.url).host;
   };
   await start();

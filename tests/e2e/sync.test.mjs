@@ -7,6 +7,7 @@ import assert from 'node:assert/strict';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { launchProfile } from './browser.mjs';
+import { localAt } from './clock.mjs';
 import { ROOT, startSyncServer, texts, waitForServiceWorker, watchPage } from './server.mjs';
 
 const nl = texts('nl');
@@ -57,7 +58,8 @@ async function schoolRsvps() {
 /** An activity of the school that is still open for answers, for two or more people. */
 async function openActivity() {
   const { content } = await publishedContent();
-  const now = new Date().toISOString().slice(0, 19);
+  // Open for at least a day after the moment: the clocks run on while the test plays.
+  const now = localAt(86_400_000);
   const activity = content.activities.find(
     (a) => (a.rsvp_deadline ?? a.start) > now && a.max_per_family >= 2,
   );
@@ -254,7 +256,7 @@ test('an answer the school refuses stays on the phone, with the reason', async (
     // Meanwhile the school closes the answers for this activity.
     const { content, etag } = await publishedContent();
     const closed = content.activities.find((a) => a.id === activity.id);
-    closed.rsvp_deadline = new Date(Date.now() - 86_400_000).toISOString().slice(0, 16) + ':00';
+    closed.rsvp_deadline = localAt(-86_400_000).slice(0, 16) + ':00';
     await publish(content, etag);
 
     await context.setOffline(false);

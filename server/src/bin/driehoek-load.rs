@@ -153,8 +153,9 @@ async fn bench(args: &Args) -> Result<bool, String> {
     let etag = etag.ok_or("the content has no ETag")?;
     let content: driehoek_core::Content =
         serde_json::from_slice(&body).map_err(|e| format!("the content does not parse: {e}"))?;
-    let soon = driehoek_core::tz::utc_to_local(chrono::Utc::now().naive_utc())
-        + chrono::Duration::hours(2);
+    // The server under load runs on the system clock; so does this client.
+    let clock = driehoek_server::Clock::system();
+    let soon = clock.now_local() + chrono::Duration::hours(2);
     let activity = content
         .activities
         .iter()
@@ -180,7 +181,7 @@ async fn bench(args: &Args) -> Result<bool, String> {
         })
     };
     // A new family per request, unique per run, so every PUT is a real write.
-    let run = chrono::Utc::now().timestamp_millis();
+    let run = clock.unix_millis();
     let rsvp: MakeRequest = {
         let (host, auth, school) = (host.clone(), auth.clone(), args.school.clone());
         Arc::new(move |i| {

@@ -1,5 +1,9 @@
-//! What the API tests share: a school "demo" with the demo content on a real SQLite file, its
-//! codes, and small request helpers.
+//! What the API tests share: the moment they play at, a school "demo" with the demo content on a
+//! real SQLite file, its codes, and small request helpers.
+//!
+//! No test reads the real clock for a decision: the server runs on [`Clock::fixed`] at
+//! [`moment`], the demo content is dated around that moment, and activities are chosen by what a
+//! test needs (open for answers, without a limit) at that moment.
 #![allow(dead_code)]
 
 use std::net::SocketAddr;
@@ -10,10 +14,11 @@ use axum::extract::ConnectInfo;
 use axum::http::{header, HeaderMap, Request, StatusCode};
 use axum::Router;
 use driehoek_core::sync::{AckPut, RsvpPut};
-use driehoek_core::{Answer, Content, Rsvp};
+use chrono::NaiveDateTime;
+use driehoek_core::{Activity, Answer, Content, Rsvp};
 use driehoek_server::api::{etag_of, hash};
 use driehoek_server::store::{SqliteStore, Store};
-use driehoek_server::{app, AppState};
+use driehoek_server::{app, AppState, Clock};
 use http_body_util::BodyExt;
 use tower::ServiceExt;
 
@@ -21,41 +26,81 @@ pub const CODE: &str = "toegang-0123456789";
 pub const ADMIN: &str = "beheer-0123456789";
 pub const SECRET: &str = "gezinsgeheim-0123456789";
 
+/// The moment the tests play at, in Europe/Amsterdam wall time: Monday 23 November 2026, 10:00,
+/// a school morning in the demo content's own week.
+pub fn moment() -> NaiveDateTime {
+    at("2026-11-23T10:00")
+}
+
+/// A moment written as `2026-11-23T10:00` (Europe/Amsterdam).
+pub fn at(text: &str) -> NaiveDateTime {
+    driehoek_server::clock::parse_moment(text).expect("a moment in the test")
+}
+
+/// The demo content dated around `now` (its week), for the school "demo".
+pub fn demo_at(now: NaiveDateTime) -> Content {
+    let mut content = driehoek_core::demo_content(now.date());
+    content.school.id = "demo".into();
+    content
+}
+
+/// The first activity (by start) that still takes answers at `now` and also matches `want`.
+pub fn open_activity<'a>(
+    content: &'a Content,
+    now: NaiveDateTime,
+    want: impl Fn(&Activity) -> bool,
+) -> &'a Activity {
+    let mut open: Vec<&Activity> = content
+        .activities
+        .iter()
+        .filter(|a| driehoek_core::rsvp::is_open(a, now) && want(a))
+        .collect();
+    open.sort_by_key(|a| a.start);
+    open.first()
+        .copied()
+        .unwrap_or_else(|| panic!("no activity open for answers at {now} that fits the test"))
+}
+
 pub struct Setup {
     pub dir: tempfile::TempDir,
     pub state: AppState,
     pub content: Content,
-    /// An activity after tomorrow without a limit on places.
+    /// An activity that takes answers at the test's moment, without a limit on places.
     pub activity: String,
+    /// The server's clock, standing at the test's moment until a test moves it.
+    pub clock: Clock,
 }
 
-/// The school "demo" with the demo content (dated around today) published.
+/// The school "demo" with the demo content published, at [`moment`].
 pub fn setup() -> Setup {
+    setup_at(moment())
+}
+
+/// The school "demo" with the demo content dated around `now` published, the server's clock
+/// standing at `now`.
+pub fn setup_at(now: NaiveDateTime) -> Setup {
     let dir = tempfile::tempdir().unwrap();
     let store = SqliteStore::open(&dir.path().join("db.sqlite3")).unwrap();
     store
         .create_school("demo", "De Driehoek", &hash(CODE), &hash(ADMIN))
         .unwrap();
-    let today = chrono::Utc::now().date_naive();
-    let mut content = driehoek_core::demo_content(today);
-    content.school.id = "demo".into();
+    let content = demo_at(now);
     let json = serde_json::to_string(&content).unwrap();
     store
         .publish("demo", &content, &etag_of(&json), None)
         .unwrap();
-    let activity = content
-        .activities
-        .iter()
-        .find(|a| a.start.date() > today + chrono::Duration::days(1) && a.capacity.is_none())
-        .expect("an open activity without a limit in the demo")
+    let activity = open_activity(&content, now, |a| a.capacity.is_none())
         .id
         .clone();
-    let state = AppState::new(dir.path().join("dist"), Arc::new(store));
+    let clock = Clock::fixed(now);
+    let state =
+        AppState::new(dir.path().join("dist"), Arc::new(store)).with_clock(clock.clone());
     Setup {
         dir,
         state,
         content,
         activity,
+        clock,
     }
 }
 
