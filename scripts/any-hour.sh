@@ -22,6 +22,9 @@ CLOCKS=(
   "2027-07-28 09:00:00" # a Wednesday in the summer holiday, 11:00
 )
 
+# faketime must really move the wall clock here, or every run below proves nothing.
+[ "$(TZ=UTC faketime -f "@2001-02-03 04:05:06" date +%Y)" = 2001 ] || die "faketime does not change the clock"
+
 say "Building the native test binaries of the core and the server"
 mapfile -t BINARIES < <(
   cargo test -p driehoek-core -p driehoek-server --no-run --message-format=json --quiet |
