@@ -64,17 +64,18 @@ fi
 # The shared target directory keeps the dependencies compiled across checkouts (a CI clone, a
 # worktree). But cargo names our own packages' artifacts relative to the workspace root, so after
 # another checkout built, it would take that checkout's artifacts as fresh for this one. When the
-# checkout changes, rebuild our three packages (the dependencies stay).
+# checkout changes, rebuild our own packages (the dependencies stay).
 # The mark is kept per target folder, so that two checkouts with target folders of their own (a
 # second work tree with its own CARGO_TARGET_DIR) never clean each other's builds.
 LAST_CHECKOUT="$CARGO_TARGET_DIR/.driehoek-last-checkout"
 if [ "$(cat "$LAST_CHECKOUT" 2>/dev/null)" != "$ROOT" ]; then
   if [ -n "$(ls -A "$CARGO_TARGET_DIR" 2>/dev/null)" ]; then
     say "Another checkout built last: rebuilding Driehoek's own packages for this one"
-    cargo clean --quiet -p driehoek -p driehoek-core -p driehoek-server
-    cargo clean --quiet --release -p driehoek -p driehoek-core -p driehoek-server
-    cargo clean --quiet --target wasm32-unknown-unknown -p driehoek -p driehoek-core
-    cargo clean --quiet --release --target wasm32-unknown-unknown -p driehoek -p driehoek-core
+    ours=(-p driehoek -p driehoek-core -p driehoek-web -p driehoek-beheer)
+    cargo clean --quiet "${ours[@]}" -p driehoek-server
+    cargo clean --quiet --release "${ours[@]}" -p driehoek-server
+    cargo clean --quiet --target wasm32-unknown-unknown "${ours[@]}"
+    cargo clean --quiet --release --target wasm32-unknown-unknown "${ours[@]}"
   fi
   mkdir -p "$CARGO_TARGET_DIR"
   echo "$ROOT" > "$LAST_CHECKOUT"

@@ -10,7 +10,13 @@ cargo fmt --all --check
 
 say "Linting (clippy, native and wasm, warnings are errors)"
 cargo clippy --workspace --all-targets --quiet -- -D warnings
-cargo clippy -p driehoek --target wasm32-unknown-unknown --quiet -- -D warnings
+cargo clippy -p driehoek -p driehoek-web -p driehoek-beheer --target wasm32-unknown-unknown \
+  --all-targets --quiet -- -D warnings
+
+say "The parents' app never depends on Beheer (cargo tree)"
+if cargo tree -p driehoek --target wasm32-unknown-unknown --prefix none | grep -q '^driehoek-beheer'; then
+  die "the parents' app depends on driehoek-beheer: a parent's phone would carry the school's editor"
+fi
 
 say "Native tests (cargo test)"
 cargo test --workspace --quiet

@@ -6,30 +6,30 @@ use leptos_router::components::{Route, Router, Routes};
 use leptos_router::path;
 
 use crate::components::nav::BottomNav;
-use crate::components::storage_banner::StorageBanner;
-use crate::components::update_banner::UpdateBanner;
-use crate::content::SchoolContent;
-use crate::i18n::{Lang, Locale};
+use crate::content::provide_school_content;
 use crate::pages::{
-    Activities, ActivityPage, Agreements, BulletinItemPage, Bulletins, NotFound, Settings, Today,
+    Activities, ActivityPage, Agreements, BulletinItemPage, Bulletins, NotFound, Today,
 };
-use crate::state::{request_persistence, AppData, AppStorage};
-use crate::sw::use_service_worker;
+use crate::records::Settings;
+use crate::state::provide_records;
+use driehoek_web::components::storage_banner::StorageBanner;
+use driehoek_web::components::update_banner::UpdateBanner;
+use driehoek_web::i18n::{Lang, Locale};
+use driehoek_web::state::{request_persistence, use_record, AppStorage};
+use driehoek_web::sw::use_service_worker;
 
 /// The whole app.
 #[component]
 pub fn App() -> impl IntoView {
     let storage = AppStorage::new();
     provide_context(storage);
-    let data = AppData::load(&storage);
-    provide_context(data);
+    provide_records(storage);
     // Opened from the school's letter: connect the school before anything is drawn.
-    crate::sync::accept_join_link(data, storage);
-    provide_context(SchoolContent::new(data));
+    crate::sync::accept_join_link();
+    provide_school_content();
     request_persistence();
 
-    let lang = data
-        .settings
+    let lang = use_record::<Settings>()
         .with_untracked(|settings| Lang::from_code(&settings.lang))
         .unwrap_or_default();
     let locale = Locale(RwSignal::new(lang));
@@ -46,7 +46,7 @@ pub fn App() -> impl IntoView {
     });
 
     let sw = use_service_worker();
-    provide_context(crate::sync::use_sync(data, storage, locale));
+    provide_context(crate::sync::use_sync(locale));
 
     view! {
         <Router>
@@ -62,7 +62,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/maandinfo/:id") view=BulletinItemPage/>
                     <Route path=path!("/activiteiten") view=Activities/>
                     <Route path=path!("/activiteiten/:id") view=ActivityPage/>
-                    <Route path=path!("/instellingen") view=Settings/>
+                    <Route path=path!("/instellingen") view=crate::pages::Settings/>
                 </Routes>
             </main>
             <BottomNav/>
@@ -97,7 +97,7 @@ fn TopBar() -> impl IntoView {
     view! {
         <header class="topbar">
             <span class="topbar__logo" aria-hidden="true">
-                {crate::components::icons::logo()}
+                {driehoek_web::components::icons::logo()}
             </span>
             <span class="topbar__school">{school}</span>
         </header>

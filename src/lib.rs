@@ -1,15 +1,11 @@
-//! Driehoek's client: a Leptos (client-side rendered) app for parents of primary-school children.
+//! Driehoek's client for parents: a Leptos (client-side rendered) app for parents of
+//! primary-school children. What it shares with the school's Beheer is in `driehoek-web`; it
+//! never depends on Beheer.
 
 pub mod app;
-pub mod beheer;
-pub mod browser;
 pub mod components;
 pub mod content;
-pub mod dates;
-pub mod i18n;
 pub mod pages;
 pub mod records;
 pub mod state;
-pub mod storage;
-pub mod sw;
 pub mod sync;

@@ -1,4 +1,4 @@
-//! The kinds of record the app keeps in the browser (see [`crate::storage`]).
+//! The kinds of record the app keeps in the browser (see [`driehoek_web::storage`]).
 //!
 //! What the parent entered (children, settings, RSVPs, acknowledgements, discussed prompts, read
 //! marks) is precious; the school's content is a cache that a sync or the demo can replace.
@@ -11,7 +11,7 @@ use driehoek_core::{Agreement, Content, Rsvp};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
-use crate::storage::{check_record, ImportError, Record};
+use driehoek_web::storage::{check_envelope, check_record, ImportError, Record, EDITOR_KINDS};
 
 /// A child of the family.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -227,6 +227,17 @@ pub struct SyncRecord {
     pub refused: Vec<Refusal>,
 }
 
+impl SyncRecord {
+    /// Why the school refused this family's answer to `activity_id`, if it did.
+    pub fn refusal_for_activity(&self, activity_id: &str) -> Option<&str> {
+        let key = driehoek_core::sync::Change::rsvp_key(&self.family_id, activity_id);
+        self.refused
+            .iter()
+            .find(|r| r.key == key)
+            .map(|r| r.message.as_str())
+    }
+}
+
 impl Record for SyncRecord {
     const KIND: &'static str = "sync";
     const SCHEMA: u32 = 1;
@@ -243,12 +254,8 @@ pub fn check_import(kind: &str, raw: &str) -> Result<(), ImportError> {
         ReadItems::KIND => check_record::<ReadItems>(raw),
         ContentCache::KIND => check_record::<ContentCache>(raw),
         SyncRecord::KIND => check_record::<SyncRecord>(raw),
-        crate::beheer::draft::BeheerRecord::KIND => {
-            check_record::<crate::beheer::draft::BeheerRecord>(raw)
-        }
-        crate::beheer::draft::BeheerLogin::KIND => {
-            check_record::<crate::beheer::draft::BeheerLogin>(raw)
-        }
+        // The school's editor on the same device: taken over as it is (see EDITOR_KINDS).
+        kind if EDITOR_KINDS.contains(&kind) => check_envelope(kind, raw),
         other => Err(ImportError::UnknownKind(other.to_owned())),
     }
 }
@@ -256,18 +263,18 @@ pub fn check_import(kind: &str, raw: &str) -> Result<(), ImportError> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::storage::{Loaded, MemoryBackend, Notice, StorageError, Store};
+    use driehoek_web::storage::{Loaded, MemoryBackend, Notice, StorageError, Store};
 
     fn store() -> Store<MemoryBackend> {
         Store::new(MemoryBackend::default())
     }
 
     fn put(store: &Store<MemoryBackend>, key: &str, raw: &str) {
-        crate::storage::Backend::set(store.backend(), key, raw).unwrap();
+        driehoek_web::storage::Backend::set(store.backend(), key, raw).unwrap();
     }
 
     fn raw(store: &Store<MemoryBackend>, key: &str) -> Option<String> {
-        crate::storage::Backend::get(store.backend(), key).unwrap()
+        driehoek_web::storage::Backend::get(store.backend(), key).unwrap()
     }
 
     fn anna() -> Children {
@@ -276,6 +283,31 @@ mod tests {
             name: "Anna".into(),
             groep: 2,
         }])
+    }
+
+    #[test]
+    fn a_refusal_is_found_by_the_activity_it_concerns_and_no_other() {
+        let record = SyncRecord {
+            family_id: "gezin-1".into(),
+            refused: vec![
+                Refusal {
+                    key: "rsvp/gezin-1/a-1".into(),
+                    message: "Te laat.".into(),
+                },
+                Refusal {
+                    key: "ack/gezin-1/1".into(),
+                    message: "Onbekende versie.".into(),
+                },
+            ],
+            ..SyncRecord::default()
+        };
+        assert_eq!(record.refusal_for_activity("a-1"), Some("Te laat."));
+        assert_eq!(record.refusal_for_activity("a-11"), None, "not by a suffix");
+        assert_eq!(
+            record.refusal_for_activity("1"),
+            None,
+            "not the agreement's"
+        );
     }
 
     #[test]

@@ -15,12 +15,13 @@
 use driehoek_core::sync::{AckPut, AckPutResponse, Change, RsvpPut, RsvpPutResponse};
 use driehoek_core::{Content, Rsvp};
 use leptos::prelude::*;
-use wasm_bindgen::{JsCast, JsValue};
-use wasm_bindgen_futures::JsFuture;
+use wasm_bindgen::JsValue;
 
-use crate::i18n::{Locale, Strings};
 use crate::records::{ContentCache, Refusal, Rsvps, SendState, Settings, SyncProblem, SyncRecord};
-use crate::state::{AppData, AppStorage};
+use driehoek_web::http::{http, NoAnswer, Reply};
+use driehoek_web::i18n::{Locale, Strings};
+use driehoek_web::link::JoinLink;
+use driehoek_web::state::{use_record, Persisted};
 
 /// How long an open app waits between two syncs when all is well.
 const REGULAR_MS: u32 = 5 * 60 * 1000;
@@ -28,85 +29,6 @@ const REGULAR_MS: u32 = 5 * 60 * 1000;
 const BACKOFF_FIRST_MS: u32 = 4_000;
 /// The longest wait after failures.
 const BACKOFF_MAX_MS: u32 = 10 * 60 * 1000;
-/// How long one request may take before it counts as no answer.
-const REQUEST_TIMEOUT_MS: i32 = 20_000;
-
-/// The link a school gives its parents: `https://server/?school=<id>&code=<access code>`.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct JoinLink {
-    /// The server's address without a trailing slash: `https://server` (or with a path).
-    pub base: String,
-    /// The school's id.
-    pub school: String,
-    /// The parents' access code.
-    pub code: String,
-}
-
-impl JoinLink {
-    /// Reads a link as the parent pasted it; `None` when it is not a school's link.
-    pub fn parse(text: &str) -> Option<JoinLink> {
-        let text = text.trim();
-        let (address, query) = text.split_once('?')?;
-        let query = query.split('#').next().unwrap_or_default();
-        let link = Self::from_query(address, query)?;
-        is_valid_sync_url(&link.base).then_some(link)
-    }
-
-    /// The link from the server's address and a query string (`school=…&code=…`).
-    pub fn from_query(base: &str, query: &str) -> Option<JoinLink> {
-        let (mut school, mut code) = (None, None);
-        for pair in query.trim_start_matches('?').split('&') {
-            match pair.split_once('=') {
-                Some(("school", value)) => school = Some(value),
-                Some(("code", value)) => code = Some(value),
-                _ => {}
-            }
-        }
-        let (school, code) = (school?, code?);
-        let code_ok = (8..=200).contains(&code.len())
-            && code
-                .bytes()
-                .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_');
-        if !driehoek_core::validate::is_valid_id(school) || !code_ok {
-            return None;
-        }
-        Some(JoinLink {
-            base: base.trim_end_matches('/').to_owned(),
-            school: school.to_owned(),
-            code: code.to_owned(),
-        })
-    }
-
-    /// The link as the parent would share it again.
-    pub fn to_link(&self) -> String {
-        format!("{}/?school={}&code={}", self.base, self.school, self.code)
-    }
-
-    fn api(&self, rest: &str) -> String {
-        format!("{}/api/v1/schools/{}/{rest}", self.base, self.school)
-    }
-}
-
-/// Whether `address` can be a school's sync address: `https://` with a host, or `http://` on this
-/// machine (a school's test server). Anything else would send a family's data in the clear.
-pub fn is_valid_sync_url(address: &str) -> bool {
-    let host_of = |rest: &str| {
-        let host = rest.split(['/', '?', '#']).next().unwrap_or_default();
-        let host = host.rsplit_once('@').map_or(host, |(_, h)| h);
-        host.split(':').next().unwrap_or_default().to_owned()
-    };
-    if address.len() > 300 || address.chars().any(char::is_whitespace) {
-        return false;
-    }
-    if let Some(rest) = address.strip_prefix("https://") {
-        let host = host_of(rest);
-        return !host.is_empty() && host.contains('.') || host == "localhost";
-    }
-    if let Some(rest) = address.strip_prefix("http://") {
-        return matches!(host_of(rest).as_str(), "localhost" | "127.0.0.1");
-    }
-    false
-}
 
 /// The wait before the next automatic try after `failures` failures in a row: doubling from
 /// [`BACKOFF_FIRST_MS`] up to [`BACKOFF_MAX_MS`], of which a random half (`random` in 0..1).
@@ -178,6 +100,60 @@ pub struct UseSyncReturn {
     pub sync_now: Callback<()>,
     /// Sync soon: after the parent saved a change.
     pub nudge: Callback<()>,
+    /// Where a screen puts a change for the school.
+    pub outbox: Outbox,
+}
+
+/// The outbox, as the screens use it: a change for the school goes in here before the screen
+/// says it is saved.
+#[derive(Clone, Copy)]
+pub struct Outbox {
+    settings: Persisted<Settings>,
+    record: Persisted<SyncRecord>,
+}
+
+impl Outbox {
+    /// Queues a change and saves the outbox; `false` when storage refused it (then nothing is
+    /// queued, and the screen must not say "bewaard"). Without a connected school there is
+    /// nothing to send and this is `true`.
+    fn queue(&self, make: impl FnOnce(&SyncRecord) -> Change) -> bool {
+        if !self.settings.with_untracked(|s| school_link(s).is_some()) {
+            return true;
+        }
+        self.record
+            .update(|record| {
+                give_family(record);
+                let change = make(record);
+                let key = change.key();
+                record.refused.retain(|r| r.key != key);
+                record.outbox.push(change);
+            })
+            .is_ok()
+    }
+
+    /// Puts an RSVP in the outbox (see [`Outbox::queue`]).
+    pub fn queue_rsvp(&self, names: String, rsvp: &Rsvp) -> bool {
+        self.queue(|record| {
+            Change::Rsvp(RsvpPut {
+                family_id: record.family_id.clone(),
+                names,
+                rsvp: rsvp.clone(),
+            })
+        })
+    }
+
+    /// Puts an acknowledgement of `version` in the outbox (see [`Outbox::queue`]).
+    pub fn queue_ack(&self, name: String, version: u32) -> bool {
+        self.queue(|record| {
+            Change::Ack(AckPut {
+                id: driehoek_web::browser::new_id("gelezen"),
+                family_id: record.family_id.clone(),
+                name,
+                agreement_version: version,
+                updated_at: driehoek_web::clock::now_millis(),
+            })
+        })
+    }
 }
 
 /// The sync of the app, from context (after [`use_sync`] ran in the app).
@@ -198,23 +174,28 @@ struct Engine {
 
 #[derive(Clone, Copy)]
 struct Ctx {
-    data: AppData,
-    storage: AppStorage,
+    settings: Persisted<Settings>,
+    record: Persisted<SyncRecord>,
+    rsvps: Persisted<Rsvps>,
+    cache: Persisted<ContentCache>,
     locale: Locale,
     running: RwSignal<bool>,
     engine: StoredValue<Engine, LocalStorage>,
 }
 
 /// Starts the sync for the app and returns its handles (see the module's documentation).
-pub fn use_sync(data: AppData, storage: AppStorage, locale: Locale) -> UseSyncReturn {
+pub fn use_sync(locale: Locale) -> UseSyncReturn {
+    let settings = use_record::<Settings>();
     let ctx = Ctx {
-        data,
-        storage,
+        settings,
+        record: use_record(),
+        rsvps: use_record(),
+        cache: use_record(),
         locale,
         running: RwSignal::new(false),
         engine: StoredValue::new_local(Engine::default()),
     };
-    let connected = Signal::derive(move || data.settings.with(|s| school_link(s).is_some()));
+    let connected = Signal::derive(move || settings.with(|s| school_link(s).is_some()));
 
     trigger(ctx, false);
     let online = window_event_listener(leptos::ev::online, move |_| {
@@ -231,7 +212,7 @@ pub fn use_sync(data: AppData, storage: AppStorage, locale: Locale) -> UseSyncRe
 
     // A new or changed link: sync with it at once.
     Effect::new(move |previous: Option<Option<String>>| {
-        let link = data.settings.with(|s| s.sync_url.clone());
+        let link = settings.with(|s| s.sync_url.clone());
         if previous.is_some_and(|p| p != link) && link.is_some() {
             trigger(ctx, true);
         }
@@ -240,10 +221,14 @@ pub fn use_sync(data: AppData, storage: AppStorage, locale: Locale) -> UseSyncRe
 
     UseSyncReturn {
         running: ctx.running.into(),
-        record: data.sync.into(),
+        record: ctx.record.signal(),
         connected,
         sync_now: Callback::new(move |()| trigger(ctx, true)),
         nudge: Callback::new(move |()| trigger(ctx, false)),
+        outbox: Outbox {
+            settings,
+            record: ctx.record,
+        },
     }
 }
 
@@ -307,7 +292,7 @@ type Failure = (SyncProblem, Option<u32>);
 
 /// One sync: push the outbox, then pull the content. Records the result for the parent.
 async fn sync_once(ctx: Ctx) -> Result<(), Failure> {
-    let Some(link) = ctx.data.settings.with_untracked(school_link) else {
+    let Some(link) = ctx.settings.with_untracked(school_link) else {
         return Ok(());
     };
     let result = async {
@@ -316,23 +301,15 @@ async fn sync_once(ctx: Ctx) -> Result<(), Failure> {
         pull(ctx, &link).await
     }
     .await;
-    let mut record = ctx.data.sync.get_untracked();
-    match result {
+    // How the sync went is shown even when storage refused it: the banner says so.
+    let _ = ctx.record.update_shown(|record| match &result {
         Ok(()) => {
-            record.last_ok = Some(crate::content::now_millis());
+            record.last_ok = Some(driehoek_web::clock::now_millis());
             record.problem = None;
         }
-        Err((problem, _)) => record.problem = Some(problem),
-    }
-    save_record(ctx, record);
+        Err((problem, _)) => record.problem = Some(*problem),
+    });
     result
-}
-
-fn save_record(ctx: Ctx, record: SyncRecord) -> bool {
-    let saved = ctx.storage.save(&record);
-    // Shown even when storage refused it: the banner says that saving failed.
-    ctx.data.sync.set(record);
-    saved
 }
 
 /// The connected school's link from the settings; `None` with the demo school.
@@ -346,29 +323,24 @@ fn give_family(record: &mut SyncRecord) -> bool {
     if !record.family_id.is_empty() && !record.family_secret.is_empty() {
         return false;
     }
-    record.family_id = crate::browser::new_id("gezin");
-    record.family_secret = crate::browser::new_id("geheim");
+    record.family_id = driehoek_web::browser::new_id("gezin");
+    record.family_secret = driehoek_web::browser::new_id("geheim");
     true
 }
 
 /// The family's id and secret, made on the first sync and kept.
 fn ensure_family(ctx: Ctx) -> Result<(String, String), Failure> {
-    let mut record = ctx.data.sync.get_untracked();
-    if give_family(&mut record) {
-        // Without a kept secret the server would not know this phone next time.
-        if !save_record(ctx, record.clone()) {
-            return Err((SyncProblem::Storage, None));
-        }
+    let mut record = ctx.record.get_untracked();
+    // Without a kept secret the server would not know this phone next time.
+    if give_family(&mut record) && ctx.record.replace(record.clone()).is_err() {
+        return Err((SyncProblem::Storage, None));
     }
     Ok((record.family_id, record.family_secret))
 }
 
 /// Sends every change of the outbox; a confirmed change leaves it.
 async fn push(ctx: Ctx, link: &JoinLink, family: &(String, String)) -> Result<(), Failure> {
-    let pending = ctx
-        .data
-        .sync
-        .with_untracked(|r| r.outbox.pending().to_vec());
+    let pending = ctx.record.with_untracked(|r| r.outbox.pending().to_vec());
     for change in pending {
         let (url, body) = match &change {
             Change::Rsvp(put) => (link.api(&format!("rsvps/{}", put.rsvp.id)), json(put)),
@@ -380,11 +352,11 @@ async fn push(ctx: Ctx, link: &JoinLink, family: &(String, String)) -> Result<()
             ("x-family-secret", family.1.as_str()),
             ("content-type", "application/json"),
         ];
-        let reply = http("PUT", &url, &headers, Some(&body)).await?;
+        let reply = request("PUT", &url, &headers, Some(&body)).await?;
         match reply.status {
             200..=299 => confirm(ctx, &change, &reply.body)?,
             422 => refuse(ctx, &change, &reply.body),
-            status => return Err(reply.failure(status)),
+            status => return Err(failure(&reply, status)),
         }
     }
     Ok(())
@@ -397,7 +369,7 @@ fn json<T: serde::Serialize>(value: &T) -> String {
 /// The server confirmed `change`: the outbox lets it go (unless a newer version waits), and the
 /// family's own record shows what the school has.
 fn confirm(ctx: Ctx, change: &Change, body: &str) -> Result<(), Failure> {
-    let mut record = ctx.data.sync.get_untracked();
+    let mut record = ctx.record.get_untracked();
     let key = change.key();
     match change {
         Change::Rsvp(put) => {
@@ -415,55 +387,57 @@ fn confirm(ctx: Ctx, change: &Change, body: &str) -> Result<(), Failure> {
     if !record.outbox.entries.iter().any(|e| e.key() == key) {
         record.refused.retain(|r| r.key != key);
     }
-    save_record(ctx, record);
+    let _ = ctx.record.update_shown(|r| *r = record);
     Ok(())
 }
 
 /// The school keeps `kept` for this activity: the family's answer is "verstuurd", or, when the
 /// school's version is newer (sent from another phone of the family), becomes that version.
 fn mark_rsvp(ctx: Ctx, kept: &Rsvp) {
-    let mut rsvps: Rsvps = ctx.data.rsvps.get_untracked();
-    let Some(mine) = rsvps
-        .0
-        .iter_mut()
-        .find(|r| r.rsvp.activity_id == kept.activity_id)
-    else {
-        return;
-    };
-    if mine.rsvp.is_newer(kept) {
-        // A newer answer waits in the outbox.
+    let known = ctx.rsvps.with_untracked(|rsvps| {
+        rsvps
+            .0
+            .iter()
+            .find(|r| r.rsvp.activity_id == kept.activity_id)
+            // A newer answer that waits in the outbox stays as it is.
+            .is_some_and(|mine| !mine.rsvp.is_newer(kept))
+    });
+    if !known {
         return;
     }
-    mine.rsvp = kept.clone();
-    mine.state = SendState::Sent;
-    if ctx.storage.save(&rsvps) {
-        ctx.data.rsvps.set(rsvps);
-    }
+    let _ = ctx.rsvps.update(|rsvps| {
+        if let Some(mine) = rsvps
+            .0
+            .iter_mut()
+            .find(|r| r.rsvp.activity_id == kept.activity_id)
+        {
+            mine.rsvp = kept.clone();
+            mine.state = SendState::Sent;
+        }
+    });
 }
 
 /// The server refused `change` (422): it stays in the outbox, and the parent sees why.
 fn refuse(ctx: Ctx, change: &Change, body: &str) {
     let t = ctx.locale.0.get_untracked().strings();
     let message = refusal_message(body, t.sync_refused);
-    let mut record = ctx.data.sync.get_untracked();
     let key = change.key();
-    record.refused.retain(|r| r.key != key);
-    record.refused.push(Refusal { key, message });
-    save_record(ctx, record);
+    let _ = ctx.record.update_shown(|record| {
+        record.refused.retain(|r| r.key != key);
+        record.refused.push(Refusal { key, message });
+    });
     if let Change::Rsvp(put) = change {
-        let mut rsvps = ctx.data.rsvps.get_untracked();
-        if let Some(mine) = rsvps.0.iter_mut().find(|r| r.rsvp.id == put.rsvp.id) {
-            mine.state = SendState::Failed;
-            if ctx.storage.save(&rsvps) {
-                ctx.data.rsvps.set(rsvps);
+        let _ = ctx.rsvps.update(|rsvps| {
+            if let Some(mine) = rsvps.0.iter_mut().find(|r| r.rsvp.id == put.rsvp.id) {
+                mine.state = SendState::Failed;
             }
-        }
+        });
     }
 }
 
 /// Fetches the school's content; new content replaces the cache only when it is valid.
 async fn pull(ctx: Ctx, link: &JoinLink) -> Result<(), Failure> {
-    let etag = ctx.data.sync.with_untracked(|r| {
+    let etag = ctx.record.with_untracked(|r| {
         (r.school.as_deref() == Some(link.school.as_str()))
             .then(|| r.etag.clone())
             .flatten()
@@ -473,7 +447,7 @@ async fn pull(ctx: Ctx, link: &JoinLink) -> Result<(), Failure> {
     if let Some(etag) = &etag {
         headers.push(("if-none-match", etag.as_str()));
     }
-    let reply = http("GET", &link.api("content"), &headers, None).await?;
+    let reply = request("GET", &link.api("content"), &headers, None).await?;
     match reply.status {
         304 => Ok(()),
         200 => {
@@ -482,71 +456,22 @@ async fn pull(ctx: Ctx, link: &JoinLink) -> Result<(), Failure> {
             if !driehoek_core::validate(&content).is_empty() || content.school.id != link.school {
                 return Err((SyncProblem::Server, None));
             }
-            let cache = ContentCache(Some(content));
-            if !ctx.storage.save(&cache) {
+            if ctx.cache.replace(ContentCache(Some(content))).is_err() {
                 return Err((SyncProblem::Storage, None));
             }
-            ctx.data.content.set(cache);
-            let mut record = ctx.data.sync.get_untracked();
-            record.school = Some(link.school.clone());
-            record.etag = reply.etag;
-            save_record(ctx, record);
+            let _ = ctx.record.update_shown(|record| {
+                record.school = Some(link.school.clone());
+                record.etag = reply.etag;
+            });
             Ok(())
         }
-        status => Err(reply.failure(status)),
+        status => Err(failure(&reply, status)),
     }
-}
-
-/// Queues a change and saves the outbox; `false` when storage refused it (then nothing is
-/// queued, and the screen must not say "bewaard"). Without a connected school there is nothing
-/// to send and this is `true`.
-fn queue(ctx_data: AppData, storage: AppStorage, make: impl FnOnce(&SyncRecord) -> Change) -> bool {
-    let connected = ctx_data
-        .settings
-        .with_untracked(|s| school_link(s).is_some());
-    if !connected {
-        return true;
-    }
-    let mut record = ctx_data.sync.get_untracked();
-    give_family(&mut record);
-    let change = make(&record);
-    let key = change.key();
-    record.refused.retain(|r| r.key != key);
-    record.outbox.push(change);
-    if !storage.save(&record) {
-        return false;
-    }
-    ctx_data.sync.set(record);
-    true
-}
-
-/// Puts an RSVP in the outbox (see [`queue`]).
-pub fn queue_rsvp(data: AppData, storage: AppStorage, names: String, rsvp: &Rsvp) -> bool {
-    queue(data, storage, |record| {
-        Change::Rsvp(RsvpPut {
-            family_id: record.family_id.clone(),
-            names,
-            rsvp: rsvp.clone(),
-        })
-    })
-}
-
-/// Puts an acknowledgement of `version` in the outbox (see [`queue`]).
-pub fn queue_ack(data: AppData, storage: AppStorage, name: String, version: u32) -> bool {
-    queue(data, storage, |record| {
-        Change::Ack(AckPut {
-            id: crate::browser::new_id("gelezen"),
-            family_id: record.family_id.clone(),
-            name,
-            agreement_version: version,
-            updated_at: crate::content::now_millis(),
-        })
-    })
 }
 
 /// When the app is opened with a school's link (`/?school=…&code=…`), the school is connected,
 /// and the code leaves the address bar (and the browser's history).
-pub fn accept_join_link(data: AppData, storage: AppStorage) {
+pub fn accept_join_link() {
     let location = window().location();
     let (Ok(search), Ok(origin), Ok(path)) =
         (location.search(), location.origin(), location.pathname())
@@ -556,11 +481,8 @@ pub fn accept_join_link(data: AppData, storage: AppStorage) {
     let Some(link) = JoinLink::from_query(&origin, &search) else {
         return;
     };
-    let mut settings = data.settings.get_untracked();
-    settings.sync_url = Some(link.to_link());
-    if storage.save(&settings) {
-        data.settings.set(settings);
-    }
+    // A failed save is told by the storage banner; the parent can paste the link again.
+    let _ = use_record::<Settings>().update(|s| s.sync_url = Some(link.to_link()));
     if let Ok(history) = window().history() {
         let _ = history.replace_state_with_url(&JsValue::NULL, "", Some(&path));
     }
@@ -568,152 +490,42 @@ pub fn accept_join_link(data: AppData, storage: AppStorage) {
 
 /// The parent chose "alleen op deze telefoon": the school's content goes, the demo school comes
 /// back. The outbox stays: what the parent entered is never thrown away.
-pub fn disconnect(data: AppData, storage: AppStorage) {
-    let cache = ContentCache(None);
-    if storage.save(&cache) {
-        data.content.set(cache);
-    }
-    let mut record = data.sync.get_untracked();
-    record.school = None;
-    record.etag = None;
-    record.problem = None;
-    if storage.save(&record) {
-        data.sync.set(record);
-    }
+pub fn disconnect(cache: Persisted<ContentCache>, record: Persisted<SyncRecord>) {
+    let _ = cache.replace(ContentCache(None));
+    let _ = record.update(|record| {
+        record.school = None;
+        record.etag = None;
+        record.problem = None;
+    });
 }
 
-/// An answer from the server.
-pub(crate) struct Reply {
-    pub(crate) status: u16,
-    pub(crate) etag: Option<String>,
-    pub(crate) retry_after: Option<u32>,
-    pub(crate) body: String,
+/// The failure an unexpected status of `reply` means.
+fn failure(reply: &Reply, status: u16) -> Failure {
+    let problem = match status {
+        401 => SyncProblem::CodeWrong,
+        403 => SyncProblem::FamilyElsewhere,
+        404 => SyncProblem::SchoolUnknown,
+        429 => SyncProblem::Busy,
+        _ => SyncProblem::Server,
+    };
+    (problem, reply.retry_after)
 }
 
-impl Reply {
-    /// The failure an unexpected status means.
-    fn failure(&self, status: u16) -> Failure {
-        let problem = match status {
-            401 => SyncProblem::CodeWrong,
-            403 => SyncProblem::FamilyElsewhere,
-            404 => SyncProblem::SchoolUnknown,
-            429 => SyncProblem::Busy,
-            _ => SyncProblem::Server,
-        };
-        (problem, self.retry_after)
-    }
-}
-
-/// One request; no answer (offline, a server gone, a timeout) is [`SyncProblem::Offline`].
-pub(crate) async fn http(
+/// One request of the sync; no answer is [`SyncProblem::Offline`].
+async fn request(
     method: &str,
     url: &str,
     headers: &[(&str, &str)],
     body: Option<&str>,
 ) -> Result<Reply, Failure> {
-    let offline = |_| (SyncProblem::Offline, None);
-    let init = web_sys::RequestInit::new();
-    init.set_method(method);
-    // The app's own ETag decides; the browser's HTTP cache must not answer for the server.
-    init.set_cache(web_sys::RequestCache::NoStore);
-    let list = web_sys::Headers::new().map_err(offline)?;
-    for (name, value) in headers {
-        list.set(name, value).map_err(offline)?;
-    }
-    init.set_headers(&list);
-    if let Some(body) = body {
-        init.set_body(&JsValue::from_str(body));
-    }
-    let abort = web_sys::AbortController::new().ok();
-    if let Some(abort) = &abort {
-        init.set_signal(Some(&abort.signal()));
-    }
-    let timer = abort.map(|abort| {
-        set_timeout_with_handle(
-            move || abort.abort(),
-            std::time::Duration::from_millis(REQUEST_TIMEOUT_MS as u64),
-        )
-    });
-    let request = web_sys::Request::new_with_str_and_init(url, &init).map_err(offline)?;
-    let result = async {
-        let response: web_sys::Response = JsFuture::from(window().fetch_with_request(&request))
-            .await?
-            .dyn_into()?;
-        let text = JsFuture::from(response.text()?).await?;
-        Ok::<_, JsValue>((response, text.as_string().unwrap_or_default()))
-    }
-    .await;
-    if let Some(Ok(timer)) = timer {
-        timer.clear();
-    }
-    let (response, body) = result.map_err(offline)?;
-    let header = |name: &str| response.headers().get(name).ok().flatten();
-    Ok(Reply {
-        status: response.status(),
-        etag: header("etag"),
-        retry_after: header("retry-after").and_then(|v| v.trim().parse().ok()),
-        body,
-    })
+    http(method, url, headers, body)
+        .await
+        .map_err(|NoAnswer| (SyncProblem::Offline, None))
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn a_school_address_must_be_https_or_this_machine() {
-        assert!(is_valid_sync_url("https://driehoek.wilgenhoek.example.nl"));
-        assert!(is_valid_sync_url("https://school.example.nl:8443/pad"));
-        assert!(is_valid_sync_url("http://127.0.0.1:8080"));
-        assert!(is_valid_sync_url("http://localhost:8080/"));
-        assert!(
-            !is_valid_sync_url("http://school.example.nl"),
-            "no data in the clear"
-        );
-        assert!(!is_valid_sync_url("https://"), "a host is needed");
-        assert!(!is_valid_sync_url("javascript:alert(1)"));
-        assert!(!is_valid_sync_url("school.example.nl"));
-        assert!(!is_valid_sync_url("https://school example.nl"));
-        assert!(
-            !is_valid_sync_url("http://127.0.0.1@evil.example.nl"),
-            "the host is evil"
-        );
-    }
-
-    #[test]
-    fn a_school_link_is_read_with_its_school_and_code() {
-        let link = JoinLink::parse(
-            " https://driehoek.school.example.nl/?school=wilg&code=0123456789abcdef ",
-        )
-        .unwrap();
-        assert_eq!(link.base, "https://driehoek.school.example.nl");
-        assert_eq!(link.school, "wilg");
-        assert_eq!(link.code, "0123456789abcdef");
-        assert_eq!(
-            link.api("content"),
-            "https://driehoek.school.example.nl/api/v1/schools/wilg/content"
-        );
-        assert_eq!(
-            JoinLink::parse(&link.to_link()),
-            Some(link),
-            "the link survives being saved"
-        );
-    }
-
-    #[test]
-    fn a_link_without_school_or_code_or_safe_address_is_refused() {
-        assert!(JoinLink::parse("https://school.example.nl/").is_none());
-        assert!(JoinLink::parse("https://school.example.nl/?school=wilg").is_none());
-        assert!(
-            JoinLink::parse("http://school.example.nl/?school=wilg&code=0123456789").is_none(),
-            "a code must not travel in the clear"
-        );
-        assert!(
-            JoinLink::parse("https://school.example.nl/?school=Wilg!&code=0123456789").is_none()
-        );
-        assert!(JoinLink::parse("https://school.example.nl/?school=wilg&code=<script>").is_none());
-        assert!(JoinLink::parse("http://127.0.0.1:8080/?school=demo&code=0123456789").is_some());
-    }
 
     #[test]
     fn the_wait_after_failures_grows_to_a_ceiling_with_jitter() {
@@ -741,7 +553,7 @@ mod tests {
 
     #[test]
     fn an_rsvp_carries_the_parents_names_or_else_the_childrens() {
-        let t = crate::i18n::Lang::Nl.strings();
+        let t = driehoek_web::i18n::Lang::Nl.strings();
         assert_eq!(
             family_names(t, &["Sanne".into(), "Bram".into()], &[]),
             "Sanne, Bram"

@@ -3,7 +3,7 @@
 #![cfg(target_arch = "wasm32")]
 
 use driehoek::records::{check_import, Child, Children, ReadItems, Settings};
-use driehoek::storage::{Backend, BrowserStorage, ImportError, Notice, StorageError, Store};
+use driehoek_web::storage::{Backend, BrowserStorage, ImportError, Notice, StorageError, Store};
 use wasm_bindgen_test::*;
 
 wasm_bindgen_test_configure!(run_in_browser);

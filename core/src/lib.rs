@@ -7,6 +7,7 @@ pub mod agreement;
 pub mod demo;
 pub mod ics;
 pub mod model;
+pub mod overview;
 pub mod prompts;
 pub mod report;
 pub mod rsvp;

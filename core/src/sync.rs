@@ -110,10 +110,15 @@ pub enum Change {
 }
 
 impl Change {
+    /// The natural key of a family's RSVP to one activity: one answer per family and activity.
+    pub fn rsvp_key(family_id: &str, activity_id: &str) -> String {
+        format!("rsvp/{family_id}/{activity_id}")
+    }
+
     /// The natural key: one outbox entry per key, the newest version.
     pub fn key(&self) -> String {
         match self {
-            Change::Rsvp(put) => format!("rsvp/{}/{}", put.family_id, put.rsvp.activity_id),
+            Change::Rsvp(put) => Change::rsvp_key(&put.family_id, &put.rsvp.activity_id),
             Change::Ack(ack) => format!("ack/{}/{}", ack.family_id, ack.agreement_version),
         }
     }

@@ -3,10 +3,10 @@
 
 use leptos::prelude::*;
 
-use crate::browser::new_id;
-use crate::i18n::use_locale;
-use crate::records::Child;
-use crate::state::{use_storage, AppData};
+use crate::records::{Child, Children};
+use driehoek_web::browser::new_id;
+use driehoek_web::i18n::use_locale;
+use driehoek_web::state::use_record;
 
 /// A small form that adds a child to the family and saves at once.
 #[component]
@@ -16,8 +16,7 @@ pub fn AddChild(
     announce: Callback<String>,
 ) -> impl IntoView {
     let locale = use_locale();
-    let data = expect_context::<AppData>();
-    let storage = use_storage();
+    let children = use_record::<Children>();
     let (name, set_name) = signal(String::new());
     let (groep, set_groep) = signal(1u8);
 
@@ -27,15 +26,13 @@ pub fn AddChild(
         if child_name.is_empty() {
             return;
         }
-        let mut children = data.children.get_untracked();
-        children.0.push(Child {
+        let child = Child {
             id: new_id("kind"),
             name: child_name.clone(),
             groep: groep.get_untracked(),
-        });
+        };
         // Only a saved child is shown as added; a failed save is reported by the storage path.
-        if storage.save(&children) {
-            data.children.set(children);
+        if children.update(|c| c.0.push(child)).is_ok() {
             set_name.set(String::new());
             announce.run(locale.t().child_added.replace("{name}", &child_name));
         }

@@ -1,8 +1,8 @@
-//! Components shared by the screens.
+//! Components shared by the parents' screens (a screen never imports another screen).
 
+pub mod agreement_banner;
 pub mod children;
 pub mod growing;
-pub mod icons;
+pub mod kind_icon;
 pub mod nav;
-pub mod storage_banner;
-pub mod update_banner;
+pub mod text;

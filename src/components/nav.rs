@@ -3,8 +3,8 @@
 use leptos::prelude::*;
 use leptos_router::components::A;
 
-use crate::components::icons::{self, Icon};
-use crate::i18n::{use_locale, Strings};
+use driehoek_web::components::icons::{self, Icon};
+use driehoek_web::i18n::{use_locale, Strings};
 
 /// One destination of the navigation.
 struct Destination {

@@ -13,35 +13,17 @@ use leptos::prelude::*;
 use leptos_router::components::A;
 use leptos_router::hooks::use_params_map;
 
-use super::bulletins::{glyph, groepen_list, kind_icon};
 use super::Screen;
-use crate::browser;
-use crate::content::{now_local, use_content};
-use crate::dates;
-use crate::i18n::{use_locale, Lang, Strings};
-use crate::records::{Rsvps, SendState, StoredRsvp};
-use crate::state::{use_storage, AppData};
-
-/// The text label of a kind of activity.
-pub fn kind_label(t: &Strings, kind: ActivityKind) -> &'static str {
-    match kind {
-        ActivityKind::Jaaropening => t.activities_kind_jaaropening,
-        ActivityKind::Informatieavond => t.activities_kind_informatieavond,
-        ActivityKind::InteractieveOuderavond => t.activities_kind_interactieve_ouderavond,
-        ActivityKind::Koffiemoment => t.activities_kind_koffiemoment,
-        ActivityKind::Inloopmoment => t.activities_kind_inloopmoment,
-        ActivityKind::Beroependag => t.activities_kind_beroependag,
-        ActivityKind::Startgesprek => t.activities_kind_startgesprek,
-        ActivityKind::Rapportgesprek => t.activities_kind_rapportgesprek,
-        ActivityKind::Huisbezoek => t.activities_kind_huisbezoek,
-        ActivityKind::Nieuwjaarsreceptie => t.activities_kind_nieuwjaarsreceptie,
-        ActivityKind::Klankbordgroep => t.activities_kind_klankbordgroep,
-        ActivityKind::Ouderraad => t.activities_kind_ouderraad,
-        ActivityKind::Excursie => t.activities_kind_excursie,
-        ActivityKind::Schoolfeest => t.activities_kind_schoolfeest,
-        ActivityKind::Anders => t.activities_kind_anders,
-    }
-}
+use crate::components::kind_icon::{glyph, kind_icon};
+use crate::components::text::groepen_list;
+use crate::content::use_content;
+use crate::records::{Children, Rsvps, SendState, Settings, StoredRsvp};
+use driehoek_web::browser;
+use driehoek_web::clock::now_local;
+use driehoek_web::dates;
+use driehoek_web::i18n::{use_locale, Lang, Strings};
+use driehoek_web::labels::{activity_kind_label, answer_label};
+use driehoek_web::state::use_record;
 
 /// The icon of a kind of activity.
 fn kind_glyph(kind: ActivityKind) -> &'static str {
@@ -78,15 +60,6 @@ fn rsvp_error(t: &Strings, lang: Lang, error: &RsvpError) -> String {
         RsvpError::Full { places_left } => t
             .rsvp_err_places
             .replace("{places}", &places_left.to_string()),
-    }
-}
-
-/// The label of an answer.
-pub fn answer_label(t: &Strings, answer: Answer) -> &'static str {
-    match answer {
-        Answer::Ja => t.activities_answer_yes,
-        Answer::Nee => t.activities_answer_no,
-        Answer::Misschien => t.activities_answer_maybe,
     }
 }
 
@@ -219,14 +192,14 @@ fn ActivityCard(
     // screen is drawn anew after it); only the family's answer stays reactive.
     let lang = use_locale().0.get_untracked();
     let t = lang.strings();
-    let data = expect_context::<AppData>();
+    let rsvps = use_record::<Rsvps>();
     let id = activity.id.clone();
     let kind = activity.kind;
     let href = format!("/activiteiten/{id}");
     let title = activity.title.get(lang.code()).to_owned();
     let when = dates::date_time_range(lang, activity.start, activity.end);
     let answer = move || {
-        data.rsvps.with(|rsvps| {
+        rsvps.with(|rsvps| {
             stored_answer(rsvps, &id).map(|stored| {
                 format!(
                     "{} {}",
@@ -242,7 +215,7 @@ fn ActivityCard(
             <h3 class="activity-card__title"><A href=href>{title}</A></h3>
             <p class="kind-badge">
                 {kind_icon(kind_glyph(kind))}
-                <span>{kind_label(t, kind)}</span>
+                <span>{activity_kind_label(t, kind)}</span>
             </p>
             <p class="activity-card__when">{when}</p>
             {move || answer().map(|text| view! {
@@ -293,7 +266,7 @@ fn ActivityDetail(
     activity: Activity,
 ) -> impl IntoView {
     let locale = use_locale();
-    let data = expect_context::<AppData>();
+    let rsvps = use_record::<Rsvps>();
     let content = use_content();
     let open = is_open(&activity, now_local());
     let activity = StoredValue::new(activity);
@@ -302,18 +275,13 @@ fn ActivityDetail(
     let title = move || activity.with_value(|a| a.title.get(code()).to_owned());
     let stored = {
         let id = id.clone();
-        Memo::new(move |_| data.rsvps.with(|rsvps| stored_answer(rsvps, &id)))
+        Memo::new(move |_| rsvps.with(|rsvps| stored_answer(rsvps, &id)))
     };
     // Why the school refused the answer (422), if it did: the answer stays in the outbox.
     let sync = crate::sync::sync_context();
     let refusal = move |activity_id: &str| {
-        let suffix = format!("/{activity_id}");
-        sync.record.with(|r| {
-            r.refused
-                .iter()
-                .find(|x| x.key.starts_with("rsvp/") && x.key.ends_with(&suffix))
-                .map(|x| x.message.clone())
-        })
+        sync.record
+            .with(|r| r.refusal_for_activity(activity_id).map(str::to_owned))
     };
     let places = move || {
         activity.with_value(|a| {
@@ -372,7 +340,7 @@ fn ActivityDetail(
             <h1 id="activity-title">{title}</h1>
             <p class="kind-badge">
                 {kind_icon(kind_glyph(kind))}
-                <span>{move || kind_label(locale.t(), kind)}</span>
+                <span>{move || activity_kind_label(locale.t(), kind)}</span>
             </p>
             <dl class="activity-facts">
                 <dt>{move || locale.t().activities_when}</dt>
@@ -462,8 +430,9 @@ fn RsvpForm(
     stored: Memo<Option<StoredRsvp>>,
 ) -> impl IntoView {
     let locale = use_locale();
-    let data = expect_context::<AppData>();
-    let storage = use_storage();
+    let settings = use_record::<Settings>();
+    let rsvps = use_record::<Rsvps>();
+    let children = use_record::<Children>();
     let (activity_id, max, helpers) =
         activity.with_value(|a| (a.id.clone(), a.max_per_family.max(1), a.helpers_wanted));
     // The form keeps its own copy: what the parent is changing is not the answer until saved.
@@ -496,25 +465,26 @@ fn RsvpForm(
             people: people.get_untracked(),
             helps: helpers && helps.get_untracked(),
             note: note.get_untracked(),
-            updated_at: crate::content::now_millis(),
+            updated_at: driehoek_web::clock::now_millis(),
         };
         let checked = activity.with_value(|a| rsvp.check(a, now_local(), 0));
         match checked {
             Err(e) => error.set(Some(rsvp_error(t, locale.0.get_untracked(), &e))),
             Ok(rsvp) => {
-                let names = data.settings.with_untracked(|s| {
-                    let children: Vec<String> = data
-                        .children
-                        .with_untracked(|c| c.0.iter().map(|c| c.name.clone()).collect());
+                let names = settings.with_untracked(|s| {
+                    let children: Vec<String> =
+                        children.with_untracked(|c| c.0.iter().map(|c| c.name.clone()).collect());
                     crate::sync::family_names(t, &s.parents, &children)
                 });
                 // Into the outbox first, then the answer itself: shown as saved only when
                 // storage took both; otherwise the form keeps what the parent entered, and the
                 // storage banner says why.
-                let queued = crate::sync::queue_rsvp(data, storage, names, &rsvp);
-                let next = with_answer(data.rsvps.get_untracked(), rsvp);
-                if queued && storage.save(&next) {
-                    data.rsvps.set(next);
+                let queued = sync.outbox.queue_rsvp(names, &rsvp);
+                if queued
+                    && rsvps
+                        .replace(with_answer(rsvps.get_untracked(), rsvp))
+                        .is_ok()
+                {
                     error.set(None);
                     sync.nudge.run(());
                 } else {
@@ -595,7 +565,7 @@ mod tests {
 
     #[test]
     fn an_english_parent_reads_why_an_answer_was_refused_in_english() {
-        let en = &crate::i18n::EN;
+        let en = &driehoek_web::i18n::EN;
         assert_eq!(
             super::rsvp_error(en, Lang::En, &RsvpError::TooManyPeople { max: 2 }),
             "At most 2 people per family can come."
@@ -606,7 +576,7 @@ mod tests {
             .unwrap();
         assert_eq!(
             super::rsvp_error(
-                &crate::i18n::NL,
+                &driehoek_web::i18n::NL,
                 Lang::Nl,
                 &RsvpError::DeadlinePassed { deadline }
             ),

@@ -1,100 +1,18 @@
 //! Afspraken (`/afspraken`): the school's vision and the three lists, the family's
 //! acknowledgement, and what changed when the school published a new version.
 
-use driehoek_core::{diff, Agreement, AgreementItem, AgreementList, Change, ChangeKind, Text};
+use driehoek_core::{Agreement, AgreementItem, Text};
 use leptos::prelude::*;
-use leptos_router::components::A;
 
-use crate::content::{today, use_content};
-use crate::dates;
-use crate::i18n::{use_locale, Strings};
-use crate::pages::settings::parse_names;
+use crate::components::agreement_banner::{acknowledged, NewAgreementBanner};
+use crate::components::text::parse_names;
+use crate::content::use_content;
+use crate::records::Settings;
 use crate::records::{Acknowledgement, Acknowledgements};
-use crate::state::{use_storage, AppData};
-
-/// The family's acknowledgement of exactly this version, if any.
-pub fn acknowledged(acks: &Acknowledgements, version: u32) -> Option<&Acknowledgement> {
-    acks.0.iter().rev().find(|a| a.version == version)
-}
-
-/// When the family acknowledged an older version but not the current one: what changed since.
-pub fn changes_since_last(
-    acks: &Acknowledgements,
-    current: &Agreement,
-    lang: &str,
-) -> Option<Vec<Change>> {
-    if acknowledged(acks, current.version).is_some() {
-        return None;
-    }
-    let last = acks
-        .0
-        .iter()
-        .filter(|a| a.version < current.version)
-        .max_by_key(|a| a.version)?;
-    Some(match &last.agreement {
-        Some(old) => diff(old, current, lang),
-        // An acknowledgement without the text read: the changes are unknown, but it is new.
-        None => Vec::new(),
-    })
-}
-
-/// The banner on Vandaag and Afspraken when a new version asks to be read again.
-#[component]
-pub fn NewAgreementBanner(
-    /// Whether to link to Afspraken (on Vandaag) rather than show the changes (on Afspraken).
-    #[prop(optional)]
-    link: bool,
-) -> impl IntoView {
-    let locale = use_locale();
-    let data = expect_context::<AppData>();
-    let content = use_content();
-    let changes = Memo::new(move |_| {
-        let lang = locale.0.get().code();
-        data.acknowledgements
-            .with(|acks| content.with(|c| changes_since_last(acks, &c.agreement, lang)))
-    });
-    view! {
-        <Show when=move || changes.with(Option::is_some)>
-            <div class="notice" role="status">
-                <p><strong>{move || locale.t().ack_new_version}</strong></p>
-                <Show when=move || link>
-                    <A href="/afspraken">{move || locale.t().ack_read_again}</A>
-                </Show>
-                <Show when=move || !link && changes.with(|c| c.as_ref().is_some_and(|c| !c.is_empty()))>
-                    <h2 class="notice__title">{move || locale.t().ack_changes}</h2>
-                    <ul class="changes">
-                        {move || {
-                            changes
-                                .get()
-                                .unwrap_or_default()
-                                .into_iter()
-                                .map(|change| view! { <li>{describe(locale.t(), &change)}</li> })
-                                .collect_view()
-                        }}
-                    </ul>
-                </Show>
-            </div>
-        </Show>
-    }
-}
-
-/// One change in words: its kind first (not colour alone), then the text.
-fn describe(t: &Strings, change: &Change) -> String {
-    if change.list == AgreementList::Vision {
-        return t.change_vision.to_owned();
-    }
-    let kind = match change.kind {
-        ChangeKind::Added => t.change_added,
-        ChangeKind::Removed => t.change_removed,
-        ChangeKind::Reworded => t.change_reworded,
-    };
-    let text = change
-        .new_text
-        .as_deref()
-        .or(change.old_text.as_deref())
-        .unwrap_or_default();
-    format!("{kind}: {text}")
-}
+use driehoek_web::clock::today;
+use driehoek_web::dates;
+use driehoek_web::i18n::{use_locale, Strings};
+use driehoek_web::state::use_record;
 
 /// Afspraken (`/afspraken`).
 #[component]
@@ -162,17 +80,17 @@ fn AcknowledgeForm(
     agreement: Memo<Agreement>,
 ) -> impl IntoView {
     let locale = use_locale();
-    let data = expect_context::<AppData>();
-    let storage = use_storage();
-    let (names, set_names) = signal(data.settings.with_untracked(|s| s.parents.join(", ")));
+    let settings = use_record::<Settings>();
+    let acks = use_record::<Acknowledgements>();
+    let sync = crate::sync::sync_context();
+    let (names, set_names) = signal(settings.with_untracked(|s| s.parents.join(", ")));
     let (checked, set_checked) = signal(false);
     let (error, set_error) = signal(None::<fn(&Strings) -> &'static str>);
     let (said, set_said) = signal(String::new());
 
     let done = Memo::new(move |_| {
         let version = agreement.with(|a| a.version);
-        data.acknowledgements
-            .with(|acks| acknowledged(acks, version).cloned())
+        acks.with(|acks| acknowledged(acks, version).cloned())
     });
 
     let submit = move |ev: leptos::ev::SubmitEvent| {
@@ -189,27 +107,21 @@ fn AcknowledgeForm(
         set_error.set(None);
         let current = agreement.get_untracked();
         // Into the outbox first (with a connected school): "gelezen" only once it is kept.
-        if !crate::sync::queue_ack(data, storage, parents.join(", "), current.version) {
+        if !sync.outbox.queue_ack(parents.join(", "), current.version) {
             return;
         }
-        let mut acks = data.acknowledgements.get_untracked();
-        acks.0.push(Acknowledgement {
+        let ack = Acknowledgement {
             version: current.version,
             names: parents.clone(),
             date: today(),
             agreement: Some(current),
-        });
-        if storage.save(&acks) {
-            data.acknowledgements.set(acks);
+        };
+        if acks.update(|acks| acks.0.push(ack)).is_ok() {
             set_said.set(locale.t().ack_saved.to_owned());
-            crate::sync::sync_context().nudge.run(());
+            sync.nudge.run(());
             // The names are the parents' names elsewhere too (RSVPs), unless already set.
-            let mut settings = data.settings.get_untracked();
-            if settings.parents.is_empty() {
-                settings.parents = parents;
-                if storage.save(&settings) {
-                    data.settings.set(settings);
-                }
+            if settings.with_untracked(|s| s.parents.is_empty()) {
+                let _ = settings.update(|s| s.parents = parents);
             }
         }
     };

@@ -3,7 +3,7 @@
 use leptos::prelude::*;
 use leptos_router::components::A;
 
-use crate::i18n::{use_locale, Strings};
+use driehoek_web::i18n::{use_locale, Strings};
 
 pub mod activities;
 pub mod agreements;

@@ -5,40 +5,34 @@ use chrono::Datelike;
 use leptos::prelude::*;
 use wasm_bindgen::JsCast;
 
-use crate::browser::download;
 use crate::components::children::{AddChild, GroepSelect, SchoolAddress};
-use crate::content::now_local;
-use crate::i18n::{use_locale, Lang};
-use crate::records::{check_import, Child};
-use crate::state::{use_storage, AppData};
-use crate::storage::{ImportError, StorageError};
-use crate::sync::{problem_text, sync_context, JoinLink};
-
-/// Splits "Sam, Noor" into names.
-pub fn parse_names(text: &str) -> Vec<String> {
-    text.split([',', ';'])
-        .map(str::trim)
-        .filter(|n| !n.is_empty())
-        .map(|n| n.chars().take(60).collect())
-        .collect()
-}
+use crate::components::text::parse_names;
+use crate::records::{check_import, Child, Children, ContentCache, SyncRecord};
+use crate::sync::{problem_text, sync_context};
+use driehoek_web::browser::download;
+use driehoek_web::clock::now_local;
+use driehoek_web::i18n::{use_locale, Lang};
+use driehoek_web::link::JoinLink;
+use driehoek_web::state::{use_record, use_storage};
+use driehoek_web::storage::{ImportError, StorageError};
 
 /// Instellingen (`/instellingen`).
 #[component]
 pub fn Settings() -> impl IntoView {
     let locale = use_locale();
-    let data = expect_context::<AppData>();
+    let settings = use_record::<crate::records::Settings>();
+    let children = use_record::<Children>();
+    let cache = use_record::<ContentCache>();
+    let outbox = use_record::<SyncRecord>();
     let storage = use_storage();
     let (said, set_said) = signal(String::new());
     let announce = Callback::new(move |s: String| set_said.set(s));
 
-    let (names, set_names) = signal(data.settings.with_untracked(|s| s.parents.join(", ")));
+    let (names, set_names) = signal(settings.with_untracked(|s| s.parents.join(", ")));
     let save_names = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
-        let mut settings = data.settings.get_untracked();
-        settings.parents = parse_names(&names.get_untracked());
-        if storage.save(&settings) {
-            data.settings.set(settings);
+        let parents = parse_names(&names.get_untracked());
+        if settings.update(|s| s.parents = parents).is_ok() {
             set_said.set(locale.t().settings_saved.to_owned());
         }
     };
@@ -48,38 +42,33 @@ pub fn Settings() -> impl IntoView {
             return;
         };
         locale.0.set(lang);
-        let mut settings = data.settings.get_untracked();
-        settings.lang = code;
-        if storage.save(&settings) {
-            data.settings.set(settings);
-        }
+        // The language changes at once; a failed save is told by the storage banner.
+        let _ = settings.update(|s| s.lang = code);
     };
 
-    let (sync, set_sync) = signal(data.settings.with_untracked(|s| s.sync_url.is_some()));
+    let (sync, set_sync) = signal(settings.with_untracked(|s| s.sync_url.is_some()));
     let (url, set_url) = signal(
-        data.settings
+        settings
             .with_untracked(|s| s.sync_url.clone())
             .unwrap_or_default(),
     );
     let (url_error, set_url_error) = signal(false);
     let save_school = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
-        let mut settings = data.settings.get_untracked();
-        let was_connected = settings.sync_url.is_some();
-        if sync.get_untracked() {
+        let was_connected = settings.with_untracked(|s| s.sync_url.is_some());
+        let sync_url = if sync.get_untracked() {
             let Some(link) = JoinLink::parse(&url.get_untracked()) else {
                 set_url_error.set(true);
                 return;
             };
-            settings.sync_url = Some(link.to_link());
+            Some(link.to_link())
         } else {
-            settings.sync_url = None;
-        }
-        let disconnecting = was_connected && settings.sync_url.is_none();
-        if storage.save(&settings) {
-            data.settings.set(settings);
+            None
+        };
+        let disconnecting = was_connected && sync_url.is_none();
+        if settings.update(|s| s.sync_url = sync_url).is_ok() {
             if disconnecting {
-                crate::sync::disconnect(data, storage);
+                crate::sync::disconnect(cache, outbox);
             }
             set_said.set(locale.t().settings_saved.to_owned());
         }
@@ -129,7 +118,7 @@ pub fn Settings() -> impl IntoView {
 
     let (confirm_erase, set_confirm_erase) = signal(false);
     let erase = move |_| {
-        crate::beheer::forget_session();
+        driehoek_web::browser::forget_session();
         if storage.with_store(|store| store.erase()).is_ok() {
             let _ = window().location().reload();
         }
@@ -141,10 +130,10 @@ pub fn Settings() -> impl IntoView {
 
         <section class="card" aria-labelledby="children-title">
             <h2 id="children-title">{move || locale.t().settings_children}</h2>
-            <Show when=move || !data.children.with(|c| c.0.is_empty())
+            <Show when=move || !children.with(|c| c.0.is_empty())
                 fallback=move || view! { <p class="muted">{move || locale.t().settings_no_children}</p> }>
                 <ul class="child-list">
-                    <For each=move || data.children.get().0 key=|c| c.id.clone() let:child>
+                    <For each=move || children.get().0 key=|c| c.id.clone() let:child>
                         <ChildRow child=child announce=announce/>
                     </For>
                 </ul>
@@ -255,8 +244,7 @@ fn ChildRow(
     announce: Callback<String>,
 ) -> impl IntoView {
     let locale = use_locale();
-    let data = expect_context::<AppData>();
-    let storage = use_storage();
+    let children = use_record::<Children>();
     let id = StoredValue::new(child.id.clone());
     let (name, set_name) = signal(child.name.clone());
     let (groep, set_groep) = signal(child.groep);
@@ -268,21 +256,20 @@ fn ChildRow(
         if new_name.is_empty() {
             return;
         }
-        let mut children = data.children.get_untracked();
-        if let Some(c) = children.0.iter_mut().find(|c| c.id == id.get_value()) {
-            c.name = new_name.clone();
-            c.groep = groep.get_untracked();
-        }
-        if storage.save(&children) {
-            data.children.set(children);
+        let groep = groep.get_untracked();
+        let changed = children.update(|children| {
+            if let Some(c) = children.0.iter_mut().find(|c| c.id == id.get_value()) {
+                c.name = new_name.clone();
+                c.groep = groep;
+            }
+        });
+        if changed.is_ok() {
             announce.run(locale.t().settings_changed.replace("{name}", &new_name));
         }
     };
     let remove = move |_| {
-        let mut children = data.children.get_untracked();
-        children.0.retain(|c| c.id != id.get_value());
-        if storage.save(&children) {
-            data.children.set(children);
+        let removed = children.update(|children| children.0.retain(|c| c.id != id.get_value()));
+        if removed.is_ok() {
             announce.run(
                 locale
                     .t()
@@ -336,9 +323,9 @@ fn SyncStatus() -> impl IntoView {
                 let at = driehoek_core::tz::local_from_unix_millis(millis).unwrap_or_default();
                 let when = if at.date() == now_local().date() {
                     t.sync_today_at
-                        .replace("{time}", &crate::dates::time(at.time()))
+                        .replace("{time}", &driehoek_web::dates::time(at.time()))
                 } else {
-                    crate::dates::date_time(lang, at)
+                    driehoek_web::dates::date_time(lang, at)
                 };
                 t.sync_last.replace("{when}", &when)
             }

@@ -2,67 +2,29 @@
 //! a short welcome instead.
 
 use chrono::{Duration, NaiveDate};
+use driehoek_core::overview::{this_week, Upcoming};
 use driehoek_core::prompts::daily_prompt;
-use driehoek_core::{concerns, is_day_off, Content, ItemKind};
+use driehoek_core::{concerns, is_day_off};
 use leptos::prelude::*;
 use leptos_router::components::A;
 
-use crate::browser::{can_speak, speak};
+use crate::components::agreement_banner::NewAgreementBanner;
 use crate::components::children::{AddChild, SchoolAddress};
-use crate::content::{today, use_content};
-use crate::dates;
-use crate::i18n::use_locale;
-use crate::pages::agreements::NewAgreementBanner;
+use crate::content::use_content;
 use crate::records::{Child, Discussed, DiscussedPrompt};
-use crate::state::{use_storage, AppData};
+use crate::records::{Children, Settings};
+use driehoek_web::browser::{can_speak, speak};
+use driehoek_web::clock::today;
+use driehoek_web::dates;
+use driehoek_web::i18n::use_locale;
+use driehoek_web::state::use_record;
 
-/// Something on the school's calendar this week.
-#[derive(Clone, Debug, PartialEq)]
-pub struct Upcoming {
-    pub date: NaiveDate,
-    pub title: String,
-    /// The detail screen.
-    pub href: String,
-}
-
-/// What is on from `today` for seven days that concerns the groepen (all, when none): activities,
-/// and dated bulletin items that change the day (a day off, an outing, a celebration, a reminder).
-pub fn this_week(content: &Content, groepen: &[u8], today: NaiveDate, lang: &str) -> Vec<Upcoming> {
-    let last = today + Duration::days(6);
-    let fits = |item_groepen: &[u8]| {
-        groepen.is_empty() || groepen.iter().any(|g| concerns(item_groepen, *g))
-    };
-    let activities = content
-        .activities
-        .iter()
-        .filter(|a| (today..=last).contains(&a.start.date()) && fits(&a.groepen))
-        .map(|a| Upcoming {
-            date: a.start.date(),
-            title: a.title.get(lang).to_owned(),
-            href: format!("/activiteiten/{}", a.id),
-        });
-    let items = content
-        .bulletins
-        .iter()
-        .flat_map(|b| &b.items)
-        .filter(|i| {
-            !matches!(
-                i.kind,
-                ItemKind::Nieuws | ItemKind::PositiefNieuws | ItemKind::Oproep
-            )
-        })
-        .filter_map(|i| {
-            let when = i.when.as_ref()?;
-            let overlaps = when.date <= last && when.last_day() >= today;
-            (overlaps && fits(&i.groepen)).then(|| Upcoming {
-                date: when.date.max(today),
-                title: i.title.get(lang).to_owned(),
-                href: format!("/maandinfo/{}", i.id),
-            })
-        });
-    let mut all: Vec<Upcoming> = activities.chain(items).collect();
-    all.sort_by(|a, b| a.date.cmp(&b.date).then_with(|| a.title.cmp(&b.title)));
-    all
+/// The screen a line of the week leads to.
+fn href(what: &Upcoming) -> String {
+    match what {
+        Upcoming::Activity(id) => format!("/activiteiten/{id}"),
+        Upcoming::Item(id) => format!("/maandinfo/{id}"),
+    }
 }
 
 /// The ids of the prompts a child discussed before `today`: those go to the back of the order,
@@ -79,8 +41,8 @@ fn discussed_before(discussed: &Discussed, child: &str, today: NaiveDate) -> Vec
 /// Vandaag (`/`).
 #[component]
 pub fn Today() -> impl IntoView {
-    let data = expect_context::<AppData>();
-    let welcomed = move || data.settings.with(|s| s.welcomed);
+    let settings = use_record::<Settings>();
+    let welcomed = move || settings.with(|s| s.welcomed);
     view! {
         <Show when=welcomed fallback=|| view! { <Welcome/> }>
             <TodayScreen/>
@@ -92,15 +54,13 @@ pub fn Today() -> impl IntoView {
 #[component]
 fn TodayScreen() -> impl IntoView {
     let locale = use_locale();
-    let data = expect_context::<AppData>();
+    let children = use_record::<Children>();
     let content = use_content();
     let day = today();
     let (said, set_said) = signal(String::new());
 
     let week = Memo::new(move |_| {
-        let groepen: Vec<u8> = data
-            .children
-            .with(|c| c.0.iter().map(|c| c.groep).collect());
+        let groepen: Vec<u8> = children.with(|c| c.0.iter().map(|c| c.groep).collect());
         content.with(|content| this_week(content, &groepen, day, locale.0.get().code()))
     });
     let day_label = move |date: NaiveDate| {
@@ -123,9 +83,9 @@ fn TodayScreen() -> impl IntoView {
             <Show when=move || !week.with(Vec::is_empty)
                 fallback=move || view! { <p class="muted">{move || locale.t().today_nothing_on}</p> }>
                 <ul class="week__list">
-                    <For each=move || week.get() key=|u| u.href.clone() let:item>
+                    <For each=move || week.get() key=|u| href(&u.what) let:item>
                         <li>
-                            <A href=item.href.clone()>
+                            <A href=href(&item.what)>
                                 <span class="week__day">{day_label(item.date)}</span>
                                 <span class="week__title">{item.title.clone()}</span>
                             </A>
@@ -134,13 +94,13 @@ fn TodayScreen() -> impl IntoView {
                 </ul>
             </Show>
         </section>
-        <Show when=move || !data.children.with(|c| c.0.is_empty())
+        <Show when=move || !children.with(|c| c.0.is_empty())
             fallback=move || view! {
                 <p class="card">
                     <A href="/instellingen">{move || locale.t().today_no_children}</A>
                 </p>
             }>
-            <For each=move || data.children.get().0 key=|c| (c.id.clone(), c.groep, c.name.clone())
+            <For each=move || children.get().0 key=|c| (c.id.clone(), c.groep, c.name.clone())
                 let:child>
                 <PromptCard child=child day=day announce=Callback::new(move |s| set_said.set(s))/>
             </For>
@@ -160,8 +120,7 @@ fn PromptCard(
     announce: Callback<String>,
 ) -> impl IntoView {
     let locale = use_locale();
-    let data = expect_context::<AppData>();
-    let storage = use_storage();
+    let discussed = use_record::<Discussed>();
     let content = use_content();
     // "Andere vraag" steps through the day's order; a new day starts at the top again.
     let (skip, set_skip) = signal(0usize);
@@ -169,9 +128,7 @@ fn PromptCard(
     let groep = child.groep;
 
     let prompt = Memo::new(move |_| {
-        let before = data
-            .discussed
-            .with(|d| discussed_before(d, &child_id.get_value(), day));
+        let before = discussed.with(|d| discussed_before(d, &child_id.get_value(), day));
         content.with(|content| {
             daily_prompt(
                 content,
@@ -197,7 +154,7 @@ fn PromptCard(
     let discussed_today = move || {
         prompt.with(|p| {
             p.as_ref().is_some_and(|(id, _)| {
-                data.discussed.with(|d| {
+                discussed.with(|d| {
                     d.0.iter().any(|x| {
                         x.child_id == child_id.get_value() && &x.prompt_id == id && x.date == day
                     })
@@ -209,16 +166,8 @@ fn PromptCard(
     let prompt_text =
         move || prompt.with(|p| p.as_ref().map(|(_, t)| t.get(lang().code()).to_owned()));
 
-    let save_discussed = move |change: &dyn Fn(&mut Discussed)| {
-        let mut discussed = data.discussed.get_untracked();
-        change(&mut discussed);
-        if storage.save(&discussed) {
-            data.discussed.set(discussed);
-            true
-        } else {
-            false
-        }
-    };
+    let save_discussed =
+        move |change: &dyn Fn(&mut Discussed)| discussed.update(|d| change(d)).is_ok();
     let name = child.name.clone();
     let mark = {
         let name = name.clone();
@@ -247,7 +196,7 @@ fn PromptCard(
     };
     let history = Memo::new(move |_| {
         let id = child_id.get_value();
-        let mut done: Vec<(NaiveDate, String)> = data.discussed.with(|d| {
+        let mut done: Vec<(NaiveDate, String)> = discussed.with(|d| {
             d.0.iter()
                 .filter(|x| x.child_id == id && x.date < day)
                 .map(|x| (x.date, x.prompt_id.clone()))
@@ -340,30 +289,34 @@ fn PromptCard(
 #[component]
 fn Welcome() -> impl IntoView {
     let locale = use_locale();
-    let data = expect_context::<AppData>();
-    let storage = use_storage();
+    let settings = use_record::<Settings>();
+    let children = use_record::<Children>();
     let (step, set_step) = signal(0u8);
     let (said, set_said) = signal(String::new());
     // Opened with the school's link: the school is chosen and filled in already.
-    let joined = data.settings.with_untracked(|s| s.sync_url.clone());
+    let joined = settings.with_untracked(|s| s.sync_url.clone());
     let (sync, set_sync) = signal(joined.is_some());
     let (url, set_url) = signal(joined.unwrap_or_default());
     let (url_error, set_url_error) = signal(false);
 
     let finish = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
-        let mut settings = data.settings.get_untracked();
-        if sync.get_untracked() {
-            let Some(link) = crate::sync::JoinLink::parse(&url.get_untracked()) else {
+        let link = if sync.get_untracked() {
+            let Some(link) = driehoek_web::link::JoinLink::parse(&url.get_untracked()) else {
                 set_url_error.set(true);
                 return;
             };
-            settings.sync_url = Some(link.to_link());
-        }
-        settings.welcomed = true;
-        if storage.save(&settings) {
-            data.settings.set(settings);
-        }
+            Some(link.to_link())
+        } else {
+            None
+        };
+        // A failed save is told by the storage banner; the welcome then stays.
+        let _ = settings.update(|s| {
+            if link.is_some() {
+                s.sync_url = link;
+            }
+            s.welcomed = true;
+        });
     };
 
     view! {
@@ -380,7 +333,7 @@ fn Welcome() -> impl IntoView {
             <h2>{move || locale.t().welcome_children_title}</h2>
             <p>{move || locale.t().welcome_children_text}</p>
             <ul class="child-list">
-                <For each=move || data.children.get().0 key=|c| c.id.clone() let:child>
+                <For each=move || children.get().0 key=|c| c.id.clone() let:child>
                     <li>
                         {child.name.clone()} ", "
                         {move || locale.t().groep_n.replace("{n}", &child.groep.to_string())}
@@ -391,7 +344,7 @@ fn Welcome() -> impl IntoView {
             <div class="actions">
                 <button class="button button--primary" on:click=move |_| set_step.set(2)>
                     {move || {
-                        if data.children.with(|c| c.0.is_empty()) {
+                        if children.with(|c| c.0.is_empty()) {
                             locale.t().welcome_skip
                         } else {
                             locale.t().welcome_next
@@ -430,32 +383,13 @@ fn Welcome() -> impl IntoView {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use driehoek_core::demo_content;
-
-    fn hrefs(groepen: &[u8]) -> Vec<String> {
-        let day = NaiveDate::from_ymd_opt(2026, 11, 23).unwrap();
-        this_week(&demo_content(day), groepen, day, "nl")
-            .into_iter()
-            .map(|u| u.href)
-            .collect()
-    }
 
     #[test]
-    fn the_week_shows_what_concerns_the_children_in_date_order() {
+    fn each_line_of_the_week_leads_to_its_own_screen() {
         assert_eq!(
-            hrefs(&[2, 7]),
-            [
-                "/maandinfo/mi-2026-11-05", // all week, whole school
-                "/activiteiten/a-04",       // Wednesday, whole school
-                "/maandinfo/mi-2026-11-07", // Thursday, groep 1-2
-                "/maandinfo/mi-2026-11-08", // Friday off for groep 1-4
-            ],
-            "the outing of groep 5-6 is not for these children"
+            href(&Upcoming::Activity("a-04".into())),
+            "/activiteiten/a-04"
         );
-    }
-
-    #[test]
-    fn without_children_the_week_shows_everything() {
-        assert!(hrefs(&[]).contains(&"/maandinfo/mi-2026-11-06".to_owned()));
+        assert_eq!(href(&Upcoming::Item("mi-1".into())), "/maandinfo/mi-1");
     }
 }

@@ -17,10 +17,10 @@ use super::fields::{
     use_editor, CheckInput, GroepenInput, Lens, Moment, MomentInput, MomentValue, NumberInput,
     SelectInput, TextField, TextInput,
 };
-use crate::browser::new_id;
-use crate::content::today;
-use crate::dates;
-use crate::i18n::Lang;
+use driehoek_web::browser::new_id;
+use driehoek_web::clock::today;
+use driehoek_web::dates;
+use driehoek_web::i18n::Lang;
 
 /// The address of a screen of the editor.
 pub fn href(part: &str, nr: Option<usize>, item: Option<usize>) -> String {
@@ -390,7 +390,7 @@ pub fn ItemForm(b: usize, i: usize) -> impl IntoView {
     }
     let path = format!("bulletins[{b}].items[{i}]");
     let kinds = options(&ItemKind::ALL, |k| {
-        crate::pages::bulletins::kind_label(Lang::Nl.strings(), k)
+        driehoek_web::labels::item_kind_label(Lang::Nl.strings(), k)
     });
     let has_date = Memo::new(move |_| {
         editor.draft.with(|c| {
@@ -535,7 +535,7 @@ pub fn ActivityForm(a: usize) -> impl IntoView {
     }
     let path = format!("activities[{a}]");
     let kinds = options(&ActivityKind::ALL, |k| {
-        crate::pages::activities::kind_label(Lang::Nl.strings(), k)
+        driehoek_web::labels::activity_kind_label(Lang::Nl.strings(), k)
     });
     let remove = move |_| {
         if confirm(

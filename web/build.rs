@@ -13,7 +13,7 @@ const LANGS: [(&str, &str); 2] = [("nl", "NL"), ("en", "EN")];
 fn main() {
     let mut tables: Vec<(&str, BTreeMap<String, String>)> = Vec::new();
     for (code, name) in LANGS {
-        let dir = Path::new("locales").join(code);
+        let dir = Path::new("../locales").join(code);
         println!("cargo::rerun-if-changed={}", dir.display());
         let mut files: Vec<_> = std::fs::read_dir(&dir)
             .unwrap_or_else(|err| panic!("cannot read {}: {err}", dir.display()))

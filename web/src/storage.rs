@@ -306,6 +306,24 @@ impl<B: Backend> Store<B> {
     }
 }
 
+/// The kinds of record the school's editor keeps in this origin's storage (its draft and a
+/// remembered login), when a school uses it on the same device. Both apps share one storage, so
+/// an export holds them too; the parents' app takes them over on import as they are
+/// ([`check_envelope`]) without knowing their shape, and the editor checks them when it loads
+/// them. The editor's records take their kind from here, so the two cannot drift apart.
+pub const EDITOR_KINDS: [&str; 2] = ["beheer", "beheer-login"];
+
+/// Checks that a record of another app of this origin is at least a readable envelope, so that
+/// an import can take it over for the app that keeps it.
+pub fn check_envelope(kind: &str, raw: &str) -> Result<(), ImportError> {
+    serde_json::from_str::<Envelope>(raw)
+        .map(|_| ())
+        .map_err(|_| ImportError::BadRecord {
+            kind: kind.to_owned(),
+            reason: "geen geldige envelop".to_owned(),
+        })
+}
+
 /// Checks that `raw` is a readable envelope of record `R`, as an import does for every record.
 pub fn check_record<R: Record>(raw: &str) -> Result<(), ImportError> {
     match decode::<R>(raw) {
@@ -364,7 +382,7 @@ pub enum ImportError {
     NotAnExport,
     /// Made by a newer version of the app.
     Newer,
-    /// A record kind this app does not know.
+    /// A record kind no app of this origin keeps.
     UnknownKind(String),
     /// A record that cannot be read.
     BadRecord { kind: String, reason: String },
@@ -372,19 +390,31 @@ pub enum ImportError {
     Write(StorageError),
 }
 
-/// The page's `localStorage`, or the lack of it.
-pub struct BrowserStorage(Option<web_sys::Storage>);
+/// The page's `localStorage`, through gloo-storage's [`LocalStorage`](gloo_storage::LocalStorage).
+///
+/// gloo reads and writes JSON; our envelopes are JSON text, so a value goes through it verbatim
+/// as a [`RawValue`]. Two cases go to the raw storage underneath: a stored value that is not JSON
+/// at all (read only to be quarantined), and a quarantined value written back as it was found.
+/// gloo takes the storage for granted and throws where the browser has none (a private window,
+/// storage switched off), so whether there is one is asked once, first, and every call then
+/// fails with [`StorageError::Unavailable`] instead.
+pub struct BrowserStorage {
+    available: bool,
+}
 
 impl BrowserStorage {
-    /// The page's `localStorage`; where the browser refuses it, every call fails with
-    /// [`StorageError::Unavailable`] instead of throwing.
+    /// The page's `localStorage`, or the lack of it.
     pub fn new() -> Self {
-        let storage = web_sys::window().and_then(|w| w.local_storage().ok().flatten());
-        BrowserStorage(storage)
+        let available = web_sys::window().is_some_and(|w| matches!(w.local_storage(), Ok(Some(_))));
+        BrowserStorage { available }
     }
 
-    fn storage(&self) -> Result<&web_sys::Storage, StorageError> {
-        self.0.as_ref().ok_or(StorageError::Unavailable)
+    fn check(&self) -> Result<(), StorageError> {
+        if self.available {
+            Ok(())
+        } else {
+            Err(StorageError::Unavailable)
+        }
     }
 }
 
@@ -394,38 +424,71 @@ impl Default for BrowserStorage {
     }
 }
 
-/// Turns what the browser threw into a [`StorageError`].
+/// The [`StorageError`] for the name of what the browser threw.
+fn error_named(name: &str) -> StorageError {
+    match name {
+        // Chromium and Safari say QuotaExceededError; old Firefox said NS_ERROR_DOM_QUOTA_REACHED.
+        "QuotaExceededError" | "NS_ERROR_DOM_QUOTA_REACHED" => StorageError::QuotaExceeded,
+        "SecurityError" => StorageError::Unavailable,
+        other => StorageError::Other(other.to_owned()),
+    }
+}
+
+/// Turns what gloo reports into a [`StorageError`].
+fn gloo_error(err: gloo_storage::errors::StorageError) -> StorageError {
+    use gloo_storage::errors::StorageError as Gloo;
+    match err {
+        Gloo::JsError(e) => error_named(&e.name),
+        Gloo::SerdeError(_) | Gloo::KeyNotFound(_) => StorageError::Other("onbekend".to_owned()),
+    }
+}
+
+/// Turns what the raw storage threw into a [`StorageError`].
 fn js_error(err: wasm_bindgen::JsValue) -> StorageError {
     use wasm_bindgen::JsCast;
-    match err.dyn_ref::<web_sys::DomException>() {
-        // Chromium and Safari say QuotaExceededError; old Firefox said NS_ERROR_DOM_QUOTA_REACHED.
-        Some(e) if e.name() == "QuotaExceededError" || e.name() == "NS_ERROR_DOM_QUOTA_REACHED" => {
-            StorageError::QuotaExceeded
-        }
-        Some(e) if e.name() == "SecurityError" => StorageError::Unavailable,
-        Some(e) => StorageError::Other(e.name()),
-        None => StorageError::Other("onbekend".to_owned()),
-    }
+    err.dyn_ref::<js_sys::Error>()
+        .map_or(StorageError::Other("onbekend".to_owned()), |e| {
+            error_named(&String::from(e.name()))
+        })
 }
 
 impl Backend for BrowserStorage {
     fn get(&self, key: &str) -> Result<Option<String>, StorageError> {
-        self.storage()?.get_item(key).map_err(js_error)
+        use gloo_storage::errors::StorageError as Gloo;
+        use gloo_storage::{LocalStorage, Storage};
+        self.check()?;
+        match LocalStorage::get::<Box<RawValue>>(key) {
+            Ok(raw) => Ok(Some(raw.get().to_owned())),
+            Err(Gloo::KeyNotFound(_)) => Ok(None),
+            // Not JSON: the text itself, so that it can be kept aside as it was.
+            Err(Gloo::SerdeError(_)) => Ok(LocalStorage::raw().get_item(key).ok().flatten()),
+            Err(err) => Err(gloo_error(err)),
+        }
     }
 
     fn set(&self, key: &str, value: &str) -> Result<(), StorageError> {
-        self.storage()?.set_item(key, value).map_err(js_error)
+        use gloo_storage::{LocalStorage, Storage};
+        self.check()?;
+        match RawValue::from_string(value.to_owned()) {
+            Ok(json) => LocalStorage::set(key, json).map_err(gloo_error),
+            // A quarantined value that is not JSON is written back as the text it was.
+            Err(_) => LocalStorage::raw().set_item(key, value).map_err(js_error),
+        }
     }
 
     fn remove(&self, key: &str) -> Result<(), StorageError> {
-        self.storage()?.remove_item(key).map_err(js_error)
+        use gloo_storage::{LocalStorage, Storage};
+        self.check()?;
+        LocalStorage::delete(key);
+        Ok(())
     }
 
     fn keys(&self) -> Result<Vec<String>, StorageError> {
-        let storage = self.storage()?;
-        let len = storage.length().map_err(js_error)?;
-        Ok((0..len)
-            .filter_map(|i| storage.key(i).ok().flatten())
+        use gloo_storage::{LocalStorage, Storage};
+        self.check()?;
+        let raw = LocalStorage::raw();
+        Ok((0..LocalStorage::length())
+            .filter_map(|i| raw.key(i).ok().flatten())
             .collect())
     }
 }

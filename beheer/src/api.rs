@@ -5,7 +5,7 @@ use driehoek_core::report::{AckReport, RsvpReport};
 use driehoek_core::{Content, FieldError};
 
 use super::draft::Login;
-use crate::sync::{http, Reply};
+use driehoek_web::http::{http, Reply};
 
 const OFFLINE: &str = "De server antwoordt niet. Controleer het adres en de internetverbinding. \
                        Wat u schreef, blijft bewaard op dit apparaat.";

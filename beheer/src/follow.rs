@@ -9,11 +9,11 @@ use leptos::task::spawn_local;
 
 use super::api;
 use super::draft::Login;
-use crate::browser::download;
-use crate::content::today;
-use crate::dates;
-use crate::i18n::Lang;
-use crate::pages::activities::answer_label;
+use driehoek_web::browser::download;
+use driehoek_web::clock::today;
+use driehoek_web::dates;
+use driehoek_web::i18n::Lang;
+use driehoek_web::labels::answer_label;
 
 fn families(n: impl std::fmt::Display, one: bool) -> String {
     if one {
@@ -154,7 +154,7 @@ pub fn Follow(login: Login) -> impl IntoView {
         }
         Some(Ok(report)) => {
             // What is still to come first; what is over folded away.
-            let now = crate::content::now_local();
+            let now = driehoek_web::clock::now_local();
             let (past, coming): (Vec<_>, Vec<_>) = report
                 .activities
                 .into_iter()

@@ -122,3 +122,18 @@ pub fn share(title: &str, text: &str, url: &str) {
         let _ = wasm_bindgen_futures::JsFuture::from(promise).await;
     });
 }
+
+/// Forgets what this tab keeps for the session (the school's Beheer login, when it was not to be
+/// remembered): every sessionStorage key of Driehoek. Part of "alles wissen".
+pub fn forget_session() {
+    let Some(session) = web_sys::window().and_then(|w| w.session_storage().ok().flatten()) else {
+        return;
+    };
+    let keys: Vec<String> = (0..session.length().unwrap_or(0))
+        .filter_map(|i| session.key(i).ok().flatten())
+        .filter(|key| key.starts_with(crate::storage::PREFIX))
+        .collect();
+    for key in keys {
+        let _ = session.remove_item(&key);
+    }
+}

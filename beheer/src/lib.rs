@@ -18,16 +18,16 @@ use leptos_router::hooks::use_query_map;
 
 use self::draft::{
     blank, changes, describe, pane_of, prepare, rebase, BeheerLogin, BeheerRecord, Draft, Login,
-    Pane,
+    Pane, ParentsLink,
 };
 use self::editors::{
     href, ActivityForm, ActivityList, AgreementChanges, AgreementForm, BulletinForm, BulletinList,
     ItemForm, SchoolForm, ThemeForm, ThemeList,
 };
 use self::fields::{use_editor, Editor};
-use crate::content::today;
-use crate::state::{use_storage, AppStorage};
-use crate::sync::{is_valid_sync_url, JoinLink};
+use driehoek_web::clock::today;
+use driehoek_web::link::{is_valid_sync_url, JoinLink};
+use driehoek_web::state::{use_record, use_storage, Persisted};
 
 /// Where a login kept for this tab only is held.
 const SESSION_KEY: &str = "driehoek.beheer.sessie";
@@ -50,20 +50,15 @@ fn set_session_login(login: Option<&Login>) {
     }
 }
 
-/// Forgets the Beheer login of this tab (the parent's "alles wissen" also calls this).
-pub fn forget_session() {
-    set_session_login(None);
-}
-
 /// The Beheer screens.
 #[component]
 pub fn Beheer() -> impl IntoView {
-    let storage = use_storage();
-    let remembered = storage.load::<BeheerLogin>().login;
-    let login = RwSignal::new(session_login().or(remembered));
+    let remembered = use_record::<BeheerLogin>();
+    let login = RwSignal::new(session_login().or(remembered.with_untracked(|r| r.login.clone())));
     let logout = Callback::new(move |()| {
         set_session_login(None);
-        storage.save(&BeheerLogin { login: None });
+        // A failed save is told by the storage banner; the login is gone from this tab anyway.
+        let _ = remembered.replace(BeheerLogin { login: None });
         login.set(None);
     });
     view! {
@@ -79,13 +74,14 @@ pub fn Beheer() -> impl IntoView {
 /// The login: the server's address, the school's code and the admin token.
 #[component]
 fn LoginForm(on_login: Callback<Login>) -> impl IntoView {
-    let storage = use_storage();
-    let data = expect_context::<crate::state::AppData>();
+    let remembered = use_record::<BeheerLogin>();
     let query = use_query_map();
     // The server the parent's app is connected to, else the server this page came from.
-    let linked = data
-        .settings
-        .with_untracked(|s| s.sync_url.as_deref().and_then(JoinLink::parse));
+    let linked = use_storage()
+        .load::<ParentsLink>()
+        .sync_url
+        .as_deref()
+        .and_then(JoinLink::parse);
     let origin = window().location().origin().unwrap_or_default();
     let base = RwSignal::new(linked.as_ref().map_or(origin, |l| l.base.clone()));
     let school = RwSignal::new(
@@ -124,7 +120,7 @@ fn LoginForm(on_login: Callback<Login>) -> impl IntoView {
             match result {
                 Ok(()) => {
                     if remember.get_untracked() {
-                        storage.save(&BeheerLogin {
+                        let _ = remembered.replace(BeheerLogin {
                             login: Some(login.clone()),
                         });
                     } else {
@@ -178,7 +174,7 @@ fn LoginForm(on_login: Callback<Login>) -> impl IntoView {
 
 /// Saves the draft on this device a moment after the last change (one save per pause in typing,
 /// not per letter), and at once when the page goes away.
-fn keep_draft(storage: AppStorage, login: Login, editor: Editor) {
+fn keep_draft(record: Persisted<BeheerRecord>, login: Login, editor: Editor) {
     let pending = StoredValue::new(0u32);
     let save = StoredValue::new(move || {
         let draft = Draft {
@@ -188,7 +184,8 @@ fn keep_draft(storage: AppStorage, login: Login, editor: Editor) {
             published: editor.published.get_untracked(),
             content: editor.draft.get_untracked(),
         };
-        storage.save(&BeheerRecord { draft: Some(draft) });
+        // A failed save is told by the storage banner; the draft stays in the editor.
+        let _ = record.replace(BeheerRecord { draft: Some(draft) });
     });
     Effect::new(move |first: Option<()>| {
         editor.draft.track();
@@ -221,12 +218,11 @@ fn keep_draft(storage: AppStorage, login: Login, editor: Editor) {
 /// Everything after the login.
 #[component]
 fn Workspace(login: Login, logout: Callback<()>) -> impl IntoView {
-    let storage = use_storage();
+    let record = use_record::<BeheerRecord>();
     let editor = RwSignal::new(None::<Editor>);
     let (problem, set_problem) = signal(String::new());
-    let kept = storage
-        .load::<BeheerRecord>()
-        .draft
+    let kept = record
+        .with_untracked(|r| r.draft.clone())
         .filter(|d| d.base == login.base && d.school == login.school);
 
     // The editor's signals belong to this screen, also when they are made after a request.
@@ -236,7 +232,7 @@ fn Workspace(login: Login, logout: Callback<()>) -> impl IntoView {
         move |draft: Draft| {
             owner.with(|| {
                 let e = Editor::new(draft.content, draft.published, draft.etag);
-                keep_draft(storage, login.clone(), e);
+                keep_draft(record, login.clone(), e);
                 editor.set(Some(e));
             })
         }

@@ -6,27 +6,29 @@ use leptos::prelude::*;
 use leptos_router::components::{Route, Router, Routes};
 use leptos_router::path;
 
-use crate::components::storage_banner::StorageBanner;
-use crate::components::update_banner::UpdateBanner;
-use crate::i18n::{Lang, Locale};
-use crate::state::{AppData, AppStorage};
+use driehoek_web::components::storage_banner::StorageBanner;
+use driehoek_web::components::update_banner::UpdateBanner;
+use driehoek_web::i18n::{Lang, Locale};
+use driehoek_web::state::{AppStorage, Persisted};
+
+use super::draft::{BeheerLogin, BeheerRecord};
 
 /// The whole Beheer app, in Dutch.
 #[component]
 pub fn BeheerApp() -> impl IntoView {
     let storage = AppStorage::new();
     provide_context(storage);
-    // The parents' records on this device: the login starts at the school this app is linked to.
-    provide_context(AppData::load(&storage));
+    provide_context(Persisted::<BeheerLogin>::load(storage));
+    provide_context(Persisted::<BeheerRecord>::load(storage));
     provide_context(Locale(RwSignal::new(Lang::Nl)));
     // The same worker as the parents' app: after one visit, Beheer and its draft open offline.
-    let sw = crate::sw::use_service_worker();
+    let sw = driehoek_web::sw::use_service_worker();
     view! {
         <Router>
             <a class="skip-link" href="#main">"Naar de inhoud"</a>
             <header class="topbar">
                 <span class="topbar__logo" aria-hidden="true">
-                    {crate::components::icons::logo()}
+                    {driehoek_web::components::icons::logo()}
                 </span>
                 <span class="topbar__school">"Driehoek · Beheer"</span>
             </header>

@@ -7,8 +7,9 @@ use crate::i18n::{use_locale, Strings};
 use crate::state::{use_storage, Problem};
 use crate::storage::{Notice, StorageError};
 
-/// The parent's word for a kind of record.
-fn kind_name(t: &Strings, kind: &str) -> &'static str {
+/// The parent's word for a kind of record. Only the school's content is replaceable and named so;
+/// every other kind, known here or not, is named as something the parent or the school entered.
+pub fn kind_name(t: &Strings, kind: &str) -> &'static str {
     match kind {
         "children" => t.kind_children,
         "settings" => t.kind_settings,
@@ -16,7 +17,9 @@ fn kind_name(t: &Strings, kind: &str) -> &'static str {
         "acks" => t.kind_acks,
         "discussed" => t.kind_discussed,
         "read" => t.kind_read,
-        _ => t.kind_content,
+        "content" => t.kind_content,
+        "sync" => t.kind_sync,
+        _ => t.kind_other,
     }
 }
 
@@ -74,5 +77,46 @@ pub fn StorageBanner() -> impl IntoView {
                 }
             </For>
         </div>
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::i18n::Lang;
+
+    // Regression: the outbox ("sync", answers the parent entered that have not reached the school)
+    // had no case here, so a quarantined outbox was announced as "informatie van school", i.e. as
+    // something the next sync would simply replace.
+    #[test]
+    fn a_quarantined_outbox_is_named_as_the_parents_answers_not_as_school_information() {
+        for lang in Lang::ALL {
+            let t = lang.strings();
+            let problem = Problem::Found(Notice::Quarantined {
+                kind: "sync",
+                key: "driehoek.quarantine.sync.1".into(),
+            });
+            let text = message(t, &problem);
+            assert!(text.contains(t.kind_sync), "{text}");
+            assert!(!text.contains(t.kind_content), "{text}");
+        }
+    }
+
+    #[test]
+    fn only_the_content_is_named_as_the_schools_information() {
+        let t = Lang::Nl.strings();
+        for kind in [
+            "children",
+            "settings",
+            "rsvps",
+            "acks",
+            "discussed",
+            "read",
+            "sync",
+            "x",
+        ] {
+            assert_ne!(kind_name(t, kind), t.kind_content, "{kind}");
+        }
+        assert_eq!(kind_name(t, "content"), t.kind_content);
     }
 }

@@ -6,7 +6,7 @@ use chrono::{Datelike, NaiveDate, NaiveDateTime, NaiveTime, Timelike};
 use driehoek_core::{Agreement, AgreementList, Content, School, Text};
 use serde::{Deserialize, Serialize};
 
-use crate::storage::Record;
+use driehoek_web::storage::{Record, EDITOR_KINDS};
 
 /// Where the Beheer screens log in: the server, the school's id and its admin token.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -38,7 +38,7 @@ pub struct BeheerRecord {
 }
 
 impl Record for BeheerRecord {
-    const KIND: &'static str = "beheer";
+    const KIND: &'static str = EDITOR_KINDS[0];
     const SCHEMA: u32 = 1;
 }
 
@@ -50,7 +50,21 @@ pub struct BeheerLogin {
 }
 
 impl Record for BeheerLogin {
-    const KIND: &'static str = "beheer-login";
+    const KIND: &'static str = EDITOR_KINDS[1];
+    const SCHEMA: u32 = 1;
+}
+
+/// The one field Beheer reads of the parents' settings on this device (the same origin): the
+/// school the parents' app is connected to, so that the login starts there. Read, never written:
+/// the record is the parents' app's.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ParentsLink {
+    #[serde(default)]
+    pub sync_url: Option<String>,
+}
+
+impl Record for ParentsLink {
+    const KIND: &'static str = "settings";
     const SCHEMA: u32 = 1;
 }
 
