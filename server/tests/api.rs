@@ -8,7 +8,6 @@ use common::{demo_at, moment, put_rsvp, ADMIN, CODE, SECRET};
 use driehoek_core::sync::{Outcome, RsvpPut, RsvpPutResponse};
 use driehoek_core::{Answer, Rsvp};
 use driehoek_server::api::etag_of;
-use driehoek_server::store::Store;
 use driehoek_server::{app, AppState};
 
 /// The demo school at the tests' moment: its folder, the server's state and an activity that
@@ -204,9 +203,16 @@ async fn content_put_validates_and_checks_if_match() {
         errors.iter().any(|e| e.field.starts_with("activities[0]")),
         "{errors:?}"
     );
-    let (status, headers, _) = send(&state, publish(ADMIN, &etag, &content)).await;
+    // Another text than the one published at the start: another version, so another ETag.
+    let mut newer = content.clone();
+    newer.school.name = "De Driehoek, vernieuwd".into();
+    let (status, headers, _) = send(&state, publish(ADMIN, &etag, &newer)).await;
     assert_eq!(status, StatusCode::OK);
-    assert_ne!(headers[header::ETAG].to_str().unwrap(), etag);
+    assert_ne!(
+        headers[header::ETAG].to_str().unwrap(),
+        etag,
+        "new content has a new ETag"
+    );
     let (status, _, _) = send(&state, publish(ADMIN, &etag, &content)).await;
     assert_eq!(
         status,

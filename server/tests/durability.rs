@@ -70,7 +70,8 @@ fn every_answered_write_survives_sigkill() {
     let content: driehoek_core::Content = serde_json::from_str(body).unwrap();
     // Open for answers for at least a day after the moment: the server's clock runs on while the
     // test writes.
-    let day_later = driehoek_server::clock::parse_moment(MOMENT).unwrap() + chrono::Duration::days(1);
+    let day_later =
+        driehoek_server::clock::parse_moment(MOMENT).unwrap() + chrono::Duration::days(1);
     let activity = content
         .activities
         .iter()

@@ -52,7 +52,8 @@ fn no_code_token_or_family_secret_appears_in_the_log() {
     // The moment the test plays at (Europe/Amsterdam), for the content's dates and the server's
     // clock alike.
     let moment = "2026-11-23T10:00";
-    let day_later = driehoek_server::clock::parse_moment(moment).unwrap() + chrono::Duration::days(1);
+    let day_later =
+        driehoek_server::clock::parse_moment(moment).unwrap() + chrono::Duration::days(1);
     let mut content = driehoek_core::demo_content(day_later.date() - chrono::Duration::days(1));
     content.school.id = "demo".into();
     let activity = content

@@ -13,8 +13,8 @@ use axum::body::Body;
 use axum::extract::ConnectInfo;
 use axum::http::{header, HeaderMap, Request, StatusCode};
 use axum::Router;
-use driehoek_core::sync::{AckPut, RsvpPut};
 use chrono::NaiveDateTime;
+use driehoek_core::sync::{AckPut, RsvpPut};
 use driehoek_core::{Activity, Answer, Content, Rsvp};
 use driehoek_server::api::{etag_of, hash};
 use driehoek_server::store::{SqliteStore, Store};
@@ -45,11 +45,11 @@ pub fn demo_at(now: NaiveDateTime) -> Content {
 }
 
 /// The first activity (by start) that still takes answers at `now` and also matches `want`.
-pub fn open_activity<'a>(
-    content: &'a Content,
+pub fn open_activity(
+    content: &Content,
     now: NaiveDateTime,
     want: impl Fn(&Activity) -> bool,
-) -> &'a Activity {
+) -> &Activity {
     let mut open: Vec<&Activity> = content
         .activities
         .iter()
@@ -93,8 +93,7 @@ pub fn setup_at(now: NaiveDateTime) -> Setup {
         .id
         .clone();
     let clock = Clock::fixed(now);
-    let state =
-        AppState::new(dir.path().join("dist"), Arc::new(store)).with_clock(clock.clone());
+    let state = AppState::new(dir.path().join("dist"), Arc::new(store)).with_clock(clock.clone());
     Setup {
         dir,
         state,
