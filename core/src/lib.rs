@@ -10,6 +10,8 @@ pub mod model;
 pub mod prompts;
 pub mod report;
 pub mod rsvp;
+#[cfg(feature = "schema")]
+pub mod schema;
 pub mod sync;
 pub mod tz;
 pub mod validate;
