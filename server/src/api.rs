@@ -79,7 +79,7 @@ async fn api_not_found() -> Response {
 #[derive(
     Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize, schemars::JsonSchema,
 )]
-pub struct ErrorMessage {
+pub struct Message {
     /// What went wrong, in Dutch, for the person who made the request.
     pub message: String,
 }
@@ -158,7 +158,7 @@ impl IntoResponse for AppError {
                 )
             }
         };
-        let message = ErrorMessage {
+        let message = Message {
             message: text.into(),
         };
         (status, Json(message)).into_response()

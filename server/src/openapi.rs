@@ -15,7 +15,7 @@ use schemars::generate::SchemaSettings;
 use schemars::{JsonSchema, Schema, SchemaGenerator};
 use serde_json::{json, Map, Value};
 
-use crate::api::{ErrorMessage, PublishAnswer, MAX_CONTENT_BYTES, MAX_PUT_BYTES};
+use crate::api::{Message, PublishAnswer, MAX_CONTENT_BYTES, MAX_PUT_BYTES};
 
 /// Makes the schema of a type (a `$ref` to `components/schemas`).
 pub type SchemaFn = fn(&mut SchemaGenerator) -> Schema;
@@ -91,7 +91,7 @@ pub struct Answer {
 }
 
 impl Answer {
-    const fn new(status: u16, description: &'static str, body: Body) -> Self {
+    pub const fn new(status: u16, description: &'static str, body: Body) -> Self {
         Answer {
             status,
             shared: None,
@@ -103,6 +103,19 @@ impl Answer {
 
     const fn with_headers(self, headers: &'static [Header]) -> Self {
         Answer { headers, ..self }
+    }
+
+    /// An error answer: its body is [`Message`].
+    pub const fn error(status: u16, description: &'static str) -> Self {
+        Answer::new(status, description, Body::Json(schema::<Message>))
+    }
+
+    /// The same answer, written once under `components/responses` as `name`.
+    pub const fn shared_as(self, name: &'static str) -> Self {
+        Answer {
+            shared: Some(name),
+            ..self
+        }
     }
 }
 
@@ -140,7 +153,8 @@ pub struct Operation {
     pub family_secret: bool,
     pub headers: &'static [RequestHeader],
     pub body: Body,
-    /// Every answer but those that all writes share ([`WRITES`]).
+    /// Its own answers; those that all writes or all calls with a credential share are added
+    /// ([`WRITES`], [`SIGNED_IN`]).
     pub answers: &'static [Answer],
     /// One request and its answer, made from real values (see [`Examples`]).
     pub example: fn(&Examples) -> Example,
@@ -154,69 +168,67 @@ const ETAG: Header = (
 const RETRY_AFTER: Header = ("Retry-After", "integer", "seconds to wait");
 
 /// 401, for every call with a credential.
-pub const UNAUTHORIZED: Answer = Answer {
-    shared: Some("Unauthorized"),
-    ..Answer::new(
-        401,
-        "no or a wrong access code or admin token",
-        Body::Json(schema::<ErrorMessage>),
-    )
-};
+pub const UNAUTHORIZED: Answer =
+    Answer::error(401, "no or a wrong access code or admin token").shared_as("Unauthorized");
 /// 404 of a school that does not exist.
-pub const NOT_FOUND: Answer = Answer {
-    shared: Some("NotFound"),
-    ..Answer::new(404, "no such school", Body::Json(schema::<ErrorMessage>))
-};
+pub const NOT_FOUND: Answer = Answer::error(404, "no such school").shared_as("NotFound");
 /// 404 of a school that does not exist or has published nothing yet.
-pub const NOT_PUBLISHED: Answer = Answer {
-    shared: Some("NotPublished"),
-    ..Answer::new(
-        404,
-        "no such school, or it has published nothing yet",
-        Body::Json(schema::<ErrorMessage>),
-    )
-};
+pub const NOT_PUBLISHED: Answer =
+    Answer::error(404, "no such school, or it has published nothing yet").shared_as("NotPublished");
 /// 413.
-pub const TOO_LARGE: Answer = Answer {
-    shared: Some("TooLarge"),
-    ..Answer::new(
-        413,
-        "the body is larger than the call takes",
-        Body::Json(schema::<ErrorMessage>),
-    )
-};
+pub const TOO_LARGE: Answer =
+    Answer::error(413, "the body is larger than the call takes").shared_as("TooLarge");
 /// 415.
-pub const NOT_JSON: Answer = Answer {
-    shared: Some("NotJson"),
-    ..Answer::new(
-        415,
-        "the body is not application/json",
-        Body::Json(schema::<ErrorMessage>),
-    )
-};
+pub const NOT_JSON: Answer =
+    Answer::error(415, "the body is not application/json").shared_as("NotJson");
 /// 400: the body could not be read at all (a broken connection).
-pub const UNREADABLE: Answer = Answer {
-    shared: Some("Unreadable"),
-    ..Answer::new(
-        400,
-        "the body could not be read",
-        Body::Json(schema::<ErrorMessage>),
-    )
-};
+pub const UNREADABLE: Answer =
+    Answer::error(400, "the body could not be read").shared_as("Unreadable");
 /// 429 of the write limit.
-pub const TOO_MANY_WRITES: Answer = Answer {
-    shared: Some("TooManyWrites"),
-    ..Answer::new(
-        429,
-        "too many writes from this address; try again after Retry-After seconds",
-        Body::Json(schema::<ErrorMessage>),
-    )
-    .with_headers(&[RETRY_AFTER])
-};
+pub const TOO_MANY_WRITES: Answer = Answer::error(
+    429,
+    "too many writes from this address; try again after Retry-After seconds",
+)
+.with_headers(&[RETRY_AFTER])
+.shared_as("TooManyWrites");
 
 /// The answers every write (PUT) may give besides its own: they come from the layers in front of
 /// the handlers (the write limit).
 pub const WRITES: &[Answer] = &[TOO_MANY_WRITES];
+
+/// The answers every call with a credential may give besides its own (none yet beyond 401,
+/// which each call lists with its own wording).
+pub const SIGNED_IN: &[Answer] = &[];
+
+/// Every answer of `op`, by status: its own, then [`WRITES`] for a PUT, then [`SIGNED_IN`] for a
+/// call with a credential. A shared answer gives way to one with the same status listed before
+/// it (a call's own wording, or a write's 429 over a sign-in's).
+pub fn answers(op: &Operation) -> Vec<&'static Answer> {
+    let writes: &'static [Answer] = if op.method == "PUT" { WRITES } else { &[] };
+    let signed_in: &'static [Answer] = if op.who == Who::Anyone {
+        &[]
+    } else {
+        SIGNED_IN
+    };
+    let mut out: Vec<&'static Answer> = Vec::new();
+    for (i, answer) in op.answers.iter().enumerate() {
+        assert!(
+            op.answers[..i].iter().all(|a| a.status != answer.status),
+            "{} {} lists two answers with status {}",
+            op.method,
+            op.path,
+            answer.status
+        );
+        out.push(answer);
+    }
+    for answer in writes.iter().chain(signed_in) {
+        if out.iter().all(|a| a.status != answer.status) {
+            out.push(answer);
+        }
+    }
+    out.sort_by_key(|a| a.status);
+    out
+}
 
 const IF_NONE_MATCH: RequestHeader = RequestHeader {
     name: "If-None-Match",
@@ -294,11 +306,7 @@ pub const OPERATIONS: &[Operation] = &[
             UNREADABLE,
             UNAUTHORIZED,
             NOT_FOUND,
-            Answer::new(
-                412,
-                "If-Match does not name the version published now",
-                Body::Json(schema::<ErrorMessage>),
-            ),
+            Answer::error(412, "If-Match does not name the version published now"),
             TOO_LARGE,
             NOT_JSON,
             Answer::new(
@@ -340,11 +348,7 @@ pub const OPERATIONS: &[Operation] = &[
                 description: "no or a wrong access code, or no family secret",
                 ..UNAUTHORIZED
             },
-            Answer::new(
-                403,
-                "the family id belongs to another secret",
-                Body::Json(schema::<ErrorMessage>),
-            ),
+            Answer::error(403, "the family id belongs to another secret"),
             NOT_PUBLISHED,
             TOO_LARGE,
             NOT_JSON,
@@ -386,11 +390,7 @@ pub const OPERATIONS: &[Operation] = &[
                 description: "no or a wrong access code, or no family secret",
                 ..UNAUTHORIZED
             },
-            Answer::new(
-                403,
-                "the family id belongs to another secret",
-                Body::Json(schema::<ErrorMessage>),
-            ),
+            Answer::error(403, "the family id belongs to another secret"),
             NOT_FOUND,
             TOO_LARGE,
             NOT_JSON,
@@ -778,16 +778,9 @@ fn operation(
             json!({ "required": true, "content": content }),
         );
     }
-    let writes = if op.method == "PUT" { WRITES } else { &[] };
     let mut responses = Map::new();
-    for answer in op.answers.iter().chain(writes) {
+    for answer in answers(op) {
         let key = answer.status.to_string();
-        assert!(
-            !responses.contains_key(&key),
-            "{} {} lists two answers with status {key}",
-            op.method,
-            op.path
-        );
         let shown = match (&example.answer, answer.status) {
             (Shown::Json(value), 200) => Some(value),
             _ => None,
@@ -1052,14 +1045,11 @@ pub fn markdown() -> String {
         if let Some(limit) = body_limit(op) {
             let _ = write!(out, " **Body:** JSON, at most {} KiB.", limit / 1024);
         }
-        let writes = if op.method == "PUT" { WRITES } else { &[] };
-        let answers: Vec<String> = op
-            .answers
-            .iter()
-            .chain(writes)
-            .map(|a| format!("{} {}", a.status, a.description))
-            .collect();
-        let _ = write!(out, "\n\n**Answers:** {}.\n\n", answers.join("; "));
+        out.push_str("\n\n**Answers:**\n\n");
+        for answer in answers(op) {
+            let _ = writeln!(out, "- {}: {}", answer.status, answer.description);
+        }
+        out.push('\n');
         out.push_str("```http\n");
         out.push_str(&example_request(op, &examples, example.request.as_ref()));
         out.push_str("```\n\n```http\n");
