@@ -98,7 +98,8 @@ EOF
   say "Schemathesis as $name ($EXAMPLES examples per operation)"
   # Run from the temporary folder: hypothesis keeps its caches beside the cache, not in the tree.
   (cd "$WORK" && CONTRACT_URL="$URL" CONTRACT_SCHOOL="$SCHOOL" CONTRACT_TOKEN="$token" \
-    CONTRACT_NOW="$MOMENT:00" SCHEMATHESIS_HOOKS=contract_hooks PYTHONPATH="$ROOT/scripts" \
+    CONTRACT_NOW="$MOMENT:00" CONTRACT_SPEC="$ROOT/server/openapi.yaml" \
+    SCHEMATHESIS_HOOKS=contract_hooks PYTHONPATH="$ROOT/scripts" \
     HYPOTHESIS_STORAGE_DIRECTORY="$DRIEHOEK_CACHE/hypothesis" \
     "$VENV/bin/schemathesis" --no-color --config-file "$WORK/$name.toml" run "$ROOT/server/openapi.yaml" \
     --url "$URL" --checks all --max-examples "$EXAMPLES" --seed 19 --workers 1 \

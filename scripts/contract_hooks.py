@@ -3,27 +3,45 @@
 JSON Schema cannot say that an id in the body equals the id in the path, that ids are unique
 within the content, or which activities are open right now: those rules are written in words in
 each operation's description in server/openapi.yaml. A client that reads the spec follows them,
-so these hooks make the generated *valid* cases follow them too, and nothing else: the values
-stay the generator's own, and invalid (negative) cases are left alone. A request that is valid by
-the schema and by these written rules must then be accepted.
+so these hooks make every generated case follow them too, and change nothing else.
+
+Invalid (negative) cases get the same treatment, so that what makes them invalid is only the
+schema violation the generator chose, not also a wrong id or a closed activity: the server must
+then refuse them for that violation alone. Hence the one rule of this file: a value is replaced
+only by another valid value, and only when it was valid itself, so a case stays exactly as
+valid or invalid as the generator made it.
 """
 
+import itertools
 import json
 import os
+import re
 import urllib.request
 
 import schemathesis
+import yaml
 
 URL = os.environ["CONTRACT_URL"]
 SCHOOL = os.environ["CONTRACT_SCHOOL"]
 TOKEN = os.environ["CONTRACT_TOKEN"]
 # The server's clock (serve --clock, YYYY-MM-DDTHH:MM:SS): which activities are still open.
 NOW = os.environ["CONTRACT_NOW"]
+SPEC = os.environ["CONTRACT_SPEC"]
+FAMILIES = itertools.count(1)
 
 
-def is_positive(case):
-    meta = getattr(case, "meta", None)
-    return meta is None or meta.generation.mode.is_positive
+def _patterns():
+    with open(SPEC, encoding="utf-8") as file:
+        schemas = yaml.safe_load(file)["components"]["schemas"]
+    return {name: re.compile(schemas[name]["pattern"]) for name in ("Id", "Date", "DateTime", "Time")}
+
+
+PATTERNS = _patterns()
+
+
+def valid(kind, value):
+    """Whether `value` is a valid Id, Date, DateTime or Time by the spec's own pattern."""
+    return isinstance(value, str) and "\n" not in value and PATTERNS[kind].search(value) is not None
 
 
 def published():
@@ -50,7 +68,7 @@ def local(text):
 
 @schemathesis.hook
 def map_case(context, case):
-    if not is_positive(case) or not isinstance(case.body, dict):
+    if not isinstance(case.body, dict):
         return case
     label = (case.method.upper(), case.path)
     if label == ("PUT", "/api/v1/schools/{school}/rsvps/{rsvp_id}"):
@@ -62,13 +80,27 @@ def map_case(context, case):
     return case
 
 
+def same_id(case, body, parameter):
+    """The id in the path equals the body's (when both are valid ids: a wrong one stays wrong)."""
+    if valid("Id", body.get("id")) and valid("Id", case.path_parameters.get(parameter)):
+        case.path_parameters[parameter] = body["id"]
+
+
+def own_family(body):
+    """A family id belongs to the first secret it came with: every case is a family of its own.
+
+    (Deriving the id from the secret is not enough: schemathesis may vary the header after this
+    hook.)"""
+    if valid("Id", body.get("family_id")):
+        body["family_id"] = f"f-{os.getpid()}-{next(FAMILIES)}"
+
+
 def rsvp_rules(case):
+    own_family(case.body)
     rsvp = case.body.get("rsvp")
     if not isinstance(rsvp, dict):
         return
-    # rsvp.id equals the path's rsvp_id.
-    if isinstance(rsvp.get("id"), str):
-        case.path_parameters["rsvp_id"] = rsvp["id"]
+    same_id(case, rsvp, "rsvp_id")
     # The activity is published and still open; "ja" and "misschien" fit its limits. Activities
     # without a capacity only: hundreds of generated families would fill any other.
     open_ = [
@@ -76,56 +108,68 @@ def rsvp_rules(case):
         for a in published().get("activities", [])
         if local(a.get("rsvp_deadline") or a["start"]) > local(NOW) and a.get("capacity") is None
     ]
-    if not open_:
+    if not open_ or not valid("Id", rsvp.get("activity_id")):
         return
-    pick = open_[abs(hash(rsvp.get("id"))) % len(open_)]
+    pick = open_[len(rsvp["activity_id"]) % len(open_)]
     rsvp["activity_id"] = pick["id"]
-    if rsvp.get("answer") != "nee" and isinstance(rsvp.get("people"), int):
-        rsvp["people"] = max(1, min(rsvp["people"], pick["max_per_family"]))
-    if not pick.get("helpers_wanted") and rsvp.get("answer") != "nee":
+    people = rsvp.get("people")
+    coming = rsvp.get("answer") in ("ja", "misschien")
+    if coming and isinstance(people, int) and not isinstance(people, bool) and 1 <= people <= 255:
+        rsvp["people"] = min(people, pick["max_per_family"])
+    if coming and rsvp.get("helps") is True and not pick.get("helpers_wanted"):
         rsvp["helps"] = False
 
 
 def ack_rules(case):
     body = case.body
-    # id equals the path's ack_id; the version is one the school published.
-    if isinstance(body.get("id"), str):
-        case.path_parameters["ack_id"] = body["id"]
-    body["agreement_version"] = published()["agreement"]["version"]
+    own_family(body)
+    same_id(case, body, "ack_id")
+    # The version is one the school published.
+    version = body.get("agreement_version")
+    if isinstance(version, int) and not isinstance(version, bool) and 1 <= version <= 2**32 - 1:
+        body["agreement_version"] = published()["agreement"]["version"]
 
 
 def content_rules(case):
     content = case.body
     # Publishing over whatever was published before.
     case.headers["If-Match"] = "*"
-    if isinstance(content.get("school"), dict):
-        content["school"]["id"] = SCHOOL
+    school = content.get("school")
+    if isinstance(school, dict) and valid("Id", school.get("id")):
+        school["id"] = SCHOOL
     unique = Unique()
-    for bulletin in content.get("bulletins", []):
+    for bulletin in dicts(content, "bulletins"):
         unique.id(bulletin, "bulletin")
-        for item in bulletin.get("items", []):
+        for item in dicts(bulletin, "items"):
             unique.id(item, "item")
             if isinstance(item.get("when"), dict):
                 when_rules(item["when"])
-    for activity in content.get("activities", []):
+    for activity in dicts(content, "activities"):
         unique.id(activity, "activity")
         activity_rules(activity)
-    for theme in content.get("themes", []):
+    for theme in dicts(content, "themes"):
         unique.id(theme, "theme")
-        if theme.get("to", "") < theme.get("from", ""):
-            theme["from"], theme["to"] = theme["to"], theme["from"]
-        for prompt in theme.get("prompts", []):
+        first, last = theme.get("from"), theme.get("to")
+        if valid("Date", first) and valid("Date", last) and last < first:
+            theme["from"], theme["to"] = last, first
+        for prompt in dicts(theme, "prompts"):
             unique.id(prompt, "prompt")
-    for prompt in content.get("prompts", []):
+    for prompt in dicts(content, "prompts"):
         unique.id(prompt, "prompt")
-    agreement = content.get("agreement", {})
+    agreement = content.get("agreement")
     for name in ("school_promises", "parent_expectations", "child_agreements"):
-        for item in agreement.get(name, []):
+        for item in dicts(agreement, name):
             unique.id(item, "agreement")
 
 
+def dicts(parent, name):
+    """The objects in the list `parent[name]`; nothing where the generator put another type."""
+    things = parent.get(name) if isinstance(parent, dict) else None
+    return [thing for thing in things if isinstance(thing, dict)] if isinstance(things, list) else []
+
+
 class Unique:
-    """Makes ids unique within their kind, keeping the generated ones where they already are."""
+    """Makes valid ids unique within their kind, keeping the generated ones where they already are."""
 
     def __init__(self):
         self.seen = {}
@@ -133,19 +177,19 @@ class Unique:
     def id(self, thing, kind):
         seen = self.seen.setdefault(kind, set())
         value = thing.get("id")
-        if not isinstance(value, str):
+        if not valid("Id", value):
             return
         n = 0
         while value in seen:
             n += 1
-            value = f"{thing['id'][:60]}-{n}"
+            value = f"{thing['id'][:58]}-{n}"
         seen.add(value)
         thing["id"] = value
 
 
 def activity_rules(activity):
     start, end = activity.get("start"), activity.get("end")
-    if not (isinstance(start, str) and isinstance(end, str)):
+    if not (valid("DateTime", start) and valid("DateTime", end)):
         return
     # An activity ends after its start.
     if local(end) < local(start):
@@ -155,21 +199,21 @@ def activity_rules(activity):
     activity["start"], activity["end"] = start, end
     # Its RSVP deadline is not after the start.
     deadline = activity.get("rsvp_deadline")
-    if isinstance(deadline, str) and local(deadline) > local(start):
+    if valid("DateTime", deadline) and local(deadline) > local(start):
         activity["rsvp_deadline"] = start
 
 
 def when_rules(when):
     date, until = when.get("date"), when.get("until")
     # A range ends on or after its first day.
-    if isinstance(date, str) and isinstance(until, str) and until < date:
+    if valid("Date", date) and valid("Date", until) and until < date:
         when["date"], when["until"] = until, date
     # An end time needs a start time, and follows it on a one-day range.
-    if "to_time" in when and when.get("from_time") is None:
-        del when["to_time"]
-    one_day = when.get("until") in (None, when.get("date"))
+    if valid("Time", when.get("to_time")) and when.get("from_time") is None:
+        when["from_time"] = "00:00:00"
+    one_day = when.get("until") is None or when.get("until") == when.get("date")
     from_, to = when.get("from_time"), when.get("to_time")
-    if one_day and isinstance(from_, str) and isinstance(to, str):
+    if one_day and valid("Time", from_) and valid("Time", to):
         if time_key(to) < time_key(from_):
             when["from_time"], when["to_time"] = to, from_
         elif time_key(to) == time_key(from_):
