@@ -192,6 +192,20 @@ pub const TOO_MANY_WRITES: Answer = Answer::error(
 .with_headers(&[RETRY_AFTER])
 .shared_as("TooManyWrites");
 
+/// 401 of a call that also takes the family secret.
+const UNAUTHORIZED_FAMILY: Answer = Answer {
+    description: "no or a wrong access code, or no family secret",
+    ..UNAUTHORIZED
+};
+/// 403 of a family's write.
+const OTHER_FAMILY: Answer = Answer::error(403, "the family id belongs to another secret");
+/// 422 of a family's write: the schema's rules and those its description writes out.
+const REFUSED: Answer = Answer::new(
+    422,
+    "not valid: one of the rules above, with a message per field in Dutch",
+    Body::Json(field_errors),
+);
+
 /// The answers every write (PUT) may give besides its own: they come from the layers in front of
 /// the handlers (the write limit).
 pub const WRITES: &[Answer] = &[TOO_MANY_WRITES];
@@ -344,19 +358,12 @@ pub const OPERATIONS: &[Operation] = &[
                 Body::Json(schema::<RsvpPutResponse>),
             ),
             UNREADABLE,
-            Answer {
-                description: "no or a wrong access code, or no family secret",
-                ..UNAUTHORIZED
-            },
-            Answer::error(403, "the family id belongs to another secret"),
+            UNAUTHORIZED_FAMILY,
+            OTHER_FAMILY,
             NOT_PUBLISHED,
             TOO_LARGE,
             NOT_JSON,
-            Answer::new(
-                422,
-                "not valid: one of the rules above, with a message per field in Dutch",
-                Body::Json(field_errors),
-            ),
+            REFUSED,
         ],
         example: |ex| Example {
             request: Some(json_of(&ex.rsvp)),
@@ -386,19 +393,12 @@ pub const OPERATIONS: &[Operation] = &[
                 Body::Json(schema::<AckPutResponse>),
             ),
             UNREADABLE,
-            Answer {
-                description: "no or a wrong access code, or no family secret",
-                ..UNAUTHORIZED
-            },
-            Answer::error(403, "the family id belongs to another secret"),
+            UNAUTHORIZED_FAMILY,
+            OTHER_FAMILY,
             NOT_FOUND,
             TOO_LARGE,
             NOT_JSON,
-            Answer::new(
-                422,
-                "not valid: one of the rules above, with a message per field in Dutch",
-                Body::Json(field_errors),
-            ),
+            REFUSED,
         ],
         example: |ex| Example {
             request: Some(json_of(&ex.ack)),
