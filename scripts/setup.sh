@@ -38,6 +38,8 @@ command -v node >/dev/null || need_apt+=(nodejs)
 command -v npm >/dev/null || need_apt+=(npm)
 # faketime: the native tests are also run under other wall clocks (scripts/any-hour.sh).
 command -v faketime >/dev/null || need_apt+=(faketime)
+# Python's venv, for the contract test's tools (scripts/venv.sh).
+python3 -c 'import ensurepip, venv' 2>/dev/null || need_apt+=(python3-venv)
 if [ ${#need_apt[@]} -gt 0 ]; then
   say "Installing Debian packages: ${need_apt[*]}"
   SUDO=""; [ "$(id -u)" -eq 0 ] || SUDO="sudo"
@@ -80,6 +82,9 @@ if [ "$(cat "$LAST_CHECKOUT" 2>/dev/null)" != "$ROOT" ]; then
   mkdir -p "$CARGO_TARGET_DIR"
   echo "$ROOT" > "$LAST_CHECKOUT"
 fi
+
+# The contract test's tools from PyPI, pinned, in a virtual environment (scripts/contract.sh).
+source "$ROOT/scripts/venv.sh"
 
 # npm packages: wasm-opt (binaryen), Playwright's library (no browser download), axe-core.
 if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then

@@ -34,6 +34,7 @@ bash scripts/build.sh
 
 say "Building the server for the browser tests"
 cargo build --quiet -p driehoek-server
+bash scripts/contract.sh
 
 say "Browser tests (Playwright with $(chromium --version 2>/dev/null | head -n1))"
 export DRIEHOEK_DIST="$PWD/dist"

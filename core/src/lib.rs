@@ -11,6 +11,8 @@ pub mod overview;
 pub mod prompts;
 pub mod report;
 pub mod rsvp;
+#[cfg(feature = "schema")]
+pub mod schema;
 pub mod sync;
 pub mod tz;
 pub mod validate;

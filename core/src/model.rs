@@ -44,51 +44,90 @@ impl Text {
 
 /// Everything a school publishes, in one document (the body of `GET …/content`).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct Content {
     pub school: School,
     pub agreement: Agreement,
     /// Monthly bulletins ("maandinfo"), in any order.
+    #[cfg_attr(feature = "schema", schemars(length(max = crate::validate::MAX_LIST)))]
     pub bulletins: Vec<Bulletin>,
+    #[cfg_attr(feature = "schema", schemars(length(max = crate::validate::MAX_LIST)))]
     pub activities: Vec<Activity>,
     /// Class themes, each with its own conversation prompts.
+    #[cfg_attr(feature = "schema", schemars(length(max = crate::validate::MAX_LIST)))]
     pub themes: Vec<Theme>,
     /// The general bank of conversation prompts, not tied to a theme.
+    #[cfg_attr(feature = "schema", schemars(length(max = crate::validate::MAX_LIST)))]
     pub prompts: Vec<Prompt>,
 }
 
 /// The school itself.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct School {
     /// Short, URL-safe id (`a-z`, `0-9`, `-`), also used in the sync paths.
+    #[cfg_attr(feature = "schema", schemars(with = "crate::schema::Id"))]
     pub id: String,
+    #[cfg_attr(
+        feature = "schema",
+        schemars(length(min = 1, max = crate::validate::MAX_SCHOOL_NAME), regex(pattern = crate::schema::NOT_BLANK))
+    )]
     pub name: String,
+    #[cfg_attr(feature = "schema", schemars(length(max = crate::validate::MAX_PLACE)))]
     pub place: String,
+    /// Empty, or a web address (`https://` or `http://`).
+    #[cfg_attr(
+        feature = "schema",
+        schemars(length(max = crate::validate::MAX_WEBSITE), extend("anyOf" = [{ "maxLength": 0 }, { "pattern": "^https?://" }]))
+    )]
     pub website: String,
+    #[cfg_attr(feature = "schema", schemars(length(max = crate::validate::MAX_PHONE)))]
     pub phone: String,
+    /// Empty, or an address with an `@`.
+    #[cfg_attr(
+        feature = "schema",
+        schemars(length(max = crate::validate::MAX_EMAIL), extend("anyOf" = [{ "maxLength": 0 }, { "pattern": "@" }]))
+    )]
     pub email: String,
 }
 
 /// The agreement between school and parents ("afspraken"), in one published version.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct Agreement {
     /// Increases by one with every publication that changes the text.
+    #[cfg_attr(feature = "schema", schemars(range(min = 1)))]
     pub version: u32,
+    #[cfg_attr(feature = "schema", schemars(with = "crate::schema::Date"))]
     pub published: NaiveDate,
     /// The school's short vision on working together with parents.
+    #[cfg_attr(
+        feature = "schema",
+        schemars(with = "crate::schema::Text<{ crate::validate::MAX_TEXT }>")
+    )]
     pub vision: Text,
     /// What parents may expect of the school.
+    #[cfg_attr(feature = "schema", schemars(length(min = 1, max = crate::validate::MAX_LIST)))]
     pub school_promises: Vec<AgreementItem>,
     /// What the school expects of parents.
+    #[cfg_attr(feature = "schema", schemars(length(min = 1, max = crate::validate::MAX_LIST)))]
     pub parent_expectations: Vec<AgreementItem>,
     /// What the children agree to.
+    #[cfg_attr(feature = "schema", schemars(length(min = 1, max = crate::validate::MAX_LIST)))]
     pub child_agreements: Vec<AgreementItem>,
 }
 
 /// One line of the agreement. Its id stays the same when the text is reworded, so that a new
 /// version can show what was added, removed or reworded.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct AgreementItem {
+    #[cfg_attr(feature = "schema", schemars(with = "crate::schema::Id"))]
     pub id: String,
+    #[cfg_attr(
+        feature = "schema",
+        schemars(with = "crate::schema::Text<{ crate::validate::MAX_AGREEMENT_ITEM }>")
+    )]
     pub text: Text,
 }
 
@@ -156,31 +195,50 @@ impl<'de> Deserialize<'de> for YearMonth {
 
 /// The monthly bulletin ("maandinfo").
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct Bulletin {
+    #[cfg_attr(feature = "schema", schemars(with = "crate::schema::Id"))]
     pub id: String,
     pub month: YearMonth,
+    #[cfg_attr(
+        feature = "schema",
+        schemars(with = "crate::schema::Text<{ crate::validate::MAX_TITLE }>")
+    )]
     pub title: Text,
+    #[cfg_attr(feature = "schema", schemars(length(max = crate::validate::MAX_LIST)))]
     pub items: Vec<BulletinItem>,
 }
 
 /// One item of a bulletin.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct BulletinItem {
     /// Unique within the whole content, so that an item can be linked to and marked as read.
+    #[cfg_attr(feature = "schema", schemars(with = "crate::schema::Id"))]
     pub id: String,
     pub kind: ItemKind,
+    #[cfg_attr(
+        feature = "schema",
+        schemars(with = "crate::schema::Text<{ crate::validate::MAX_TITLE }>")
+    )]
     pub title: Text,
+    #[cfg_attr(
+        feature = "schema",
+        schemars(with = "crate::schema::Text<{ crate::validate::MAX_TEXT }>")
+    )]
     pub text: Text,
     /// When it happens; `None` for news without a date.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub when: Option<When>,
     /// The groepen (1 to 8) it concerns; empty means the whole school.
     #[serde(default)]
+    #[cfg_attr(feature = "schema", schemars(with = "crate::schema::Groepen"))]
     pub groepen: Vec<u8>,
 }
 
 /// The kind of a bulletin item; each has its own icon and label in the app.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum ItemKind {
     /// A day without school for the children.
@@ -225,14 +283,20 @@ impl ItemKind {
 
 /// A date or a range of dates, with optional start and end times (local time).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct When {
+    #[cfg_attr(feature = "schema", schemars(with = "crate::schema::Date"))]
     pub date: NaiveDate,
-    /// The last day of a range of dates (inclusive); `None` for one day.
+    /// The last day of a range of dates (inclusive), on or after `date`; `None` for one day.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "schema", schemars(with = "Option<crate::schema::Date>"))]
     pub until: Option<NaiveDate>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "schema", schemars(with = "Option<crate::schema::Time>"))]
     pub from_time: Option<NaiveTime>,
+    /// Only with a `from_time`, and after it when the range is one day.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "schema", schemars(with = "Option<crate::schema::Time>"))]
     pub to_time: Option<NaiveTime>,
 }
 
@@ -250,24 +314,48 @@ impl When {
 
 /// An activity that parents are invited to, and may answer (RSVP).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct Activity {
+    #[cfg_attr(feature = "schema", schemars(with = "crate::schema::Id"))]
     pub id: String,
     pub kind: ActivityKind,
+    #[cfg_attr(
+        feature = "schema",
+        schemars(with = "crate::schema::Text<{ crate::validate::MAX_TITLE }>")
+    )]
     pub title: Text,
+    #[cfg_attr(
+        feature = "schema",
+        schemars(with = "crate::schema::Text<{ crate::validate::MAX_TEXT }>")
+    )]
     pub text: Text,
+    #[cfg_attr(feature = "schema", schemars(with = "crate::schema::DateTime"))]
     pub start: NaiveDateTime,
+    /// After the start.
+    #[cfg_attr(feature = "schema", schemars(with = "crate::schema::DateTime"))]
     pub end: NaiveDateTime,
+    #[cfg_attr(
+        feature = "schema",
+        schemars(with = "crate::schema::Text<{ crate::validate::MAX_LOCATION }>")
+    )]
     pub location: Text,
     /// The groepen (1 to 8) it is for; empty means the whole school.
     #[serde(default)]
+    #[cfg_attr(feature = "schema", schemars(with = "crate::schema::Groepen"))]
     pub groepen: Vec<u8>,
-    /// Until when parents can answer; `None` means until the start.
+    /// Until when parents can answer (the start at the latest); `None` means until the start.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "schema", schemars(with = "Option<crate::schema::DateTime>"))]
     pub rsvp_deadline: Option<NaiveDateTime>,
     /// How many people fit in all; `None` when there is no limit.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "schema", schemars(range(min = 1)))]
     pub capacity: Option<u32>,
-    /// How many people one family may bring (at least 1).
+    /// How many people one family may bring (1 to 20).
+    #[cfg_attr(
+        feature = "schema",
+        schemars(range(min = *crate::validate::PER_FAMILY.start(), max = *crate::validate::PER_FAMILY.end()))
+    )]
     pub max_per_family: u8,
     /// Whether the school asks parents to help ("ik help mee").
     #[serde(default)]
@@ -276,6 +364,7 @@ pub struct Activity {
 
 /// The kind of an activity.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum ActivityKind {
     Jaaropening,
@@ -317,23 +406,39 @@ impl ActivityKind {
 
 /// A class theme, active for some groepen between two dates.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct Theme {
+    #[cfg_attr(feature = "schema", schemars(with = "crate::schema::Id"))]
     pub id: String,
+    #[cfg_attr(
+        feature = "schema",
+        schemars(with = "crate::schema::Text<{ crate::validate::MAX_TITLE }>")
+    )]
     pub title: Text,
     /// The groepen (1 to 8) working on it; empty means the whole school.
     #[serde(default)]
+    #[cfg_attr(feature = "schema", schemars(with = "crate::schema::Groepen"))]
     pub groepen: Vec<u8>,
+    #[cfg_attr(feature = "schema", schemars(with = "crate::schema::Date"))]
     pub from: NaiveDate,
-    /// The last day of the theme (inclusive).
+    /// The last day of the theme (inclusive), on or after `from`.
+    #[cfg_attr(feature = "schema", schemars(with = "crate::schema::Date"))]
     pub to: NaiveDate,
+    #[cfg_attr(feature = "schema", schemars(length(max = crate::validate::MAX_LIST)))]
     pub prompts: Vec<Prompt>,
 }
 
 /// A conversation prompt for at home.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct Prompt {
     /// Unique within the whole content (theme prompts and the general bank together).
+    #[cfg_attr(feature = "schema", schemars(with = "crate::schema::Id"))]
     pub id: String,
+    #[cfg_attr(
+        feature = "schema",
+        schemars(with = "crate::schema::Text<{ crate::validate::MAX_PROMPT }>")
+    )]
     pub text: Text,
     pub band: Band,
     pub category: Category,
@@ -341,6 +446,7 @@ pub struct Prompt {
 
 /// The age band a prompt is written for.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub enum Band {
     /// Groep 1 and 2 (about 4 to 6 years old).
     #[serde(rename = "1-2")]
@@ -375,6 +481,7 @@ impl Band {
 
 /// What a prompt is about.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum Category {
     Schooldag,

@@ -8,6 +8,7 @@ use crate::rsvp::Answer;
 
 /// The body of `GET …/rsvps`.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct RsvpReport {
     pub school: String,
     /// The published activities by start time, then answers to activities no longer published.
@@ -16,10 +17,12 @@ pub struct RsvpReport {
 
 /// The answers to one activity.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct ActivityRsvps {
     pub activity_id: String,
     /// The title in Dutch; `None` when the activity is no longer in the published content.
     pub title: Option<String>,
+    #[cfg_attr(feature = "schema", schemars(with = "Option<crate::schema::DateTime>"))]
     pub start: Option<NaiveDateTime>,
     /// How many people fit in all; `None` when there is no limit.
     pub capacity: Option<u32>,
@@ -30,6 +33,7 @@ pub struct ActivityRsvps {
 
 /// The counts of one activity.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct Totals {
     /// Families that answered "ja".
     pub ja: u32,
@@ -43,6 +47,7 @@ pub struct Totals {
 
 /// One family's kept answer, as the school sees it ("nee" means nobody comes and nobody helps).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct RsvpRow {
     pub activity_id: String,
     pub family_id: String,
@@ -57,6 +62,7 @@ pub struct RsvpRow {
 
 /// The body of `GET …/acknowledgements`.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct AckReport {
     pub school: String,
     /// The version published now; `None` before the first publication.
@@ -67,8 +73,10 @@ pub struct AckReport {
 
 /// How many families acknowledged one version of the agreement.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct VersionAcks {
     pub version: u32,
+    #[cfg_attr(feature = "schema", schemars(with = "crate::schema::Date"))]
     pub published: NaiveDate,
     pub families: u64,
 }

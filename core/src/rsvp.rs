@@ -16,6 +16,7 @@ pub const MAX_NOTE_CHARS: usize = 500;
 
 /// Whether the family comes.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum Answer {
     /// Yes, we come.
@@ -29,18 +30,31 @@ pub enum Answer {
 
 /// One family's answer to one activity; a changed answer replaces the old one with the same id.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+// "ja" and "misschien" bring somebody: written in the schema as "nee, or at least 1 person".
+#[cfg_attr(
+    feature = "schema",
+    schemars(extend("anyOf" = [
+        { "properties": { "answer": { "enum": ["nee"] } } },
+        { "properties": { "people": { "minimum": 1 } } },
+    ]))
+)]
 pub struct Rsvp {
     /// Made on the phone (like a UUID), so that sending it twice is harmless.
+    #[cfg_attr(feature = "schema", schemars(with = "crate::schema::Id"))]
     pub id: String,
     /// The [`Activity::id`] it answers.
+    #[cfg_attr(feature = "schema", schemars(with = "crate::schema::Id"))]
     pub activity_id: String,
     /// Whether the family comes.
     pub answer: Answer,
-    /// How many people come (0 only with [`Answer::Nee`]).
+    /// How many people come (0 only with [`Answer::Nee`]; at most the activity's
+    /// `max_per_family`).
     pub people: u8,
-    /// "Ik help mee".
+    /// "Ik help mee" (only where the activity wants helpers).
     pub helps: bool,
     /// A note to the school.
+    #[cfg_attr(feature = "schema", schemars(length(max = MAX_NOTE_CHARS)))]
     pub note: String,
     /// When the parent last changed it: milliseconds since the Unix epoch (UTC), set by the phone.
     pub updated_at: i64,
@@ -178,15 +192,10 @@ impl Rsvp {
         if self.activity_id != activity.id {
             return Err(RsvpError::WrongActivity);
         }
-        if !is_valid_id(&self.id) {
-            return Err(RsvpError::InvalidId);
-        }
+        self.check_form()?;
         check_open(activity, now)?;
         let rsvp = self.normalised();
         if rsvp.answer != Answer::Nee {
-            if rsvp.people == 0 {
-                return Err(RsvpError::NoPeople);
-            }
             if rsvp.people > activity.max_per_family {
                 return Err(RsvpError::TooManyPeople {
                     max: activity.max_per_family,
@@ -201,12 +210,26 @@ impl Rsvp {
         if rsvp.helps && !activity.helpers_wanted {
             return Err(RsvpError::HelpNotWanted);
         }
-        if rsvp.note.chars().nth(MAX_NOTE_CHARS).is_some() {
+        Ok(rsvp)
+    }
+
+    /// The rules of the answer alone, whatever the activity or the moment: a valid id, somebody
+    /// coming with "ja" or "misschien", a note of at most [`MAX_NOTE_CHARS`]. The server checks
+    /// these for every version it is sent, also one it will not keep: a malformed body is
+    /// malformed, however old.
+    pub fn check_form(&self) -> Result<(), RsvpError> {
+        if !is_valid_id(&self.id) {
+            return Err(RsvpError::InvalidId);
+        }
+        if self.answer != Answer::Nee && self.people == 0 {
+            return Err(RsvpError::NoPeople);
+        }
+        if self.note.chars().nth(MAX_NOTE_CHARS).is_some() {
             return Err(RsvpError::NoteTooLong {
                 max: MAX_NOTE_CHARS,
             });
         }
-        Ok(rsvp)
+        Ok(())
     }
 
     /// Whether this version should replace `other` (two versions of the same answer): the later

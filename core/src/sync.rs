@@ -13,12 +13,21 @@ use serde::{Deserialize, Serialize};
 
 use crate::rsvp::Rsvp;
 
+/// The longest name or names of parents, in characters.
+pub const MAX_NAMES: usize = 200;
+
 /// The body of `PUT …/rsvps/{rsvp_id}`.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct RsvpPut {
     /// The family, made on the phone (like a UUID: `a-z`, `0-9`, `-`).
+    #[cfg_attr(feature = "schema", schemars(with = "crate::schema::Id"))]
     pub family_id: String,
     /// The parents' names as the school should see them.
+    #[cfg_attr(
+        feature = "schema",
+        schemars(length(min = 1, max = MAX_NAMES), regex(pattern = crate::schema::NOT_BLANK))
+    )]
     pub names: String,
     /// The answer itself; its `id` equals the path's `rsvp_id`.
     pub rsvp: Rsvp,
@@ -26,13 +35,22 @@ pub struct RsvpPut {
 
 /// The body of `PUT …/acknowledgements/{ack_id}`: "gelezen" for one agreement version.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct AckPut {
     /// Made on the phone; equals the path's `ack_id`.
+    #[cfg_attr(feature = "schema", schemars(with = "crate::schema::Id"))]
     pub id: String,
+    /// The family, made on the phone.
+    #[cfg_attr(feature = "schema", schemars(with = "crate::schema::Id"))]
     pub family_id: String,
     /// The parent who read it.
+    #[cfg_attr(
+        feature = "schema",
+        schemars(length(min = 1, max = MAX_NAMES), regex(pattern = crate::schema::NOT_BLANK))
+    )]
     pub name: String,
-    /// The [`crate::Agreement::version`] read.
+    /// The version of the agreement read: one the school published.
+    #[cfg_attr(feature = "schema", schemars(range(min = 1)))]
     pub agreement_version: u32,
     /// When the parent acknowledged it: milliseconds since the Unix epoch (UTC), set by the phone.
     pub updated_at: i64,
@@ -40,6 +58,7 @@ pub struct AckPut {
 
 /// What the server did with a version.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum Outcome {
     /// It was new, or newer than the one kept: it is now the kept version.
@@ -52,6 +71,7 @@ pub enum Outcome {
 
 /// The answer to `PUT …/rsvps/{rsvp_id}`: what was done, and the version the server keeps.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct RsvpPutResponse {
     pub outcome: Outcome,
     pub kept: Rsvp,
@@ -59,6 +79,7 @@ pub struct RsvpPutResponse {
 
 /// The answer to `PUT …/acknowledgements/{ack_id}`.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct AckPutResponse {
     pub outcome: Outcome,
     pub kept: AckPut,

@@ -16,6 +16,7 @@ use crate::model::{
 
 /// One problem in the content: which field, and what is wrong with it (in Dutch).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct FieldError {
     /// A path such as `activities[3].rsvp_deadline` or `bulletins[0].items[2].title.en`.
     pub field: String,
@@ -27,6 +28,28 @@ pub struct FieldError {
 pub const MAX_LIST: usize = 10_000;
 /// The longest id, in characters.
 pub const MAX_ID: usize = 64;
+/// The longest title (of a bulletin, an item, an activity, a theme), in characters per language.
+pub const MAX_TITLE: usize = 100;
+/// The longest running text (the agreement's vision, an item's or an activity's text).
+pub const MAX_TEXT: usize = 1500;
+/// The longest location of an activity.
+pub const MAX_LOCATION: usize = 120;
+/// The longest line of the agreement.
+pub const MAX_AGREEMENT_ITEM: usize = 300;
+/// The longest conversation prompt.
+pub const MAX_PROMPT: usize = 200;
+/// The longest name of a school.
+pub const MAX_SCHOOL_NAME: usize = 80;
+/// The longest place name of a school.
+pub const MAX_PLACE: usize = 80;
+/// The longest phone number of a school.
+pub const MAX_PHONE: usize = 30;
+/// The longest e-mail address of a school.
+pub const MAX_EMAIL: usize = 120;
+/// The longest website of a school.
+pub const MAX_WEBSITE: usize = 200;
+/// How many people one family may bring to an activity: the school picks a number in this range.
+pub const PER_FAMILY: std::ops::RangeInclusive<u8> = 1..=20;
 /// The first and last year a date may fall in: a calendar file cannot hold years past 9999, and
 /// anything far from today is a typing error.
 pub const YEARS: std::ops::RangeInclusive<i32> = 2000..=2199;
@@ -243,17 +266,17 @@ impl Checker {
     fn school(&mut self, content: &Content) {
         let s = &content.school;
         self.id("school.id", &s.id);
-        self.length("school.name", &s.name, 1, 80);
-        self.length("school.place", &s.place, 0, 80);
-        self.length("school.phone", &s.phone, 0, 30);
-        self.length("school.email", &s.email, 0, 120);
+        self.length("school.name", &s.name, 1, MAX_SCHOOL_NAME);
+        self.length("school.place", &s.place, 0, MAX_PLACE);
+        self.length("school.phone", &s.phone, 0, MAX_PHONE);
+        self.length("school.email", &s.email, 0, MAX_EMAIL);
         if !s.email.is_empty() && !s.email.contains('@') {
             self.err(
                 "school.email",
                 "Dit is geen e-mailadres: het @-teken ontbreekt.",
             );
         }
-        self.length("school.website", &s.website, 0, 200);
+        self.length("school.website", &s.website, 0, MAX_WEBSITE);
         // The app turns the website into a link: only web addresses, never `javascript:` and the
         // like.
         let is_web = s.website.starts_with("https://") || s.website.starts_with("http://");
@@ -270,7 +293,7 @@ impl Checker {
             self.err("agreement.version", "Het versienummer begint bij 1.");
         }
         self.date("agreement.published", a.published);
-        self.text("agreement.vision", &a.vision, 1500);
+        self.text("agreement.vision", &a.vision, MAX_TEXT);
         let mut ids = HashMap::new();
         for (name, items) in agreement_lists(a) {
             let field = format!("agreement.{name}");
@@ -279,13 +302,17 @@ impl Checker {
             }
             for (i, item) in self.bounded(&field, items).iter().enumerate() {
                 self.unique(&format!("{field}[{i}].id"), &item.id, &mut ids);
-                self.text(&format!("{field}[{i}].text"), &item.text, 300);
+                self.text(
+                    &format!("{field}[{i}].text"),
+                    &item.text,
+                    MAX_AGREEMENT_ITEM,
+                );
             }
         }
     }
 
     fn bulletin(&mut self, path: &str, b: &Bulletin, item_ids: &mut HashMap<String, String>) {
-        self.text(&format!("{path}.title"), &b.title, 100);
+        self.text(&format!("{path}.title"), &b.title, MAX_TITLE);
         self.date(&format!("{path}.month"), b.month.first_day());
         let field = format!("{path}.items");
         for (i, item) in self.bounded(&field, &b.items).iter().enumerate() {
@@ -295,8 +322,8 @@ impl Checker {
 
     fn item(&mut self, path: &str, item: &BulletinItem, ids: &mut HashMap<String, String>) {
         self.unique(&format!("{path}.id"), &item.id, ids);
-        self.text(&format!("{path}.title"), &item.title, 100);
-        self.text(&format!("{path}.text"), &item.text, 1500);
+        self.text(&format!("{path}.title"), &item.title, MAX_TITLE);
+        self.text(&format!("{path}.text"), &item.text, MAX_TEXT);
         self.groepen(&format!("{path}.groepen"), &item.groepen);
         if let Some(when) = &item.when {
             self.when(&format!("{path}.when"), when);
@@ -328,9 +355,9 @@ impl Checker {
     }
 
     fn activity(&mut self, path: &str, a: &Activity) {
-        self.text(&format!("{path}.title"), &a.title, 100);
-        self.text(&format!("{path}.text"), &a.text, 1500);
-        self.text(&format!("{path}.location"), &a.location, 120);
+        self.text(&format!("{path}.title"), &a.title, MAX_TITLE);
+        self.text(&format!("{path}.text"), &a.text, MAX_TEXT);
+        self.text(&format!("{path}.location"), &a.location, MAX_LOCATION);
         self.groepen(&format!("{path}.groepen"), &a.groepen);
         self.date_time(&format!("{path}.start"), a.start);
         self.date_time(&format!("{path}.end"), a.end);
@@ -352,7 +379,7 @@ impl Checker {
                 "Er moet plaats zijn voor minstens 1 persoon; laat het veld leeg als er geen grens is.",
             );
         }
-        if !(1..=20).contains(&a.max_per_family) {
+        if !PER_FAMILY.contains(&a.max_per_family) {
             self.err(
                 &format!("{path}.max_per_family"),
                 "Per gezin mogen 1 tot en met 20 personen komen.",
@@ -361,7 +388,7 @@ impl Checker {
     }
 
     fn theme(&mut self, path: &str, t: &Theme, prompt_ids: &mut HashMap<String, String>) {
-        self.text(&format!("{path}.title"), &t.title, 100);
+        self.text(&format!("{path}.title"), &t.title, MAX_TITLE);
         self.groepen(&format!("{path}.groepen"), &t.groepen);
         self.date(&format!("{path}.from"), t.from);
         self.date(&format!("{path}.to"), t.to);
@@ -379,6 +406,6 @@ impl Checker {
 
     fn prompt(&mut self, path: &str, p: &Prompt, ids: &mut HashMap<String, String>) {
         self.unique(&format!("{path}.id"), &p.id, ids);
-        self.text(&format!("{path}.text"), &p.text, 200);
+        self.text(&format!("{path}.text"), &p.text, MAX_PROMPT);
     }
 }

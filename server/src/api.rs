@@ -8,7 +8,7 @@ use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{any, get, put};
 use axum::{Json, Router};
-use driehoek_core::sync::{AckPut, RsvpPut};
+use driehoek_core::sync::{AckPut, RsvpPut, MAX_NAMES};
 use driehoek_core::validate::is_valid_id;
 use driehoek_core::FieldError;
 use sha2::{Digest, Sha256};
@@ -73,6 +73,24 @@ async fn api_not_found() -> Response {
         Json(serde_json::json!({ "message": NO_SUCH_ROUTE })),
     )
         .into_response()
+}
+
+/// The body of every error answer but 422: what went wrong, in Dutch.
+#[derive(
+    Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize, schemars::JsonSchema,
+)]
+pub struct Message {
+    /// What went wrong, in Dutch, for the person who made the request.
+    pub message: String,
+}
+
+/// The body of a `PUT …/content` that published.
+#[derive(
+    Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize, schemars::JsonSchema,
+)]
+pub struct PublishAnswer {
+    /// Always true: the content is published now (its ETag is in the header).
+    pub published: bool,
 }
 
 /// Every failure a handler can answer with.
@@ -140,7 +158,10 @@ impl IntoResponse for AppError {
                 )
             }
         };
-        (status, Json(serde_json::json!({ "message": text }))).into_response()
+        let message = Message {
+            message: text.into(),
+        };
+        (status, Json(message)).into_response()
     }
 }
 
@@ -375,9 +396,9 @@ fn family_secret(headers: &HeaderMap) -> Result<[u8; 32], AppError> {
         .ok_or(AppError::Unauthorized)
 }
 
-/// A name or names as the school will see them: not empty, at most 200 characters.
+/// A name or names as the school will see them: not empty, at most [`MAX_NAMES`] characters.
 fn check_names(field: &str, names: &str, message: &str) -> Result<(), AppError> {
-    if names.trim().is_empty() || names.chars().count() > 200 {
+    if names.trim().is_empty() || names.chars().count() > MAX_NAMES {
         return Err(invalid(field, message));
     }
     Ok(())
@@ -407,6 +428,10 @@ async fn rsvp_put(
         &put.names,
         "Vul de namen in (maximaal 200 tekens).",
     )?;
+    // The answer's own rules hold for every version sent, also one that will not be kept.
+    put.rsvp
+        .check_form()
+        .map_err(|err| invalid("rsvp", &err.message()))?;
     let activity = published(&school)?
         .content
         .activities
@@ -509,7 +534,7 @@ async fn content_put(
     Ok((
         StatusCode::OK,
         [(header::ETAG, etag)],
-        Json(serde_json::json!({"published": true})),
+        Json(PublishAnswer { published: true }),
     )
         .into_response())
 }

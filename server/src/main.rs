@@ -62,6 +62,13 @@ enum Command {
         #[command(subcommand)]
         command: ContentCommand,
     },
+    /// Print the protocol's OpenAPI description (server/openapi.yaml), made from the routes and
+    /// the Rust types.
+    Openapi {
+        /// Print the readable summary for people instead (docs/API.md).
+        #[arg(long)]
+        markdown: bool,
+    },
 }
 
 #[derive(Subcommand)]
@@ -165,6 +172,17 @@ async fn main() -> std::process::ExitCode {
         Command::Content {
             command: ContentCommand::Export { school, db, out },
         } => content_export(&school, &db, out.as_deref()),
+        Command::Openapi { markdown } => {
+            let text = if markdown {
+                driehoek_server::openapi::markdown()
+            } else {
+                driehoek_server::openapi::yaml()
+            };
+            match std::io::stdout().write_all(text.as_bytes()) {
+                Ok(()) => std::process::ExitCode::SUCCESS,
+                Err(err) => fail(err.to_string()),
+            }
+        }
     }
 }
 

@@ -1,5 +1,6 @@
-//! `server/openapi.yaml` describes exactly the routes the router has ([`ROUTES`]), and every
-//! route in [`ROUTES`] is really served (not the app shell, not 405).
+//! `server/openapi.yaml` and `docs/API.md` are what `driehoek-server openapi` makes of the route
+//! table and the Rust types; the spec describes exactly the routes the router has ([`ROUTES`]),
+//! and every route in [`ROUTES`] is really served (not the app shell, not 405).
 
 use std::collections::BTreeSet;
 use std::sync::Arc;
@@ -7,31 +8,45 @@ use std::sync::Arc;
 use axum::body::Body;
 use axum::http::{Method, Request, StatusCode};
 use driehoek_server::api::{NO_SUCH_ROUTE, ROUTES};
+use driehoek_server::openapi::{self, Examples, OPERATIONS};
 use driehoek_server::store::SqliteStore;
 use driehoek_server::{app, AppState};
 use http_body_util::BodyExt;
 use tower::ServiceExt;
 
-/// (METHOD, path) pairs under `paths:` of the OpenAPI file (a small reader for its layout).
+/// (METHOD, path) of every operation under `paths` of the generated spec.
 fn described() -> BTreeSet<(String, String)> {
-    let text = include_str!("../openapi.yaml");
-    let mut out = BTreeSet::new();
-    let (mut in_paths, mut path) = (false, String::new());
-    for line in text.lines() {
-        if line == "paths:" {
-            in_paths = true;
-        } else if !line.starts_with(' ') && !line.is_empty() {
-            in_paths = false;
-        } else if in_paths && line.starts_with("  /") {
-            path = line.trim().trim_end_matches(':').to_owned();
-        } else if in_paths && line.starts_with("    ") && !line.starts_with("     ") {
-            let method = line.trim().trim_end_matches(':');
-            if ["get", "put", "post", "delete", "patch"].contains(&method) {
-                out.insert((method.to_uppercase(), path.clone()));
-            }
-        }
-    }
-    out
+    let spec = openapi::spec();
+    let paths = spec["paths"].as_object().expect("the spec has paths");
+    paths
+        .iter()
+        .flat_map(|(path, item)| {
+            let methods = item.as_object().expect("a path item is a map");
+            methods
+                .keys()
+                .map(|method| (method.to_uppercase(), path.clone()))
+        })
+        .collect()
+}
+
+#[test]
+fn openapi_file_is_generated() {
+    let committed = include_str!("../openapi.yaml");
+    assert!(
+        committed == openapi::yaml(),
+        "server/openapi.yaml is not what the code makes: run \
+         `driehoek-server openapi > server/openapi.yaml`"
+    );
+}
+
+#[test]
+fn api_doc_is_generated() {
+    let committed = include_str!("../../docs/API.md");
+    assert!(
+        committed == openapi::markdown(),
+        "docs/API.md is not what the code makes: run \
+         `driehoek-server openapi --markdown > docs/API.md`"
+    );
 }
 
 #[test]
@@ -40,7 +55,61 @@ fn openapi_describes_exactly_the_routes() {
         .iter()
         .map(|(m, p)| (m.to_string(), p.to_string()))
         .collect();
-    assert_eq!(described(), routes);
+    assert_eq!(described(), routes, "the spec and the router disagree");
+}
+
+#[test]
+fn every_operation_has_its_own_id() {
+    let ids: BTreeSet<&str> = OPERATIONS.iter().map(|op| op.id).collect();
+    assert_eq!(ids.len(), OPERATIONS.len(), "two operations share an id");
+}
+
+#[test]
+fn every_reference_in_the_spec_resolves() {
+    let spec = openapi::spec();
+    let mut refs = Vec::new();
+    collect_refs(&spec, &mut refs);
+    assert!(!refs.is_empty(), "the spec refers to its components");
+    for reference in refs {
+        let pointer = reference
+            .strip_prefix('#')
+            .unwrap_or_else(|| panic!("{reference} is not local"));
+        assert!(
+            spec.pointer(pointer).is_some(),
+            "{reference} points at nothing"
+        );
+    }
+}
+
+fn collect_refs(value: &serde_json::Value, out: &mut Vec<String>) {
+    match value {
+        serde_json::Value::Object(map) => {
+            if let Some(serde_json::Value::String(r)) = map.get("$ref") {
+                out.push(r.clone());
+            }
+            map.values().for_each(|v| collect_refs(v, out));
+        }
+        serde_json::Value::Array(items) => items.iter().for_each(|v| collect_refs(v, out)),
+        _ => {}
+    }
+}
+
+#[test]
+fn the_examples_are_valid_requests() {
+    let ex = Examples::new();
+    assert_eq!(
+        driehoek_core::validate(&ex.content),
+        vec![],
+        "the example content must be publishable"
+    );
+    assert_eq!(
+        ex.rsvp.rsvp.activity_id, ex.content.activities[0].id,
+        "the example RSVP answers the example's activity"
+    );
+    assert_eq!(
+        ex.ack.agreement_version, ex.content.agreement.version,
+        "the example acknowledges the published agreement"
+    );
 }
 
 #[tokio::test]

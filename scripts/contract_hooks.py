@@ -1,0 +1,220 @@
+"""Schemathesis hooks for scripts/contract.sh.
+
+JSON Schema cannot say that an id in the body equals the id in the path, that ids are unique
+within the content, or which activities are open right now: those rules are written in words in
+each operation's description in server/openapi.yaml. A client that reads the spec follows them,
+so these hooks make every generated case follow them too, and change nothing else.
+
+Invalid (negative) cases get the same treatment, so that what makes them invalid is only the
+schema violation the generator chose, not also a wrong id or a closed activity: the server must
+then refuse them for that violation alone. Hence the one rule of this file: a value is replaced
+only by another valid value, and only when it was valid itself, so a case stays exactly as
+valid or invalid as the generator made it.
+"""
+
+import itertools
+import json
+import os
+import re
+import urllib.request
+
+import schemathesis
+import yaml
+
+URL = os.environ["CONTRACT_URL"]
+SCHOOL = os.environ["CONTRACT_SCHOOL"]
+TOKEN = os.environ["CONTRACT_TOKEN"]
+# The server's clock (serve --clock, YYYY-MM-DDTHH:MM:SS): which activities are still open.
+NOW = os.environ["CONTRACT_NOW"]
+SPEC = os.environ["CONTRACT_SPEC"]
+FAMILIES = itertools.count(1)
+
+
+def _patterns():
+    with open(SPEC, encoding="utf-8") as file:
+        schemas = yaml.safe_load(file)["components"]["schemas"]
+    return {name: re.compile(schemas[name]["pattern"]) for name in ("Id", "Date", "DateTime", "Time")}
+
+
+PATTERNS = _patterns()
+
+
+def valid(kind, value):
+    """Whether `value` is a valid Id, Date, DateTime or Time by the spec's own pattern."""
+    return isinstance(value, str) and "\n" not in value and PATTERNS[kind].search(value) is not None
+
+
+def published():
+    """The content published now (read anew: the school's run publishes while it fuzzes)."""
+    request = urllib.request.Request(
+        f"{URL}/api/v1/schools/{SCHOOL}/content",
+        headers={"Authorization": f"Bearer {TOKEN}"},
+    )
+    with urllib.request.urlopen(request, timeout=10) as answer:
+        return json.load(answer)
+
+
+def time_key(text):
+    """A time of day as the server orders it (chrono keeps nine digits of fraction)."""
+    whole, _, fraction = text.partition(".")
+    return (whole, fraction.ljust(9, "0"))
+
+
+def local(text):
+    """A local school time as the server orders it."""
+    date, _, time = text.partition("T")
+    return (date, time_key(time))
+
+
+@schemathesis.hook
+def map_case(context, case):
+    if not isinstance(case.body, dict):
+        return case
+    label = (case.method.upper(), case.path)
+    if label == ("PUT", "/api/v1/schools/{school}/rsvps/{rsvp_id}"):
+        rsvp_rules(case)
+    elif label == ("PUT", "/api/v1/schools/{school}/acknowledgements/{ack_id}"):
+        ack_rules(case)
+    elif label == ("PUT", "/api/v1/schools/{school}/content"):
+        content_rules(case)
+    return case
+
+
+def same_id(case, body, parameter):
+    """The id in the path equals the body's (when both are valid ids: a wrong one stays wrong)."""
+    if valid("Id", body.get("id")) and valid("Id", case.path_parameters.get(parameter)):
+        case.path_parameters[parameter] = body["id"]
+
+
+def own_family(body):
+    """A family id belongs to the first secret it came with: every case is a family of its own.
+
+    (Deriving the id from the secret is not enough: schemathesis may vary the header after this
+    hook.)"""
+    if valid("Id", body.get("family_id")):
+        body["family_id"] = f"f-{os.getpid()}-{next(FAMILIES)}"
+
+
+def rsvp_rules(case):
+    own_family(case.body)
+    rsvp = case.body.get("rsvp")
+    if not isinstance(rsvp, dict):
+        return
+    same_id(case, rsvp, "rsvp_id")
+    # The activity is published and still open; "ja" and "misschien" fit its limits. Activities
+    # without a capacity only: hundreds of generated families would fill any other.
+    open_ = [
+        a
+        for a in published().get("activities", [])
+        if local(a.get("rsvp_deadline") or a["start"]) > local(NOW) and a.get("capacity") is None
+    ]
+    if not open_ or not valid("Id", rsvp.get("activity_id")):
+        return
+    pick = open_[len(rsvp["activity_id"]) % len(open_)]
+    rsvp["activity_id"] = pick["id"]
+    people = rsvp.get("people")
+    coming = rsvp.get("answer") in ("ja", "misschien")
+    if coming and isinstance(people, int) and not isinstance(people, bool) and 1 <= people <= 255:
+        rsvp["people"] = min(people, pick["max_per_family"])
+    if coming and rsvp.get("helps") is True and not pick.get("helpers_wanted"):
+        rsvp["helps"] = False
+
+
+def ack_rules(case):
+    body = case.body
+    own_family(body)
+    same_id(case, body, "ack_id")
+    # The version is one the school published.
+    version = body.get("agreement_version")
+    if isinstance(version, int) and not isinstance(version, bool) and 1 <= version <= 2**32 - 1:
+        body["agreement_version"] = published()["agreement"]["version"]
+
+
+def content_rules(case):
+    content = case.body
+    # Publishing over whatever was published before.
+    case.headers["If-Match"] = "*"
+    school = content.get("school")
+    if isinstance(school, dict) and valid("Id", school.get("id")):
+        school["id"] = SCHOOL
+    unique = Unique()
+    for bulletin in dicts(content, "bulletins"):
+        unique.id(bulletin, "bulletin")
+        for item in dicts(bulletin, "items"):
+            unique.id(item, "item")
+            if isinstance(item.get("when"), dict):
+                when_rules(item["when"])
+    for activity in dicts(content, "activities"):
+        unique.id(activity, "activity")
+        activity_rules(activity)
+    for theme in dicts(content, "themes"):
+        unique.id(theme, "theme")
+        first, last = theme.get("from"), theme.get("to")
+        if valid("Date", first) and valid("Date", last) and last < first:
+            theme["from"], theme["to"] = last, first
+        for prompt in dicts(theme, "prompts"):
+            unique.id(prompt, "prompt")
+    for prompt in dicts(content, "prompts"):
+        unique.id(prompt, "prompt")
+    agreement = content.get("agreement")
+    for name in ("school_promises", "parent_expectations", "child_agreements"):
+        for item in dicts(agreement, name):
+            unique.id(item, "agreement")
+
+
+def dicts(parent, name):
+    """The objects in the list `parent[name]`; nothing where the generator put another type."""
+    things = parent.get(name) if isinstance(parent, dict) else None
+    return [thing for thing in things if isinstance(thing, dict)] if isinstance(things, list) else []
+
+
+class Unique:
+    """Makes valid ids unique within their kind, keeping the generated ones where they already are."""
+
+    def __init__(self):
+        self.seen = {}
+
+    def id(self, thing, kind):
+        seen = self.seen.setdefault(kind, set())
+        value = thing.get("id")
+        if not valid("Id", value):
+            return
+        n = 0
+        while value in seen:
+            n += 1
+            value = f"{thing['id'][:58]}-{n}"
+        seen.add(value)
+        thing["id"] = value
+
+
+def activity_rules(activity):
+    start, end = activity.get("start"), activity.get("end")
+    if not (valid("DateTime", start) and valid("DateTime", end)):
+        return
+    # An activity ends after its start.
+    if local(end) < local(start):
+        start, end = end, start
+    if local(end) == local(start):
+        start, end = start[:10] + "T00:00:00", start[:10] + "T23:59:59"
+    activity["start"], activity["end"] = start, end
+    # Its RSVP deadline is not after the start.
+    deadline = activity.get("rsvp_deadline")
+    if valid("DateTime", deadline) and local(deadline) > local(start):
+        activity["rsvp_deadline"] = start
+
+
+def when_rules(when):
+    date, until = when.get("date"), when.get("until")
+    # A range ends on or after its first day.
+    if valid("Date", date) and valid("Date", until) and until < date:
+        when["date"], when["until"] = until, date
+    # An end time needs a start time, and follows it on a one-day range.
+    if valid("Time", when.get("to_time")) and when.get("from_time") is None:
+        when["from_time"] = "00:00:00"
+    one_day = when.get("until") is None or when.get("until") == when.get("date")
+    from_, to = when.get("from_time"), when.get("to_time")
+    if one_day and valid("Time", from_) and valid("Time", to):
+        if time_key(to) < time_key(from_):
+            when["from_time"], when["to_time"] = to, from_
+        elif time_key(to) == time_key(from_):
+            when["from_time"], when["to_time"] = "00:00:00", "23:59:59"
