@@ -127,6 +127,7 @@ pub fn problem_text(t: &Strings, problem: SyncProblem) -> &'static str {
         SyncProblem::FamilyElsewhere => t.sync_family_elsewhere,
         SyncProblem::Server => t.sync_server,
         SyncProblem::Busy => t.sync_busy,
+        SyncProblem::Unavailable => t.sync_unavailable,
         SyncProblem::Storage => t.sync_storage,
     }
 }
@@ -275,11 +276,13 @@ fn trigger(ctx: Ctx, manual: bool) {
                     ctx.engine.update_value(|e| e.failures += 1);
                     let failures = ctx.engine.with_value(|e| e.failures);
                     let backoff = backoff_ms(failures, js_sys::Math::random());
-                    let at_least = if problem == SyncProblem::Busy {
-                        retry_after.unwrap_or(0).saturating_mul(1000)
-                    } else {
-                        0
-                    };
+                    // The server says how long to wait when it is busy or cannot save now.
+                    let at_least =
+                        if matches!(problem, SyncProblem::Busy | SyncProblem::Unavailable) {
+                            retry_after.unwrap_or(0).saturating_mul(1000)
+                        } else {
+                            0
+                        };
                     wait = Some(backoff.max(at_least));
                     break;
                 }
@@ -598,6 +601,7 @@ impl Reply {
             403 => SyncProblem::FamilyElsewhere,
             404 => SyncProblem::SchoolUnknown,
             429 => SyncProblem::Busy,
+            503 => SyncProblem::Unavailable,
             _ => SyncProblem::Server,
         };
         (problem, self.retry_after)

@@ -38,6 +38,27 @@ pub struct AckPut {
     pub updated_at: i64,
 }
 
+/// The earliest `updated_at` a server accepts: 1 January 2020 (UTC), in milliseconds. Driehoek
+/// did not exist before; an earlier time is a phone with a broken clock or a made-up request.
+pub const EARLIEST_UPDATE_MS: i64 = 1_577_836_800_000;
+
+/// How far ahead of the server's clock an `updated_at` may lie: one day, for phones whose clock
+/// runs ahead. Further ahead, one version would win every later change ("last writer wins" by
+/// `updated_at`): an `i64::MAX` would lock a family's answer for ever.
+pub const MAX_AHEAD_MS: i64 = 24 * 60 * 60 * 1000;
+
+/// Checks a phone's `updated_at` against the server's clock (`now_ms`, milliseconds since the
+/// Unix epoch); `Err` with a Dutch message when it lies before 2020 or more than a day ahead.
+pub fn check_updated_at(updated_at: i64, now_ms: i64) -> Result<(), &'static str> {
+    if updated_at < EARLIEST_UPDATE_MS {
+        Err("Deze tijd ligt vóór 2020. Staat de klok van de telefoon goed?")
+    } else if updated_at > now_ms.saturating_add(MAX_AHEAD_MS) {
+        Err("Deze tijd ligt meer dan een dag in de toekomst. Staat de klok van de telefoon goed?")
+    } else {
+        Ok(())
+    }
+}
+
 /// What the server did with a version.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]

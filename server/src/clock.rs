@@ -108,10 +108,15 @@ impl Clock {
 /// `2026-11-23 10:00` or with seconds, Europe/Amsterdam wall-clock time.
 pub fn parse_moment(text: &str) -> Result<NaiveDateTime, String> {
     let text = text.trim();
-    ["%Y-%m-%dT%H:%M:%S", "%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M:%S", "%Y-%m-%d %H:%M"]
-        .iter()
-        .find_map(|format| NaiveDateTime::parse_from_str(text, format).ok())
-        .ok_or_else(|| format!("{text:?} is geen moment: schrijf het als 2026-11-23T10:00"))
+    [
+        "%Y-%m-%dT%H:%M:%S",
+        "%Y-%m-%dT%H:%M",
+        "%Y-%m-%d %H:%M:%S",
+        "%Y-%m-%d %H:%M",
+    ]
+    .iter()
+    .find_map(|format| NaiveDateTime::parse_from_str(text, format).ok())
+    .ok_or_else(|| format!("{text:?} is geen moment: schrijf het als 2026-11-23T10:00"))
 }
 
 #[cfg(test)]
@@ -145,12 +150,17 @@ mod tests {
     fn a_running_clock_starts_at_its_moment() {
         let clock = Clock::starting_at(at("2026-11-23T10:00"));
         let now = clock.now_local();
-        assert!(now >= at("2026-11-23T10:00") && now < at("2026-11-23T10:01"), "{now}");
+        assert!(
+            now >= at("2026-11-23T10:00") && now < at("2026-11-23T10:01"),
+            "{now}"
+        );
     }
 
     #[test]
     fn a_moment_with_words_is_refused_with_a_message() {
-        assert!(parse_moment("morgen").unwrap_err().contains("2026-11-23T10:00"));
+        assert!(parse_moment("morgen")
+            .unwrap_err()
+            .contains("2026-11-23T10:00"));
         assert_eq!(at("2026-11-23 10:00:30"), at("2026-11-23T10:00:30"));
     }
 }

@@ -494,6 +494,7 @@ pub fn ActivityList() -> impl IntoView {
                 capacity: None,
                 max_per_family: 2,
                 helpers_wanted: false,
+                cancelled: false,
             });
             index = c.activities.len() - 1;
         });

@@ -78,6 +78,8 @@ fn rsvp_error(t: &Strings, lang: Lang, error: &RsvpError) -> String {
         RsvpError::Full { places_left } => t
             .rsvp_err_places
             .replace("{places}", &places_left.to_string()),
+        RsvpError::Cancelled => t.rsvp_err_cancelled.to_owned(),
+        RsvpError::NoteUnreadable => t.rsvp_err_unreadable.to_owned(),
     }
 }
 
@@ -222,6 +224,7 @@ fn ActivityCard(
     let data = expect_context::<AppData>();
     let id = activity.id.clone();
     let kind = activity.kind;
+    let cancelled = activity.cancelled;
     let href = format!("/activiteiten/{id}");
     let title = activity.title.get(lang.code()).to_owned();
     let when = dates::date_time_range(lang, activity.start, activity.end);
@@ -245,6 +248,9 @@ fn ActivityCard(
                 <span>{kind_label(t, kind)}</span>
             </p>
             <p class="activity-card__when">{when}</p>
+            {cancelled.then(|| view! {
+                <p class="activity-card__cancelled">{t.activities_cancelled}</p>
+            })}
             {move || answer().map(|text| view! {
                 <p class="activity-card__answer">
                     <span class="activity-card__answer-label">
@@ -394,7 +400,9 @@ fn ActivityDetail(
                 <p class="rsvp__deadline">
                     {move || {
                         let t = locale.t();
-                        if open {
+                        if activity.with_value(|a| a.cancelled) {
+                            t.activities_cancelled_text.to_owned()
+                        } else if open {
                             activity.with_value(|a| {
                                 t.activities_deadline
                                     .replace("{date}", &deadline_text(locale.0.get(), a))

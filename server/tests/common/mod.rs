@@ -13,8 +13,8 @@ use axum::body::Body;
 use axum::extract::ConnectInfo;
 use axum::http::{header, HeaderMap, Request, StatusCode};
 use axum::Router;
-use driehoek_core::sync::{AckPut, RsvpPut};
 use chrono::NaiveDateTime;
+use driehoek_core::sync::{AckPut, RsvpPut};
 use driehoek_core::{Activity, Answer, Content, Rsvp};
 use driehoek_server::api::{etag_of, hash};
 use driehoek_server::store::{SqliteStore, Store};
@@ -45,11 +45,11 @@ pub fn demo_at(now: NaiveDateTime) -> Content {
 }
 
 /// The first activity (by start) that still takes answers at `now` and also matches `want`.
-pub fn open_activity<'a>(
-    content: &'a Content,
+pub fn open_activity(
+    content: &Content,
     now: NaiveDateTime,
     want: impl Fn(&Activity) -> bool,
-) -> &'a Activity {
+) -> &Activity {
     let mut open: Vec<&Activity> = content
         .activities
         .iter()
@@ -87,14 +87,13 @@ pub fn setup_at(now: NaiveDateTime) -> Setup {
     let content = demo_at(now);
     let json = serde_json::to_string(&content).unwrap();
     store
-        .publish("demo", &content, &etag_of(&json), None)
+        .publish("demo", &content, &etag_of(&json), None, now)
         .unwrap();
     let activity = open_activity(&content, now, |a| a.capacity.is_none())
         .id
         .clone();
     let clock = Clock::fixed(now);
-    let state =
-        AppState::new(dir.path().join("dist"), Arc::new(store)).with_clock(clock.clone());
+    let state = AppState::new(dir.path().join("dist"), Arc::new(store)).with_clock(clock.clone());
     Setup {
         dir,
         state,
@@ -110,6 +109,13 @@ impl Setup {
     }
 }
 
+/// The phone's `updated_at` for a change made `after` milliseconds past [`moment`]: the server
+/// accepts times within a day of its clock, so the tests' versions lie just after the moment.
+pub fn millis(after: i64) -> i64 {
+    Clock::fixed(moment()).unix_millis() + after
+}
+
+/// An RSVP made `at` milliseconds after [`moment`].
 pub fn rsvp(family: &str, activity: &str, at: i64, answer: Answer, people: u8) -> RsvpPut {
     RsvpPut {
         family_id: family.into(),
@@ -121,18 +127,19 @@ pub fn rsvp(family: &str, activity: &str, at: i64, answer: Answer, people: u8) -
             people,
             helps: false,
             note: String::new(),
-            updated_at: at,
+            updated_at: millis(at),
         },
     }
 }
 
+/// An acknowledgement made `at` milliseconds after [`moment`].
 pub fn ack(family: &str, version: u32, at: i64) -> AckPut {
     AckPut {
         id: format!("ack-{family}-{version}"),
         family_id: family.into(),
         name: "Sanne de Vries".into(),
         agreement_version: version,
-        updated_at: at,
+        updated_at: millis(at),
     }
 }
 
@@ -164,6 +171,20 @@ pub fn put_json(path: &str, token: &str, secret: Option<&str>, body: Vec<u8>) ->
         request = request.header("x-family-secret", secret);
     }
     request.body(Body::from(body)).unwrap()
+}
+
+/// `PUT …/content` with the admin token and `If-Match` (`*`: over whatever is published).
+pub fn put_content(content: &Content, if_match: &str) -> Request<Body> {
+    let mut request = put_json(
+        "/api/v1/schools/demo/content",
+        ADMIN,
+        None,
+        serde_json::to_vec(content).unwrap(),
+    );
+    request
+        .headers_mut()
+        .insert(header::IF_MATCH, if_match.parse().unwrap());
+    request
 }
 
 pub fn get(path: &str, token: &str) -> Request<Body> {
