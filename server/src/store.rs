@@ -623,6 +623,14 @@ fn commit_group(conn: &Connection, group: &mut [Box<dyn Job>]) -> Result<(), Sto
     for job in group.iter_mut() {
         job.run(conn);
     }
+    // On some errors (SQLITE_FULL, an I/O error) SQLite rolls the whole transaction back by
+    // itself: then nothing of the group was stored, whatever each job's own result said.
+    if conn.is_autocommit() {
+        return Err(StoreError {
+            message: "SQLite rolled the transaction back (a full disk or an I/O error)".into(),
+            unavailable: true,
+        });
+    }
     if let Err(err) = conn.execute_batch("COMMIT") {
         let _ = conn.execute_batch("ROLLBACK");
         return Err(err.into());

@@ -493,3 +493,90 @@ fn the_server_keeps_serving_when_its_output_is_closed() {
     child.kill().unwrap();
     child.wait().unwrap();
 }
+
+#[test]
+fn a_new_admin_token_replaces_the_old_one_at_once_on_a_running_server() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("db.sqlite3");
+    let db = db.to_str().unwrap();
+    let out = server(&[
+        "school",
+        "create",
+        "oosterhout",
+        "De Oosterhout",
+        "--db",
+        db,
+    ]);
+    let old = printed(&out, "beheercode (school):");
+    let code = printed(&out, "toegangscode (ouders):");
+    let (mut child, addr, _) = serve(dir.path(), db, false);
+    let report = "/api/v1/schools/oosterhout/acknowledgements";
+    assert_eq!(status(&addr, report, &old), 200);
+
+    let out = server(&["school", "new-admin-token", "oosterhout", "--db", db]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let new = printed(&out, "beheercode (school):");
+    assert_ne!(new, old);
+    assert_eq!(
+        status(&addr, report, &old),
+        401,
+        "the old token stops working at once"
+    );
+    assert_eq!(status(&addr, report, &new), 200);
+    assert_eq!(
+        status(&addr, report, &code),
+        401,
+        "the parents' code is not an admin token"
+    );
+    let out = server(&["school", "new-admin-token", "bestaat-niet", "--db", db]);
+    assert!(!out.status.success());
+    assert!(text(&out.stderr).contains("bestaat niet"));
+    child.kill().unwrap();
+    child.wait().unwrap();
+}
+
+#[test]
+fn creating_a_school_that_exists_says_so_in_words() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = school(dir.path());
+    let out = server(&["school", "create", "oosterhout", "Nog een", "--db", &db]);
+    assert!(!out.status.success());
+    let err = text(&out.stderr);
+    assert!(err.contains("bestaat al"), "{err}");
+    assert!(!err.contains("UNIQUE"), "no database words: {err}");
+}
+
+#[test]
+fn import_refuses_other_words_under_a_published_agreement_version() {
+    // Bug: `content import` replaced a published agreement version's text (INSERT OR REPLACE).
+    let dir = tempfile::tempdir().unwrap();
+    let db = school(dir.path());
+    let file = dir.path().join("inhoud.json");
+    let import = || {
+        server(&[
+            "content",
+            "import",
+            file.to_str().unwrap(),
+            "--school",
+            "oosterhout",
+            "--db",
+            &db,
+        ])
+    };
+    let content = demo("oosterhout");
+    std::fs::write(&file, serde_json::to_string(&content).unwrap()).unwrap();
+    assert!(import().status.success());
+    let mut reworded = content.clone();
+    reworded.agreement.vision = driehoek_core::Text::nl("Iets heel anders.");
+    std::fs::write(&file, serde_json::to_string(&reworded).unwrap()).unwrap();
+    let out = import();
+    assert!(!out.status.success(), "refused");
+    let err = text(&out.stderr);
+    assert!(
+        err.contains(&format!("versie {}", content.agreement.version + 1)),
+        "says to publish a new version: {err}"
+    );
+    reworded.agreement.version += 1;
+    std::fs::write(&file, serde_json::to_string(&reworded).unwrap()).unwrap();
+    assert!(import().status.success(), "as the next version it goes in");
+}
