@@ -336,6 +336,28 @@ fn printed(out: &Output, label: &str) -> String {
         .to_owned()
 }
 
+/// Runs `school <command> oosterhout` (`new-code` or `new-admin-token`) beside the server at
+/// `addr`, and checks that at once the new code opens `path` and the `old` one no longer does;
+/// returns the new code.
+fn replace_code(db: &str, addr: &str, command: &str, path: &str, old: &str) -> String {
+    let out = server(&["school", command, "oosterhout", "--db", db]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let label = if command == "new-code" {
+        "toegangscode (ouders):"
+    } else {
+        "beheercode (school):"
+    };
+    let new = printed(&out, label);
+    assert_ne!(new, old);
+    assert_eq!(
+        status(addr, path, old),
+        401,
+        "{command}: the old code stops working at once"
+    );
+    assert_eq!(status(addr, path, &new), 200, "{command}");
+    new
+}
+
 #[test]
 fn a_new_access_code_and_new_content_take_effect_at_once_on_a_running_server() {
     let dir = tempfile::tempdir().unwrap();
@@ -368,16 +390,7 @@ fn a_new_access_code_and_new_content_take_effect_at_once_on_a_running_server() {
     let content = "/api/v1/schools/oosterhout/content";
     assert_eq!(status(&addr, content, &old), 200);
 
-    let out = server(&["school", "new-code", "oosterhout", "--db", db]);
-    assert!(out.status.success(), "{}", text(&out.stderr));
-    let new = printed(&out, "toegangscode (ouders):");
-    assert_ne!(new, old);
-    assert_eq!(
-        status(&addr, content, &old),
-        401,
-        "the old code stops working at once"
-    );
-    assert_eq!(status(&addr, content, &new), 200);
+    let new = replace_code(db, &addr, "new-code", content, &old);
 
     let mut changed = demo("oosterhout");
     changed.school.phone = "0162 999 999".into();
@@ -513,16 +526,7 @@ fn a_new_admin_token_replaces_the_old_one_at_once_on_a_running_server() {
     let report = "/api/v1/schools/oosterhout/acknowledgements";
     assert_eq!(status(&addr, report, &old), 200);
 
-    let out = server(&["school", "new-admin-token", "oosterhout", "--db", db]);
-    assert!(out.status.success(), "{}", text(&out.stderr));
-    let new = printed(&out, "beheercode (school):");
-    assert_ne!(new, old);
-    assert_eq!(
-        status(&addr, report, &old),
-        401,
-        "the old token stops working at once"
-    );
-    assert_eq!(status(&addr, report, &new), 200);
+    replace_code(db, &addr, "new-admin-token", report, &old);
     assert_eq!(
         status(&addr, report, &code),
         401,

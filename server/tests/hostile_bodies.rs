@@ -9,8 +9,7 @@ use axum::body::Body;
 use axum::http::{header, Method, Request, StatusCode};
 use common::*;
 use driehoek_core::Answer;
-use driehoek_server::api::{etag_of, hash};
-use driehoek_server::store::{SqliteStore, Store};
+use driehoek_server::store::SqliteStore;
 use driehoek_server::{app_with, AppState, Clock, Config, WriteRate};
 use proptest::prelude::*;
 use proptest::test_runner::{Config as Cases, TestRunner};
@@ -166,14 +165,7 @@ fn ten_thousand_hostile_bodies_never_get_a_500() {
         .unwrap();
     // In memory: the bodies are the point, not the disk (no fsync per stored answer).
     let store = SqliteStore::in_memory().unwrap();
-    store
-        .create_school("demo", "De Driehoek", &hash(CODE), &hash(ADMIN))
-        .unwrap();
-    let content = demo_at(moment());
-    let json = serde_json::to_string(&content).unwrap();
-    store
-        .publish("demo", &content, &etag_of(&json), None, moment())
-        .unwrap();
+    let content = school_demo(&store, moment());
     let activity = open_activity(&content, moment(), |a| a.capacity.is_none())
         .id
         .clone();

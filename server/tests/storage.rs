@@ -15,22 +15,13 @@ use std::sync::Arc;
 use axum::http::{header, StatusCode};
 use common::*;
 use driehoek_core::Answer;
-use driehoek_server::api::{etag_of, hash};
-use driehoek_server::store::{SqliteStore, Store};
+use driehoek_server::store::SqliteStore;
 use driehoek_server::{app_with, AppState, Clock, Config, WriteRate};
 
 /// A database file with the school "demo" and its content, closed.
 fn database(dir: &Path) -> PathBuf {
     let path = dir.join("db.sqlite3");
-    let store = SqliteStore::open(&path).unwrap();
-    store
-        .create_school("demo", "De Driehoek", &hash(CODE), &hash(ADMIN))
-        .unwrap();
-    let content = demo_at(moment());
-    let json = serde_json::to_string(&content).unwrap();
-    store
-        .publish("demo", &content, &etag_of(&json), None, moment())
-        .unwrap();
+    school_demo(&SqliteStore::open(&path).unwrap(), moment());
     path
 }
 

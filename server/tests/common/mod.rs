@@ -71,6 +71,20 @@ pub struct Setup {
     pub clock: Clock,
 }
 
+/// Creates the school "demo" in `store` with [`CODE`] and [`ADMIN`], and publishes the demo
+/// content dated around `now`; returns that content.
+pub fn school_demo(store: &dyn Store, now: NaiveDateTime) -> Content {
+    store
+        .create_school("demo", "De Driehoek", &hash(CODE), &hash(ADMIN))
+        .unwrap();
+    let content = demo_at(now);
+    let json = serde_json::to_string(&content).unwrap();
+    store
+        .publish("demo", &content, &etag_of(&json), None, now)
+        .unwrap();
+    content
+}
+
 /// The school "demo" with the demo content published, at [`moment`].
 pub fn setup() -> Setup {
     setup_at(moment())
@@ -81,14 +95,7 @@ pub fn setup() -> Setup {
 pub fn setup_at(now: NaiveDateTime) -> Setup {
     let dir = tempfile::tempdir().unwrap();
     let store = SqliteStore::open(&dir.path().join("db.sqlite3")).unwrap();
-    store
-        .create_school("demo", "De Driehoek", &hash(CODE), &hash(ADMIN))
-        .unwrap();
-    let content = demo_at(now);
-    let json = serde_json::to_string(&content).unwrap();
-    store
-        .publish("demo", &content, &etag_of(&json), None, now)
-        .unwrap();
+    let content = school_demo(&store, now);
     let activity = open_activity(&content, now, |a| a.capacity.is_none())
         .id
         .clone();
