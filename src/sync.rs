@@ -744,6 +744,25 @@ mod tests {
     }
 
     #[test]
+    fn a_school_that_cannot_save_now_is_told_apart_and_waited_for() {
+        // The server answers 503 with Retry-After on a full disk or a read-only database: the
+        // change stays in the outbox and the parent reads that the school will be tried again.
+        let reply = Reply {
+            status: 503,
+            etag: None,
+            retry_after: Some(60),
+            body: String::new(),
+        };
+        assert_eq!(reply.failure(503), (SyncProblem::Unavailable, Some(60)));
+        let t = crate::i18n::Lang::Nl.strings();
+        assert!(
+            problem_text(t, SyncProblem::Unavailable).contains("kan het nu niet bewaren"),
+            "{}",
+            problem_text(t, SyncProblem::Unavailable)
+        );
+    }
+
+    #[test]
     fn an_rsvp_carries_the_parents_names_or_else_the_childrens() {
         let t = crate::i18n::Lang::Nl.strings();
         assert_eq!(

@@ -103,6 +103,11 @@ impl RateLimiter {
             // A poisoned lock only means another request panicked mid-update: let this one pass.
             return Ok(());
         };
+        // A client without a bucket has its whole burst: a look makes no bucket (every reader
+        // would otherwise be counted, and could crowd out the ones that matter).
+        if !take && !buckets.map.contains_key(&key) {
+            return Ok(());
+        }
         let burst = f64::from(self.rate.burst);
         // Now and then, and whenever the map is full, drop the buckets that filled up again.
         let due = buckets
@@ -317,6 +322,23 @@ mod tests {
         assert!(limiter
             .check(ip("10.0.0.1"), t0 + Duration::from_millis(500))
             .is_err());
+    }
+
+    #[test]
+    fn a_look_takes_nothing_and_makes_no_bucket() {
+        let limiter = RateLimiter::new(WriteRate {
+            burst: 1,
+            per_second: 1.0,
+        });
+        let t0 = Instant::now();
+        assert!(limiter.peek(ip("10.0.0.1"), t0).is_ok());
+        assert_eq!(limiter.clients(), 0, "a reader is not counted");
+        assert!(limiter.check(ip("10.0.0.1"), t0).is_ok());
+        assert!(
+            limiter.peek(ip("10.0.0.1"), t0).is_err(),
+            "the burst is used"
+        );
+        assert!(limiter.check(ip("10.0.0.1"), t0).is_err());
     }
 
     #[test]

@@ -622,6 +622,15 @@ mod tests {
         );
     }
 
+    #[test]
+    fn a_cancelled_activity_is_explained_in_the_parents_language() {
+        let nl = super::rsvp_error(&crate::i18n::NL, Lang::Nl, &RsvpError::Cancelled);
+        assert!(nl.contains("afgelast"), "{nl}");
+        let en = super::rsvp_error(&crate::i18n::EN, Lang::En, &RsvpError::Cancelled);
+        assert!(en.contains("cancelled"), "{en}");
+        assert_eq!(crate::i18n::NL.activities_cancelled, "Afgelast");
+    }
+
     use super::*;
 
     fn rsvp(id: &str, answer: Answer, people: u8) -> Rsvp {
