@@ -172,6 +172,7 @@ async fn healthz_and_content_over_real_tcp() {
 #[tokio::test]
 async fn content_put_validates_and_checks_if_match() {
     let (_dir, state, _) = setup();
+    // Something changed since the published version, so that it gets a new ETag.
     let mut content = demo_at(moment());
     content.school.phone = "0162 111 111".into();
     let etag = state
