@@ -39,9 +39,11 @@ trap cleanup EXIT
 
 mkdir "$WORK/dist"
 echo '<!doctype html><title>Driehoek</title>' > "$WORK/dist/index.html"
-# Writes are not limited here: schemathesis sends them as fast as the server answers.
+# Writes and failed logins are not limited here: schemathesis sends them as fast as the server
+# answers, and its checks send wrong credentials on purpose (the limits are tested natively).
 RUST_LOG=warn "$SERVER" serve --addr 127.0.0.1:0 --demo --db "$WORK/school.sqlite3" \
   --dist "$WORK/dist" --clock "$MOMENT" --write-rate 100000 --write-burst 100000 \
+  --login-rate 100000 --login-burst 100000 \
   > "$WORK/server.out" 2> "$WORK/server.err" &
 SERVER_PID=$!
 for _ in $(seq 1 100); do

@@ -17,6 +17,8 @@ import json
 import os
 import re
 import urllib.request
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
 
 import schemathesis
 import yaml
@@ -28,6 +30,9 @@ TOKEN = os.environ["CONTRACT_TOKEN"]
 NOW = os.environ["CONTRACT_NOW"]
 SPEC = os.environ["CONTRACT_SPEC"]
 FAMILIES = itertools.count(1)
+# The server's clock in milliseconds since the epoch, and how far ahead an `updated_at` may lie.
+NOW_MS = int(datetime.fromisoformat(NOW).replace(tzinfo=ZoneInfo("Europe/Amsterdam")).timestamp() * 1000)
+AHEAD_MS = int(timedelta(days=1).total_seconds() * 1000)
 
 
 def _patterns():
@@ -95,12 +100,47 @@ def own_family(body):
         body["family_id"] = f"f-{os.getpid()}-{next(FAMILIES)}"
 
 
+# What core's free_text refuses in a name or note: control characters (a note may have new
+# lines), direction controls, and text that is only white space and invisible characters.
+CONTROL = re.compile("[\u0000-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]")
+READABLE = re.compile(
+    "[^\\s\u0000-\u001f\u007f-\u009f\u00ad\u034f\u061c\u115f\u1160\u17b4\u17b5"
+    "\u180b-\u180f\u200b-\u200f\u202a-\u202e\u2060-\u206f\u3164\ufe00-\ufe0f\ufeff\uffa0]"
+)
+
+
+NOT_BLANK = re.compile("[^\\s\u0085]|\ufeff")
+
+
+def readable(body, field, multiline, fallback, longest):
+    """A name or note as the descriptions write it: readable text. Only a value the schema
+    allows (not empty, not too long, not blank) that this rule refuses becomes `fallback`."""
+    value = body.get(field)
+    if not isinstance(value, str) or not value or len(value) > longest:
+        return
+    if not multiline and not NOT_BLANK.search(value):
+        return
+    if CONTROL.search(value.replace("\n", "") if multiline else value) or not READABLE.search(value):
+        body[field] = fallback
+
+
+def not_ahead(body):
+    """An `updated_at` at most a day ahead of the server's clock (a valid one stays valid)."""
+    value = body.get("updated_at")
+    # Only a valid int64 (a larger one is the schema's to refuse).
+    if isinstance(value, int) and not isinstance(value, bool) and NOW_MS + AHEAD_MS < value < 2**63:
+        body["updated_at"] = NOW_MS
+
+
 def rsvp_rules(case):
     own_family(case.body)
     rsvp = case.body.get("rsvp")
     if not isinstance(rsvp, dict):
         return
     same_id(case, rsvp, "rsvp_id")
+    not_ahead(rsvp)
+    readable(case.body, "names", False, "Sanne", 200)
+    readable(rsvp, "note", True, "Tot dan", 500)
     # The activity is published and still open; "ja" and "misschien" fit its limits. Activities
     # without a capacity only: hundreds of generated families would fill any other.
     open_ = [
@@ -124,6 +164,8 @@ def ack_rules(case):
     body = case.body
     own_family(body)
     same_id(case, body, "ack_id")
+    not_ahead(body)
+    readable(body, "name", False, "Sanne", 200)
     # The version is one the school published.
     version = body.get("agreement_version")
     if isinstance(version, int) and not isinstance(version, bool) and 1 <= version <= 2**32 - 1:

@@ -184,6 +184,9 @@ pub enum SyncProblem {
     Server,
     /// Too many requests (429): the server asked to wait.
     Busy,
+    /// The school's server cannot save now (503: a full disk, a read-only database); the change
+    /// stays in the outbox and is sent again after the server's `Retry-After`.
+    Unavailable,
     /// This phone's storage refused to keep what the sync needs.
     Storage,
 }

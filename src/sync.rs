@@ -49,6 +49,7 @@ pub fn problem_text(t: &Strings, problem: SyncProblem) -> &'static str {
         SyncProblem::FamilyElsewhere => t.sync_family_elsewhere,
         SyncProblem::Server => t.sync_server,
         SyncProblem::Busy => t.sync_busy,
+        SyncProblem::Unavailable => t.sync_unavailable,
         SyncProblem::Storage => t.sync_storage,
     }
 }
@@ -260,11 +261,13 @@ fn trigger(ctx: Ctx, manual: bool) {
                     ctx.engine.update_value(|e| e.failures += 1);
                     let failures = ctx.engine.with_value(|e| e.failures);
                     let backoff = backoff_ms(failures, js_sys::Math::random());
-                    let at_least = if problem == SyncProblem::Busy {
-                        retry_after.unwrap_or(0).saturating_mul(1000)
-                    } else {
-                        0
-                    };
+                    // The server says how long to wait when it is busy or cannot save now.
+                    let at_least =
+                        if matches!(problem, SyncProblem::Busy | SyncProblem::Unavailable) {
+                            retry_after.unwrap_or(0).saturating_mul(1000)
+                        } else {
+                            0
+                        };
                     wait = Some(backoff.max(at_least));
                     break;
                 }
@@ -506,6 +509,7 @@ fn failure(reply: &Reply, status: u16) -> Failure {
         403 => SyncProblem::FamilyElsewhere,
         404 => SyncProblem::SchoolUnknown,
         429 => SyncProblem::Busy,
+        503 => SyncProblem::Unavailable,
         _ => SyncProblem::Server,
     };
     (problem, reply.retry_after)
@@ -549,6 +553,25 @@ mod tests {
             "Te laat."
         );
         assert_eq!(refusal_message("<html>", "Geweigerd."), "Geweigerd.");
+    }
+
+    #[test]
+    fn a_school_that_cannot_save_now_is_told_apart_and_waited_for() {
+        // The server answers 503 with Retry-After on a full disk or a read-only database: the
+        // change stays in the outbox and the parent reads that the school will be tried again.
+        let reply = Reply {
+            status: 503,
+            etag: None,
+            retry_after: Some(60),
+            body: String::new(),
+        };
+        assert_eq!(failure(&reply, 503), (SyncProblem::Unavailable, Some(60)));
+        let t = driehoek_web::i18n::Lang::Nl.strings();
+        assert!(
+            problem_text(t, SyncProblem::Unavailable).contains("kan het nu niet bewaren"),
+            "{}",
+            problem_text(t, SyncProblem::Unavailable)
+        );
     }
 
     #[test]

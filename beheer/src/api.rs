@@ -81,9 +81,9 @@ pub async fn publish(login: &Login, content: &Content, etag: Option<&str>) -> Pu
         ("authorization", auth.as_str()),
         ("content-type", "application/json"),
     ];
-    if let Some(etag) = etag {
-        headers.push(("if-match", etag));
-    }
+    // The server requires `If-Match` (428 without it): the version the draft started from, or
+    // `*` for a first publication, over which nothing can be lost.
+    headers.push(("if-match", etag.unwrap_or("*")));
     let reply = match http("PUT", &url(login, "content"), &headers, Some(&body)).await {
         Ok(reply) => reply,
         Err(_) => return Published::Failed(OFFLINE.to_owned()),
@@ -92,6 +92,13 @@ pub async fn publish(login: &Login, content: &Content, etag: Option<&str>) -> Pu
         200 => Published::Done(reply.etag),
         412 => Published::Conflict,
         401 => Published::LoggedOut,
+        // A published agreement version never changes; the server says what to do instead.
+        409 => Published::Failed(
+            serde_json::from_str::<serde_json::Value>(&reply.body)
+                .ok()
+                .and_then(|v| v["message"].as_str().map(str::to_owned))
+                .unwrap_or_else(|| BROKEN.to_owned()),
+        ),
         413 => Published::Failed(
             "De inhoud is te groot voor de server. Haal oude maanden of activiteiten weg.".into(),
         ),

@@ -95,31 +95,18 @@ pub fn blank(school: &str, today: NaiveDate) -> Content {
 }
 
 /// Whether two agreements say the same, whatever their version number and date.
-pub fn same_agreement(a: &Agreement, b: &Agreement) -> bool {
-    a.vision == b.vision
-        && a.school_promises == b.school_promises
-        && a.parent_expectations == b.parent_expectations
-        && a.child_agreements == b.child_agreements
-}
+pub use driehoek_core::agreement::same_text as same_agreement;
 
 /// What a publication sends: the draft, with a new agreement version (dated today) when its text
-/// changed, and otherwise the published version number and date.
+/// changed, and otherwise the published version number and date (core's numbering, which the
+/// server's rule for published versions always accepts).
 pub fn prepare(published: Option<&Content>, draft: &Content, today: NaiveDate) -> Content {
     let mut content = draft.clone();
-    match published {
-        Some(old) if same_agreement(&old.agreement, &draft.agreement) => {
-            content.agreement.version = old.agreement.version;
-            content.agreement.published = old.agreement.published;
-        }
-        Some(old) => {
-            content.agreement.version = old.agreement.version + 1;
-            content.agreement.published = today;
-        }
-        None => {
-            content.agreement.version = content.agreement.version.max(1);
-            content.agreement.published = today;
-        }
-    }
+    content.agreement = driehoek_core::agreement::numbered_for_publication(
+        published.map(|c| &c.agreement),
+        &draft.agreement,
+        today,
+    );
     content
 }
 

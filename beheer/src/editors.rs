@@ -494,6 +494,7 @@ pub fn ActivityList() -> impl IntoView {
                 capacity: None,
                 max_per_family: 2,
                 helpers_wanted: false,
+                cancelled: false,
             });
             index = c.activities.len() - 1;
         });
@@ -579,6 +580,11 @@ pub fn ActivityForm(a: usize) -> impl IntoView {
             lens=act(a, |x| x.helpers_wanted, |x, v| x.helpers_wanted = v)/>
         <GroepenInput path=format!("{path}.groepen")
             lens=act(a, |x| x.groepen.clone(), |x, v| x.groepen = v)/>
+        // An activity parents answered cannot simply be taken away (the server refuses it):
+        // called off, it stays in the app as "afgelast" and the answers stay readable.
+        <CheckInput label="Afgelast: ouders zien dat het niet doorgaat en kunnen niet meer antwoorden"
+            path=format!("{path}.cancelled")
+            lens=act(a, |x| x.cancelled, |x, v| x.cancelled = v)/>
         <div class="actions beheer-danger">
             <button type="button" class="button button--danger" on:click=remove>"Activiteit weghalen"</button>
         </div>

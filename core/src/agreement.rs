@@ -4,9 +4,13 @@
 //! Items are matched by id: an item whose id stays but whose text changes is *reworded*. Texts
 //! are compared in the reader's language, because that is what the reader sees: a change to the
 //! English text only is no change to a Dutch reader.
+//!
+//! Also the rule that keeps a published version as it was read ([`check_publish`]): families
+//! acknowledge a version number, so the words under that number may never change afterwards.
 
 use std::collections::HashMap;
 
+use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
 use crate::model::{Agreement, AgreementItem};
@@ -140,4 +144,105 @@ pub fn diff(old: &Agreement, new: &Agreement, lang: &str) -> Vec<Change> {
         }
     }
     changes
+}
+
+/// Whether two agreements say the same, whatever their version number and date.
+pub fn same_text(a: &Agreement, b: &Agreement) -> bool {
+    a.vision == b.vision
+        && a.school_promises == b.school_promises
+        && a.parent_expectations == b.parent_expectations
+        && a.child_agreements == b.child_agreements
+}
+
+/// What publishing an agreement means, given the version published now.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Publish {
+    /// Exactly the version published now (same number, same text and date): nothing changes.
+    Same,
+    /// A new version: the first one, or a higher number than the one published now.
+    Next,
+    /// Not allowed: the version published now stays.
+    Refused(PublishRefusal),
+}
+
+/// Why an agreement may not be published.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum PublishRefusal {
+    /// Other words (or another date) under a version number already published: families who
+    /// acknowledged that number would seem to have agreed to words they never read.
+    Changed {
+        /// The version number used again.
+        version: u32,
+    },
+    /// A lower number than the one published now: the current version would go backwards.
+    Older {
+        /// The version published now.
+        current: u32,
+    },
+}
+
+impl PublishRefusal {
+    /// The reason in plain Dutch, for the school.
+    pub fn message(&self) -> String {
+        match self {
+            PublishRefusal::Changed { version } => format!(
+                "Versie {version} van de afspraken is al gepubliceerd en ouders hebben die \
+                 misschien al gelezen. Een gepubliceerde versie verandert niet meer: publiceer \
+                 de nieuwe tekst als versie {}.",
+                version.saturating_add(1)
+            ),
+            PublishRefusal::Older { current } => format!(
+                "Nu is versie {current} van de afspraken gepubliceerd. Een lager versienummer \
+                 kan niet: publiceer de tekst als versie {}.",
+                current.saturating_add(1)
+            ),
+        }
+    }
+}
+
+/// The one rule for publishing an agreement: `published` is the version published now (`None`
+/// before the first publication), `new` the one offered. The same version again is [`Publish::Same`];
+/// a higher number is [`Publish::Next`]; other words under the current number, or a lower number,
+/// are refused. The server checks every publication with it (the API and `content import`), and
+/// Beheer numbers its drafts with [`numbered_for_publication`], which always passes it.
+pub fn check_publish(published: Option<&Agreement>, new: &Agreement) -> Publish {
+    let Some(current) = published else {
+        return Publish::Next;
+    };
+    match new.version.cmp(&current.version) {
+        std::cmp::Ordering::Greater => Publish::Next,
+        std::cmp::Ordering::Less => Publish::Refused(PublishRefusal::Older {
+            current: current.version,
+        }),
+        std::cmp::Ordering::Equal if new == current => Publish::Same,
+        std::cmp::Ordering::Equal => Publish::Refused(PublishRefusal::Changed {
+            version: current.version,
+        }),
+    }
+}
+
+/// The draft's agreement numbered for publication over `published`: the published number and date
+/// when the text is the same, otherwise the next number dated `today` (version 1 or the draft's
+/// own number, dated `today`, when nothing was published yet).
+pub fn numbered_for_publication(
+    published: Option<&Agreement>,
+    draft: &Agreement,
+    today: NaiveDate,
+) -> Agreement {
+    let mut agreement = draft.clone();
+    match published {
+        Some(old) if same_text(old, draft) => {
+            agreement.version = old.version;
+            agreement.published = old.published;
+        }
+        Some(old) => {
+            agreement.version = old.version.saturating_add(1);
+            agreement.published = today;
+        }
+        None => {
+            agreement.version = agreement.version.max(1);
+            agreement.published = today;
+        }
+    }
+    agreement
 }

@@ -360,6 +360,15 @@ pub struct Activity {
     /// Whether the school asks parents to help ("ik help mee").
     #[serde(default)]
     pub helpers_wanted: bool,
+    /// The school called it off ("afgelast"): it stays in the content so that families see it
+    /// and their answers stay readable, but it takes no new answers.
+    #[serde(default, skip_serializing_if = "is_false")]
+    pub cancelled: bool,
+}
+
+// Written out only when true, so that content without a cancelled activity reads as before.
+fn is_false(value: &bool) -> bool {
+    !*value
 }
 
 /// The kind of an activity.

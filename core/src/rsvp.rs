@@ -53,10 +53,13 @@ pub struct Rsvp {
     pub people: u8,
     /// "Ik help mee" (only where the activity wants helpers).
     pub helps: bool,
-    /// A note to the school.
+    /// A note to the school: empty, or readable text (no control characters but new lines, no
+    /// direction characters, not only invisible ones).
     #[cfg_attr(feature = "schema", schemars(length(max = MAX_NOTE_CHARS)))]
     pub note: String,
-    /// When the parent last changed it: milliseconds since the Unix epoch (UTC), set by the phone.
+    /// When the parent last changed it: milliseconds since the Unix epoch (UTC), set by the phone;
+    /// after 2020, and at most a day ahead of the server's clock.
+    #[cfg_attr(feature = "schema", schemars(range(min = crate::sync::EARLIEST_UPDATE_MS)))]
     pub updated_at: i64,
 }
 
@@ -91,6 +94,10 @@ pub enum RsvpError {
         /// How many places are still free.
         places_left: u32,
     },
+    /// The school called the activity off; answers can only be read.
+    Cancelled,
+    /// The note holds control characters (other than a new line) or only invisible ones.
+    NoteUnreadable,
 }
 
 impl RsvpError {
@@ -120,6 +127,12 @@ impl RsvpError {
             RsvpError::Full { places_left } => {
                 format!("Er zijn nog maar {places_left} plaatsen vrij.")
             }
+            RsvpError::Cancelled => {
+                "Deze activiteit is afgelast. U kunt uw antwoord nog wel lezen.".into()
+            }
+            RsvpError::NoteUnreadable => {
+                "Uw bericht bevat tekens die de school niet kan lezen. Typ het opnieuw.".into()
+            }
         }
     }
 }
@@ -137,14 +150,18 @@ pub fn deadline(activity: &Activity) -> NaiveDateTime {
     activity.rsvp_deadline.unwrap_or(activity.start)
 }
 
-/// Whether answers can still be given or changed at local time `now`.
+/// Whether answers can still be given or changed at local time `now` (never for an activity the
+/// school called off).
 pub fn is_open(activity: &Activity, now: NaiveDateTime) -> bool {
-    now <= deadline(activity)
+    !activity.cancelled && now <= deadline(activity)
 }
 
-/// `Ok` while answers can be given or changed at `now`; afterwards they are read-only.
+/// `Ok` while answers can be given or changed at `now`; afterwards, or once the school called it
+/// off, they are read-only.
 pub fn check_open(activity: &Activity, now: NaiveDateTime) -> Result<(), RsvpError> {
-    if is_open(activity, now) {
+    if activity.cancelled {
+        Err(RsvpError::Cancelled)
+    } else if is_open(activity, now) {
         Ok(())
     } else {
         Err(RsvpError::DeadlinePassed {
@@ -158,17 +175,20 @@ pub fn places_left(activity: &Activity, taken: u32) -> Option<u32> {
     activity.capacity.map(|c| c.saturating_sub(taken))
 }
 
-/// The places taken by "ja" answers to `activity_id`, leaving out the answer with id `except`
-/// (the family's own earlier answer, which a new one replaces).
+/// The places taken by "ja" answers to `activity_id`, given as (family id, answer), leaving out
+/// the answers of `family` (its own earlier answer, which a new one replaces).
+///
+/// Counted by family, never by the answer's id: the id is made on a phone, so other families
+/// could send the same one, and leaving out "answers with my id" would leave theirs uncounted.
 pub fn places_taken<'a>(
-    rsvps: impl IntoIterator<Item = &'a Rsvp>,
+    answers: impl IntoIterator<Item = (&'a str, &'a Rsvp)>,
     activity_id: &str,
-    except: &str,
+    family: &str,
 ) -> u32 {
-    rsvps
+    answers
         .into_iter()
-        .filter(|r| r.activity_id == activity_id && r.id != except && r.answer == Answer::Ja)
-        .fold(0, |sum, r| sum.saturating_add(u32::from(r.people)))
+        .filter(|(f, r)| *f != family && r.activity_id == activity_id && r.answer == Answer::Ja)
+        .fold(0, |sum, (_, r)| sum.saturating_add(u32::from(r.people)))
 }
 
 impl Rsvp {
@@ -228,6 +248,10 @@ impl Rsvp {
             return Err(RsvpError::NoteTooLong {
                 max: MAX_NOTE_CHARS,
             });
+        }
+        // An empty note is fine; a note must not be empty only after its invisible characters go.
+        if !self.note.is_empty() && crate::validate::free_text(&self.note, true).is_err() {
+            return Err(RsvpError::NoteUnreadable);
         }
         Ok(())
     }

@@ -23,7 +23,8 @@ pub struct RsvpPut {
     /// The family, made on the phone (like a UUID: `a-z`, `0-9`, `-`).
     #[cfg_attr(feature = "schema", schemars(with = "crate::schema::Id"))]
     pub family_id: String,
-    /// The parents' names as the school should see them.
+    /// The parents' names as the school should see them: readable text (no control or
+    /// direction characters, not only invisible ones).
     #[cfg_attr(
         feature = "schema",
         schemars(length(min = 1, max = MAX_NAMES), regex(pattern = crate::schema::NOT_BLANK))
@@ -43,7 +44,8 @@ pub struct AckPut {
     /// The family, made on the phone.
     #[cfg_attr(feature = "schema", schemars(with = "crate::schema::Id"))]
     pub family_id: String,
-    /// The parent who read it.
+    /// The parent who read it: readable text (no control or direction characters, not only
+    /// invisible ones).
     #[cfg_attr(
         feature = "schema",
         schemars(length(min = 1, max = MAX_NAMES), regex(pattern = crate::schema::NOT_BLANK))
@@ -52,8 +54,31 @@ pub struct AckPut {
     /// The version of the agreement read: one the school published.
     #[cfg_attr(feature = "schema", schemars(range(min = 1)))]
     pub agreement_version: u32,
-    /// When the parent acknowledged it: milliseconds since the Unix epoch (UTC), set by the phone.
+    /// When the parent acknowledged it: milliseconds since the Unix epoch (UTC), set by the phone;
+    /// after 2020, and at most a day ahead of the server's clock.
+    #[cfg_attr(feature = "schema", schemars(range(min = EARLIEST_UPDATE_MS)))]
     pub updated_at: i64,
+}
+
+/// The earliest `updated_at` a server accepts: 1 January 2020 (UTC), in milliseconds. Driehoek
+/// did not exist before; an earlier time is a phone with a broken clock or a made-up request.
+pub const EARLIEST_UPDATE_MS: i64 = 1_577_836_800_000;
+
+/// How far ahead of the server's clock an `updated_at` may lie: one day, for phones whose clock
+/// runs ahead. Further ahead, one version would win every later change ("last writer wins" by
+/// `updated_at`): an `i64::MAX` would lock a family's answer for ever.
+pub const MAX_AHEAD_MS: i64 = 24 * 60 * 60 * 1000;
+
+/// Checks a phone's `updated_at` against the server's clock (`now_ms`, milliseconds since the
+/// Unix epoch); `Err` with a Dutch message when it lies before 2020 or more than a day ahead.
+pub fn check_updated_at(updated_at: i64, now_ms: i64) -> Result<(), &'static str> {
+    if updated_at < EARLIEST_UPDATE_MS {
+        Err("Deze tijd ligt vóór 2020. Staat de klok van de telefoon goed?")
+    } else if updated_at > now_ms.saturating_add(MAX_AHEAD_MS) {
+        Err("Deze tijd ligt meer dan een dag in de toekomst. Staat de klok van de telefoon goed?")
+    } else {
+        Ok(())
+    }
 }
 
 /// What the server did with a version.

@@ -62,6 +62,63 @@ pub fn is_valid_id(id: &str) -> bool {
             .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
 }
 
+/// What is wrong with a name or note typed by a parent (see [`free_text`]).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum TextProblem {
+    /// Nothing readable is left once white space and invisible characters are left out.
+    Empty,
+    /// A control character (a new line is allowed only in a note), or a character that turns the
+    /// direction of the text around (it can make a spreadsheet cell read otherwise than it is).
+    Control,
+}
+
+impl TextProblem {
+    /// The reason in plain Dutch.
+    pub fn message(self) -> &'static str {
+        match self {
+            TextProblem::Empty => "Vul hier iets in dat te lezen is.",
+            TextProblem::Control => {
+                "Hier staan tekens in die niet te lezen zijn. Typ de tekst opnieuw."
+            }
+        }
+    }
+}
+
+/// Whether `c` shows nothing on its own: zero-width spaces and joiners, the soft hyphen, the
+/// byte-order mark, word joiners and the like.
+fn is_invisible(c: char) -> bool {
+    matches!(
+        c,
+        '\u{ad}' | '\u{34f}' | '\u{61c}' | '\u{115f}' | '\u{1160}' | '\u{17b4}' | '\u{17b5}'
+            | '\u{180b}'..='\u{180f}'
+            | '\u{200b}'..='\u{200f}'
+            | '\u{2060}'..='\u{206f}'
+            | '\u{3164}' | '\u{fe00}'..='\u{fe0f}' | '\u{feff}' | '\u{ffa0}'
+    )
+}
+
+/// Whether `c` changes the direction of the text that follows (embeddings, overrides and
+/// isolates).
+fn is_direction_control(c: char) -> bool {
+    matches!(c, '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}')
+}
+
+/// Checks a name or note as a parent typed it: no control characters (`multiline` allows a new
+/// line, for a note), and something readable once white space and invisible characters are left
+/// out. Zero-width joiners inside emoji stay allowed: they are invisible, not forbidden.
+pub fn free_text(text: &str, multiline: bool) -> Result<(), TextProblem> {
+    if text
+        .chars()
+        .any(|c| (c.is_control() && !(multiline && c == '\n')) || is_direction_control(c))
+    {
+        return Err(TextProblem::Control);
+    }
+    if text.chars().all(|c| c.is_whitespace() || is_invisible(c)) {
+        return Err(TextProblem::Empty);
+    }
+    Ok(())
+}
+
 /// Checks `content` against every rule; an empty list means it may be published.
 pub fn validate(content: &Content) -> Vec<FieldError> {
     let mut c = Checker::default();

@@ -134,3 +134,85 @@ fn each_list_is_changed_in_its_own_place_and_the_vision_is_no_list() {
         assert_eq!(list.items(&agreement)[before].id, "nieuw");
     }
 }
+
+#[test]
+fn other_words_under_a_published_version_are_refused() {
+    // Bug: a changed text under the same version number was published, so that families who
+    // acknowledged that number seemed to have agreed to words they never read.
+    let published = agreement();
+    let mut new = agreement();
+    new.school_promises[0].text = Text::nl("Wij zijn soms bereikbaar.");
+    let decision = check_publish(Some(&published), &new);
+    assert_eq!(
+        decision,
+        Publish::Refused(PublishRefusal::Changed {
+            version: published.version
+        }),
+        "a published version never changes"
+    );
+    let Publish::Refused(refusal) = decision else {
+        unreachable!()
+    };
+    assert!(
+        refusal.message().contains("nieuwe tekst als versie 2"),
+        "the message says what to do: {}",
+        refusal.message()
+    );
+}
+
+#[test]
+fn a_new_date_under_a_published_version_is_refused_too() {
+    let published = agreement();
+    let mut new = agreement();
+    new.published = new.published.succ_opt().unwrap();
+    assert!(matches!(
+        check_publish(Some(&published), &new),
+        Publish::Refused(PublishRefusal::Changed { .. })
+    ));
+}
+
+#[test]
+fn the_same_version_again_is_the_same_and_a_higher_one_is_next() {
+    let published = agreement();
+    assert_eq!(check_publish(Some(&published), &agreement()), Publish::Same);
+    assert_eq!(
+        check_publish(None, &agreement()),
+        Publish::Next,
+        "the first"
+    );
+    let mut next = agreement();
+    next.version = published.version + 1;
+    next.vision = Text::nl("Samen, elke dag.");
+    assert_eq!(check_publish(Some(&published), &next), Publish::Next);
+}
+
+#[test]
+fn a_lower_version_is_refused_so_the_current_one_never_goes_back() {
+    let mut published = agreement();
+    published.version = 2;
+    let mut old = agreement();
+    old.version = 1;
+    assert_eq!(
+        check_publish(Some(&published), &old),
+        Publish::Refused(PublishRefusal::Older { current: 2 })
+    );
+}
+
+#[test]
+fn beheer_numbering_always_passes_the_publish_rule() {
+    let published = agreement();
+    let today = published.published.succ_opt().unwrap();
+    let mut reworded = agreement();
+    reworded.version = 1;
+    reworded.vision = Text::nl("Anders gezegd.");
+    let numbered = numbered_for_publication(Some(&published), &reworded, today);
+    assert_eq!(numbered.version, published.version + 1);
+    assert_eq!(numbered.published, today);
+    assert_eq!(check_publish(Some(&published), &numbered), Publish::Next);
+    let mut same = agreement();
+    same.version = 7;
+    let numbered = numbered_for_publication(Some(&published), &same, today);
+    assert_eq!(check_publish(Some(&published), &numbered), Publish::Same);
+    let first = numbered_for_publication(None, &agreement(), today);
+    assert_eq!(check_publish(None, &first), Publish::Next);
+}

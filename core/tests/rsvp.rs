@@ -162,15 +162,76 @@ fn places_taken_counts_other_families_yes_answers() {
     ];
     others[0].id = "a".into();
     others[1].id = "b".into();
-    others[2].id = "mine".into();
     let mut elsewhere = answer(Answer::Ja, 2);
     elsewhere.activity_id = "other".into();
     others.push(elsewhere);
+    let families = ["gezin-a", "gezin-b", "mine", "gezin-c"];
+    let answers = families.iter().copied().zip(others.iter());
     assert_eq!(
-        places_taken(&others, "koffie-1", "mine"),
+        places_taken(answers, "koffie-1", "mine"),
         2,
-        "only a's yes counts"
+        "only gezin-a's yes counts: b said maybe, c answered another activity, and mine is replaced"
     );
+}
+
+#[test]
+fn families_sending_the_same_answer_id_all_take_places() {
+    // Bug: places were counted leaving out every answer with the new answer's id, so 14 made-up
+    // families sending one id to an activity for 10 were all let in.
+    let same = answer(Answer::Ja, 1);
+    let families: Vec<String> = (0..14).map(|i| format!("gezin-{i}")).collect();
+    let answers = families.iter().map(|f| (f.as_str(), &same));
+    assert_eq!(
+        places_taken(answers, "koffie-1", "nieuw"),
+        14,
+        "every other family's yes counts, whatever its answer's id"
+    );
+}
+
+#[test]
+fn a_cancelled_activity_takes_no_answers_and_says_so() {
+    let mut a = activity("koffie-1");
+    a.cancelled = true;
+    assert_eq!(
+        check(answer(Answer::Ja, 1), &a, 0),
+        Err(RsvpError::Cancelled),
+        "no new yes"
+    );
+    assert_eq!(
+        check(answer(Answer::Nee, 0), &a, 0),
+        Err(RsvpError::Cancelled),
+        "not even a no: the answer is only to be read"
+    );
+    assert!(!is_open(&a, before_deadline()), "never open once cancelled");
+    assert!(RsvpError::Cancelled.message().contains("afgelast"));
+}
+
+#[test]
+fn a_note_with_control_characters_or_only_invisible_ones_is_refused() {
+    let a = activity("koffie-1");
+    let with = |note: &str| {
+        let mut r = answer(Answer::Ja, 1);
+        r.note = note.into();
+        check(r, &a, 0)
+    };
+    assert!(with("").is_ok(), "no note at all is fine");
+    assert!(
+        with("Wij komen iets later.\nGroet").is_ok(),
+        "a new line is fine in a note"
+    );
+    assert!(
+        with("👨\u{200d}👩\u{200d}👧 komen").is_ok(),
+        "emoji joiners are fine"
+    );
+    for bad in [
+        "\u{200b}\u{feff}",
+        "  ",
+        "a\u{0}b",
+        "a\u{1b}[31mb",
+        "\u{202e}gnp.exe",
+    ] {
+        assert_eq!(with(bad), Err(RsvpError::NoteUnreadable), "{bad:?}");
+    }
 }
 
 #[test]

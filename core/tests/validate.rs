@@ -385,3 +385,29 @@ proptest! {
         }
     }
 }
+
+#[test]
+fn free_text_refuses_control_characters_and_text_that_shows_nothing() {
+    use driehoek_core::validate::{free_text, TextProblem};
+    assert_eq!(free_text("Sanne de Vries", false), Ok(()));
+    assert_eq!(free_text("Zoë & Ali 👩\u{200d}👧", false), Ok(()));
+    assert_eq!(
+        free_text("regel 1\nregel 2", true),
+        Ok(()),
+        "a note may have lines"
+    );
+    assert_eq!(
+        free_text("regel 1\nregel 2", false),
+        Err(TextProblem::Control)
+    );
+    assert_eq!(free_text("a\rb", true), Err(TextProblem::Control));
+    assert_eq!(free_text("a\tb", false), Err(TextProblem::Control));
+    assert_eq!(free_text("\u{202e}evil", false), Err(TextProblem::Control));
+    for empty in ["", "   ", "\u{200b}", "\u{feff}\u{ad}\u{2060}", "\u{3000}"] {
+        assert_eq!(
+            free_text(empty, false),
+            Err(TextProblem::Empty),
+            "{empty:?}"
+        );
+    }
+}

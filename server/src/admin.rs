@@ -161,28 +161,36 @@ pub async fn rsvps_csv(
             ),
             (header::CONTENT_DISPOSITION, disposition),
         ],
-        csv(&report),
+        csv(&report).map_err(AppError::Internal)?,
     )
         .into_response())
 }
 
-/// The CSV file: a byte-order mark (so that Excel reads UTF-8), a Dutch header row, CRLF lines.
-pub fn csv(report: &RsvpReport) -> String {
-    let mut out = String::from("\u{feff}");
-    row(
-        &mut out,
-        &[
-            "activiteit",
-            "datum",
-            "gezin",
-            "namen",
-            "antwoord",
-            "personen",
-            "helpt",
-            "opmerking",
-            "bijgewerkt",
-        ],
-    );
+/// The CSV file for Dutch Excel: a byte-order mark (so that Excel reads UTF-8), `;` between
+/// cells (Excel in Dutch splits on `;`, not `,`), every cell quoted, CRLF lines, a Dutch header
+/// row, and every cell guarded against formulas ([`cell_text`]).
+pub fn csv(report: &RsvpReport) -> Result<String, String> {
+    let mut writer = csv::WriterBuilder::new()
+        .delimiter(b';')
+        .quote_style(csv::QuoteStyle::Always)
+        .terminator(csv::Terminator::CRLF)
+        .from_writer(Vec::from("\u{feff}".as_bytes()));
+    let mut row = |cells: &[&str]| {
+        writer
+            .write_record(cells.iter().map(|cell| cell_text(cell)))
+            .map_err(|e| e.to_string())
+    };
+    row(&[
+        "activiteit",
+        "datum",
+        "gezin",
+        "namen",
+        "antwoord",
+        "personen",
+        "helpt",
+        "opmerking",
+        "bijgewerkt",
+    ])?;
     for activity in &report.activities {
         let title = activity
             .title
@@ -198,23 +206,21 @@ pub fn csv(report: &RsvpReport) -> String {
             let updated = driehoek_core::tz::local_from_unix_millis(r.updated_at)
                 .map(local)
                 .unwrap_or_default();
-            row(
-                &mut out,
-                &[
-                    &title,
-                    &date,
-                    &r.family_id,
-                    &r.names,
-                    answer,
-                    &r.people.to_string(),
-                    if r.helps { "ja" } else { "nee" },
-                    &r.note,
-                    &updated,
-                ],
-            );
+            row(&[
+                &title,
+                &date,
+                &r.family_id,
+                &r.names,
+                answer,
+                &r.people.to_string(),
+                if r.helps { "ja" } else { "nee" },
+                &r.note,
+                &updated,
+            ])?;
         }
     }
-    out
+    let bytes = writer.into_inner().map_err(|e| e.to_string())?;
+    String::from_utf8(bytes).map_err(|e| e.to_string())
 }
 
 /// A local time as a spreadsheet reads it: `2026-11-26 19:30`.
@@ -222,30 +228,21 @@ fn local(at: NaiveDateTime) -> String {
     at.format("%Y-%m-%d %H:%M").to_string()
 }
 
-fn row(out: &mut String, cells: &[&str]) {
-    for (i, cell) in cells.iter().enumerate() {
-        if i > 0 {
-            out.push(',');
-        }
-        out.push_str(&cell_text(cell));
-    }
-    out.push_str("\r\n");
-}
-
-/// One CSV cell: a text that a spreadsheet would run as a formula (`=`, `+`, `-`, `@`, or a tab
-/// or carriage return first) gets a leading `'`; a cell with a quote, comma or line break is
-/// quoted, its quotes doubled.
+/// One CSV cell's text (the `csv` crate quotes it): a text that a spreadsheet would run as a
+/// formula (`=`, `+`, `-`, `@`, or a tab or carriage return first) gets a leading `'`; and so
+/// does every piece after a `;`, because a spreadsheet that splits on `;` regardless of the
+/// quotes (a careless import) would make a cell of that piece.
 pub fn cell_text(cell: &str) -> String {
-    let guarded = if cell.starts_with(['=', '+', '-', '@', '\t', '\r']) {
-        format!("'{cell}")
-    } else {
-        cell.to_owned()
-    };
-    if guarded.contains(['"', ',', '\n', '\r']) {
-        format!("\"{}\"", guarded.replace('"', "\"\""))
-    } else {
-        guarded
-    }
+    cell.split(';')
+        .map(|piece| {
+            if piece.starts_with(['=', '+', '-', '@', '\t', '\r']) {
+                format!("'{piece}")
+            } else {
+                piece.to_owned()
+            }
+        })
+        .collect::<Vec<_>>()
+        .join(";")
 }
 
 /// `GET …/acknowledgements`: per agreement version, how many families acknowledged it.
@@ -280,18 +277,19 @@ mod tests {
     use super::*;
 
     #[test]
-    fn cells_are_quoted_and_formulas_are_defused() {
+    fn formulas_are_defused_in_every_piece_excel_could_make_a_cell_of() {
         assert_eq!(cell_text("Sanne"), "Sanne");
-        assert_eq!(cell_text("a, b"), "\"a, b\"");
-        assert_eq!(cell_text("zei \"ja\""), "\"zei \"\"ja\"\"\"");
-        assert_eq!(cell_text("regel 1\nregel 2"), "\"regel 1\nregel 2\"");
+        assert_eq!(cell_text("a, b"), "a, b");
         assert_eq!(cell_text("=SUM(A1)"), "'=SUM(A1)");
         assert_eq!(cell_text("+31 6"), "'+31 6");
         assert_eq!(cell_text("-1"), "'-1");
         assert_eq!(cell_text("@cmd"), "'@cmd");
+        assert_eq!(cell_text("\tx"), "'\tx");
         assert_eq!(
-            cell_text("=HYPERLINK(\"x\",\"y\")"),
-            "\"'=HYPERLINK(\"\"x\"\",\"\"y\"\")\""
+            cell_text("Jansen;=cmd|' /C calc'!A0"),
+            "Jansen;'=cmd|' /C calc'!A0",
+            "the piece after a ; is a cell of its own in Dutch Excel"
         );
+        assert_eq!(cell_text("a;b;@c"), "a;b;'@c");
     }
 }

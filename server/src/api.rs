@@ -15,12 +15,13 @@ use sha2::{Digest, Sha256};
 use subtle::ConstantTimeEq;
 
 use crate::cache::{Published, School};
-use crate::store::{AckWrite, Refused, RsvpWrite, StoreError};
+use crate::store::{AckWrite, Conflict, Publication, Refused, RsvpWrite, StoreError};
 use crate::{admin, AppState};
 
 /// Every route of the API, in one place: (method, path).
 pub const ROUTES: &[(&str, &str)] = &[
     ("GET", "/healthz"),
+    ("GET", "/readyz"),
     ("GET", "/api/v1/schools/{school}/content"),
     ("PUT", "/api/v1/schools/{school}/content"),
     ("PUT", "/api/v1/schools/{school}/rsvps/{rsvp_id}"),
@@ -93,6 +94,19 @@ pub struct PublishAnswer {
     pub published: bool,
 }
 
+/// The body of `GET /readyz`: whether the database can be read and written now.
+#[derive(
+    Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize, schemars::JsonSchema,
+)]
+pub struct ReadinessAnswer {
+    /// A read of the database succeeded.
+    pub readable: bool,
+    /// A write that needs a fresh page (as a new answer does) was committed.
+    pub writable: bool,
+    /// The same in Dutch, for the person who looks.
+    pub message: String,
+}
+
 /// Every failure a handler can answer with.
 #[derive(Debug)]
 pub enum AppError {
@@ -100,26 +114,60 @@ pub enum AppError {
     BadRequest,
     /// 401: the token or access code is missing or wrong.
     Unauthorized,
+    /// 401: the family secret (`X-Family-Secret`) is missing or too short.
+    NoFamilySecret,
     /// 403: the family secret does not match the family's first one.
     Forbidden,
     /// 404: no such school (or nothing published yet).
     NotFound,
+    /// 409: the publication would change what families read or answered (see
+    /// [`Store::publish`](crate::store::Store::publish)).
+    Conflict(Conflict),
     /// 412: `If-Match` names another version than the one published now.
     PreconditionFailed,
+    /// 428: a publication without `If-Match`.
+    PreconditionRequired,
     /// 413: the body is larger than the route allows.
     TooLarge,
     /// 415: the body is not `application/json`.
     UnsupportedMediaType,
     /// 422: the body is not valid; one message per field.
     Invalid(Vec<FieldError>),
+    /// 503 with `Retry-After`: the storage cannot write now (a full disk, a read-only file);
+    /// logged, and the client tries again later.
+    Unavailable(String),
     /// 500: a storage failure; logged, never echoed.
     Internal(String),
 }
 
+/// How long a client waits before it tries a write again when the storage is unavailable.
+pub const UNAVAILABLE_RETRY_SECONDS: u32 = 60;
+
+/// The message of a 503: the school's server cannot keep the change now.
+pub const UNAVAILABLE: &str =
+    "De school kan dit nu niet bewaren. Uw wijziging is niet verloren: probeer het later opnieuw.";
+
 impl From<StoreError> for AppError {
     fn from(err: StoreError) -> Self {
-        AppError::Internal(err.0)
+        if err.unavailable {
+            AppError::Unavailable(err.message)
+        } else {
+            AppError::Internal(err.message)
+        }
     }
+}
+
+/// A 503 in JSON with `Retry-After`.
+pub fn unavailable() -> Response {
+    (
+        StatusCode::SERVICE_UNAVAILABLE,
+        [(
+            header::RETRY_AFTER,
+            HeaderValue::from(UNAVAILABLE_RETRY_SECONDS),
+        )],
+        Json(serde_json::json!({ "message": UNAVAILABLE })),
+    )
+        .into_response()
 }
 
 impl IntoResponse for AppError {
@@ -130,6 +178,22 @@ impl IntoResponse for AppError {
                 "Het verzoek kon niet gelezen worden.",
             ),
             AppError::Unauthorized => (StatusCode::UNAUTHORIZED, "Geen of een verkeerde code."),
+            AppError::NoFamilySecret => (
+                StatusCode::UNAUTHORIZED,
+                "De geheime code van het gezin ontbreekt (X-Family-Secret, minstens 16 tekens).",
+            ),
+            AppError::Conflict(conflict) => {
+                return (StatusCode::CONFLICT, Json(conflict)).into_response()
+            }
+            AppError::PreconditionRequired => (
+                StatusCode::PRECONDITION_REQUIRED,
+                "Stuur If-Match mee: de ETag van de versie waarop u verder schreef (of * voor de \
+                 eerste publicatie).",
+            ),
+            AppError::Unavailable(err) => {
+                tracing::warn!(error = %err, "storage unavailable");
+                return unavailable();
+            }
             AppError::Forbidden => (
                 StatusCode::FORBIDDEN,
                 "Dit gezin hoort bij een andere telefoon.",
@@ -393,15 +457,24 @@ fn family_secret(headers: &HeaderMap) -> Result<[u8; 32], AppError> {
         .and_then(|v| v.to_str().ok())
         .filter(|s| s.len() >= 16)
         .map(hash)
-        .ok_or(AppError::Unauthorized)
+        .ok_or(AppError::NoFamilySecret)
 }
 
-/// A name or names as the school will see them: not empty, at most [`MAX_NAMES`] characters.
+/// A name or names as the school will see them: at most [`MAX_NAMES`] characters, readable
+/// (core's [`free_text`](driehoek_core::validate::free_text): no control characters, not only
+/// invisible ones).
 fn check_names(field: &str, names: &str, message: &str) -> Result<(), AppError> {
-    if names.trim().is_empty() || names.chars().count() > MAX_NAMES {
+    if names.chars().nth(MAX_NAMES).is_some() {
         return Err(invalid(field, message));
     }
-    Ok(())
+    driehoek_core::validate::free_text(names, false)
+        .map_err(|problem| invalid(field, problem.message()))
+}
+
+/// The phone's `updated_at` within core's window around the server's clock.
+fn check_updated_at(state: &AppState, field: &str, updated_at: i64) -> Result<(), AppError> {
+    driehoek_core::sync::check_updated_at(updated_at, state.clock.unix_millis())
+        .map_err(|message| invalid(field, message))
 }
 
 /// `PUT …/rsvps/{rsvp_id}`: applies one RSVP version (last writer wins per family and activity).
@@ -432,6 +505,7 @@ async fn rsvp_put(
     put.rsvp
         .check_form()
         .map_err(|err| invalid("rsvp", &err.message()))?;
+    check_updated_at(&state, "rsvp.updated_at", put.rsvp.updated_at)?;
     let activity = published(&school)?
         .content
         .activities
@@ -460,6 +534,12 @@ fn refusal(refused: Refused) -> AppError {
             "agreement_version",
             "Deze versie van de afspraken is nooit gepubliceerd.",
         ),
+        Refused::RsvpIdTaken => AppError::Conflict(Conflict {
+            field: "rsvp.id".into(),
+            message: "Deze code van het antwoord hoort bij een ander gezin. Maak een nieuw \
+                      antwoord."
+                .into(),
+        }),
     }
 }
 
@@ -487,6 +567,7 @@ async fn ack_put(
         return Err(invalid("family_id", "Ongeldige gezinscode."));
     }
     check_names("name", &ack.name, "Vul uw naam in (maximaal 200 tekens).")?;
+    check_updated_at(&state, "updated_at", ack.updated_at)?;
     match state
         .store
         .put_ack(&school.meta.id, AckWrite { ack, secret_hash })
@@ -497,7 +578,9 @@ async fn ack_put(
     }
 }
 
-/// `PUT …/content`: publishes new content (admin token); validated (422), `If-Match` (412).
+/// `PUT …/content`: publishes new content (admin token): `If-Match` required (428) and checked
+/// (412), validated (422), and refused (409) when it would change a published agreement version
+/// or drop an activity families answered.
 async fn content_put(
     State(state): State<AppState>,
     Path(school): Path<String>,
@@ -505,6 +588,15 @@ async fn content_put(
     Body(body): Body,
 ) -> Result<Response, AppError> {
     let school = school_for_admin(&state, school, &headers).await?;
+    // Required: without it, two people in Beheer would overwrite each other unseen.
+    let if_match = headers
+        .get(header::IF_MATCH)
+        .ok_or(AppError::PreconditionRequired)?
+        .to_str()
+        .map(|s| s.trim().to_owned())
+        .map_err(|_| AppError::PreconditionFailed)?;
+    // `*`: the client knowingly publishes over whatever is there (a first publication).
+    let if_match = Some(if_match).filter(|v| v != "*");
     let content: driehoek_core::Content = json_body(&headers, &body)?;
     let mut errors = driehoek_core::validate(&content);
     if content.school.id != school.meta.id {
@@ -516,25 +608,21 @@ async fn content_put(
     if !errors.is_empty() {
         return Err(AppError::Invalid(errors));
     }
-    let if_match = headers
-        .get(header::IF_MATCH)
-        .map(|v| v.to_str().map(|s| s.trim().to_owned()))
-        .transpose()
-        .map_err(|_| AppError::PreconditionFailed)?
-        .filter(|v| v != "*");
     let json = serde_json::to_string(&content).map_err(|e| AppError::Internal(e.to_string()))?;
     let etag = etag_of(&json);
     let (store, id, tag) = (state.store.clone(), school.meta.id.clone(), etag.clone());
-    let published =
-        blocking(move || store.publish(&id, &content, &tag, if_match.as_deref())).await?;
+    let now = state.clock.now_local();
+    let outcome =
+        blocking(move || store.publish(&id, &content, &tag, if_match.as_deref(), now)).await?;
     state.schools.forget(&school.meta.id);
-    if !published {
-        return Err(AppError::PreconditionFailed);
+    match outcome {
+        Publication::Published => Ok((
+            StatusCode::OK,
+            [(header::ETAG, etag)],
+            Json(PublishAnswer { published: true }),
+        )
+            .into_response()),
+        Publication::Stale => Err(AppError::PreconditionFailed),
+        Publication::Refused(conflict) => Err(AppError::Conflict(conflict)),
     }
-    Ok((
-        StatusCode::OK,
-        [(header::ETAG, etag)],
-        Json(PublishAnswer { published: true }),
-    )
-        .into_response())
 }

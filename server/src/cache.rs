@@ -128,7 +128,7 @@ impl Schools {
             (Some((json, etag)), _) => {
                 let content: Content = serde_json::from_str(&json)?;
                 let etag_header =
-                    HeaderValue::from_str(&etag).map_err(|e| StoreError(e.to_string()))?;
+                    HeaderValue::from_str(&etag).map_err(|e| StoreError::new(e.to_string()))?;
                 Some(Arc::new(Published {
                     json: Bytes::from(json),
                     etag,

@@ -5,17 +5,20 @@ pub mod admin;
 pub mod api;
 pub mod cache;
 pub mod clock;
+pub mod headers;
 pub mod openapi;
 pub mod ratelimit;
+pub mod serve;
 pub mod store;
 
+use std::net::IpAddr;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::Duration;
 
 use axum::extract::{Request, State};
 use axum::http::{header, HeaderName, HeaderValue, Method, StatusCode, Uri};
-use axum::middleware::{self, Next};
+use axum::middleware;
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use axum::Router;
@@ -58,13 +61,39 @@ impl AppState {
 }
 
 /// How the server is set up beyond its state (`serve`'s options).
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Debug)]
 pub struct Config {
     /// Origins that may call the API from a page of their own (CORS); empty: only the app that
     /// this server serves itself (same origin).
     pub allow_origins: Vec<HeaderValue>,
     /// How fast one client may write (PUT).
     pub write_rate: WriteRate,
+    /// How many failed logins (401) one client may have, at once and in the long run.
+    pub login_rate: WriteRate,
+    /// Proxies whose `X-Forwarded-For` names the client (`--trusted-proxy`); from any other
+    /// peer the header is ignored, so that a client cannot pick its own address for the limits.
+    pub trusted_proxies: Vec<IpAddr>,
+    /// The longest a request may take, its body included (408 after).
+    pub request_timeout: Duration,
+}
+
+/// The default limit on failed logins: ten at once, then one more every ten seconds.
+pub const LOGIN_RATE: WriteRate = WriteRate {
+    burst: 10,
+    per_second: 0.1,
+};
+
+impl Default for Config {
+    /// Same origin only, the default write rate and login limit, no proxy.
+    fn default() -> Self {
+        Config {
+            allow_origins: Vec::new(),
+            write_rate: WriteRate::default(),
+            login_rate: LOGIN_RATE,
+            trusted_proxies: Vec::new(),
+            request_timeout: Duration::from_secs(30),
+        }
+    }
 }
 
 /// The whole server with the default [`Config`], used by the tests.
@@ -81,26 +110,34 @@ pub fn app_with(state: AppState, config: &Config) -> Router {
         .precompressed_gzip()
         .fallback(get(app_shell).with_state(state.clone()))
         .append_index_html_on_directories(true);
-    let limiter = Arc::new(ratelimit::RateLimiter::new(config.write_rate));
-    let api = api::router().route_layer(middleware::from_fn_with_state(
-        limiter,
-        ratelimit::limit_writes,
-    ));
+    let limits = Arc::new(ratelimit::Limits {
+        writes: ratelimit::RateLimiter::new(config.write_rate),
+        logins: ratelimit::RateLimiter::new(config.login_rate),
+    });
+    let api = api::router().route_layer(middleware::from_fn_with_state(limits, ratelimit::limit));
+    let csp = Arc::new(headers::Csp::new(&state.dist, &config.allow_origins));
     let mut router = Router::new()
         .route("/healthz", get(healthz))
+        .route("/readyz", get(readyz))
         .merge(api)
         .with_state(state)
         .fallback_service(files)
-        .layer(middleware::from_fn(cache_headers))
+        .layer(middleware::from_fn(headers::caching))
         .layer(CompressionLayer::new())
         // A slow or stuck client cannot hold a request open for ever.
         .layer(tower_http::timeout::TimeoutLayer::with_status_code(
             StatusCode::REQUEST_TIMEOUT,
-            Duration::from_secs(30),
+            config.request_timeout,
+        ))
+        .layer(middleware::from_fn(headers::json_errors))
+        .layer(middleware::from_fn_with_state(
+            Arc::new(config.trusted_proxies.clone()),
+            ratelimit::client_address,
         ));
     if !config.allow_origins.is_empty() {
         router = router.layer(cors(&config.allow_origins));
     }
+    router = router.layer(middleware::from_fn_with_state(csp, headers::security));
     // Logged: method, path (never the query string: the join link carries the access code in
     // it), status and time. Never a header: they carry the codes and the family secret.
     router.layer(
@@ -148,9 +185,46 @@ pub fn parse_origin(text: &str) -> Result<HeaderValue, String> {
         .map_err(|_| format!("{text:?} is geen origin"))
 }
 
-/// `GET /healthz`: the server is up.
+/// `GET /healthz`: the server is up (liveness; see [`readyz`] for the database).
 async fn healthz() -> &'static str {
     "ok"
+}
+
+/// `GET /readyz`: whether the database can be read and written now: 200, or 503 with
+/// `Retry-After` and a Dutch message (a full disk, a read-only file, a damaged database).
+async fn readyz(State(state): State<AppState>) -> Response {
+    let store = state.store.clone();
+    let ready = tokio::task::spawn_blocking(move || store.readiness())
+        .await
+        .unwrap_or(store::Readiness {
+            readable: false,
+            writable: false,
+        });
+    let message = match (ready.readable, ready.writable) {
+        (true, true) => "De database is te lezen en te schrijven.",
+        (true, false) => {
+            "De database is te lezen, maar er kan nu niets bewaard worden (is de schijf vol, of \
+             het bestand alleen-lezen?)."
+        }
+        (false, _) => "De database is nu niet te lezen.",
+    };
+    let body = axum::Json(api::ReadinessAnswer {
+        readable: ready.readable,
+        writable: ready.writable,
+        message: message.to_owned(),
+    });
+    if ready.readable && ready.writable {
+        return body.into_response();
+    }
+    (
+        StatusCode::SERVICE_UNAVAILABLE,
+        [(
+            header::RETRY_AFTER,
+            HeaderValue::from(api::UNAVAILABLE_RETRY_SECONDS),
+        )],
+        body,
+    )
+        .into_response()
 }
 
 /// Any address that is not a file is a screen of the app (`/afspraken`, `/activiteiten/…`):
@@ -180,23 +254,6 @@ fn looks_like_file(path: &str) -> bool {
     path.rsplit('/')
         .next()
         .is_some_and(|last| last.contains('.'))
-}
-
-/// Files whose name carries a content hash (Trunk's `name-0123456789abcdef.ext`) never change and
-/// are cached for a year; everything else (index.html, sw.js, the manifest, icons, screens) is
-/// checked with the server on every use, so that a new version is found.
-async fn cache_headers(request: Request, next: Next) -> Response {
-    let immutable = is_hashed_asset(request.uri().path());
-    let mut response = next.run(request).await;
-    let value = if immutable && response.status().is_success() {
-        "public, max-age=31536000, immutable"
-    } else {
-        "no-cache"
-    };
-    response
-        .headers_mut()
-        .insert(header::CACHE_CONTROL, HeaderValue::from_static(value));
-    response
 }
 
 /// Whether the file name of `path` ends in `-<16 or more hex digits>` before its extension.

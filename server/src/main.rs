@@ -3,10 +3,13 @@
 use std::io::Write;
 use std::net::SocketAddr;
 use std::path::PathBuf;
+use std::time::Duration;
 
+use chrono::NaiveTime;
 use clap::{Parser, Subcommand};
 use driehoek_server::api::{etag_of, hash};
-use driehoek_server::store::{SqliteStore, Store};
+use driehoek_server::serve::Limits;
+use driehoek_server::store::{Publication, SqliteStore, Store};
 use driehoek_server::{app_with, is_built, parse_origin, AppState, Clock, Config, WriteRate};
 use tracing_subscriber::EnvFilter;
 
@@ -45,6 +48,34 @@ enum Command {
         /// Writes one client address may make at once after a quiet moment.
         #[arg(long, value_name = "N", default_value_t = 20, value_parser = clap::value_parser!(u32).range(1..))]
         write_burst: u32,
+        /// Failed logins (a wrong code or token) one client address may have at once; then it
+        /// waits (429) until its count comes down.
+        #[arg(long, value_name = "N", default_value_t = driehoek_server::LOGIN_RATE.burst, value_parser = clap::value_parser!(u32).range(1..))]
+        login_burst: u32,
+        /// Failed logins per second one client address may have in the long run.
+        #[arg(long, value_name = "PER_SECOND", default_value_t = driehoek_server::LOGIN_RATE.per_second, value_parser = positive)]
+        login_rate: f64,
+        /// A reverse proxy in front of this server (its address as this server sees it); repeat
+        /// for more. Only from these is `X-Forwarded-For` believed, for the per-address limits.
+        #[arg(long = "trusted-proxy", value_name = "IP")]
+        trusted_proxy: Vec<std::net::IpAddr>,
+        /// Seconds a client has to send a request's headers, from connecting or from the
+        /// previous answer.
+        #[arg(long, value_name = "SECONDS", default_value_t = 10.0, value_parser = positive)]
+        header_timeout: f64,
+        /// Seconds a connection may stay open with nothing sent either way.
+        #[arg(long, value_name = "SECONDS", default_value_t = 60.0, value_parser = positive)]
+        idle_timeout: f64,
+        /// The most connections open at once; keep it below the open-files limit (`ulimit -n`).
+        #[arg(long, value_name = "N", default_value_t = 768, value_parser = clap::value_parser!(u32).range(1..))]
+        max_connections: u32,
+        /// The most connections open at once from one address.
+        #[arg(long, value_name = "N", default_value_t = 128, value_parser = clap::value_parser!(u32).range(1..))]
+        max_connections_per_address: u32,
+        /// The largest the database file may grow, in megabytes; past it, writes are answered
+        /// "try again later" (503) as on a full disk. Without it, the disk is the limit.
+        #[arg(long, value_name = "MB", value_parser = clap::value_parser!(u64).range(1..))]
+        max_db_mb: Option<u64>,
         /// For tests only: run the server's clock from this moment (Europe/Amsterdam wall time,
         /// `2026-11-23T10:00`) instead of the system clock, so that deadlines and the demo
         /// school's dates agree with a browser whose clock a test has set. Never read from the
@@ -126,6 +157,15 @@ enum SchoolCommand {
         #[arg(long, default_value = "driehoek.sqlite3")]
         db: PathBuf,
     },
+    /// Give the school a new admin token (Beheer), when the old one got out or someone who had
+    /// it left; prints it once. The old token stops working at once, also on a running server.
+    NewAdminToken {
+        /// The school's id.
+        id: String,
+        /// The SQLite database file.
+        #[arg(long, default_value = "driehoek.sqlite3")]
+        db: PathBuf,
+    },
 }
 
 #[tokio::main]
@@ -148,6 +188,14 @@ async fn main() -> std::process::ExitCode {
             allow_origin,
             write_rate,
             write_burst,
+            login_burst,
+            login_rate,
+            trusted_proxy,
+            header_timeout,
+            idle_timeout,
+            max_connections,
+            max_connections_per_address,
+            max_db_mb,
             clock,
         } => {
             let config = Config {
@@ -156,9 +204,27 @@ async fn main() -> std::process::ExitCode {
                     burst: write_burst,
                     per_second: write_rate,
                 },
+                login_rate: WriteRate {
+                    burst: login_burst,
+                    per_second: login_rate,
+                },
+                trusted_proxies: trusted_proxy,
+                ..Config::default()
+            };
+            let limits = Limits {
+                header_read_timeout: Duration::from_secs_f64(header_timeout),
+                idle_timeout: Duration::from_secs_f64(idle_timeout),
+                max_connections: max_connections as usize,
+                max_per_address: max_connections_per_address as usize,
             };
             let clock = clock.map_or_else(Clock::system, Clock::starting_at);
-            serve(addr, dist, db, demo, config, clock).await
+            let setup = Setup {
+                config,
+                limits,
+                max_db_bytes: max_db_mb.map(|mb| mb.saturating_mul(1024 * 1024)),
+                clock,
+            };
+            serve(addr, dist, db, demo, setup).await
         }
         Command::School {
             command: SchoolCommand::Create { id, name, db },
@@ -166,6 +232,9 @@ async fn main() -> std::process::ExitCode {
         Command::School {
             command: SchoolCommand::NewCode { id, db },
         } => school_new_code(&id, &db),
+        Command::School {
+            command: SchoolCommand::NewAdminToken { id, db },
+        } => school_new_admin_token(&id, &db),
         Command::Content {
             command: ContentCommand::Import { file, school, db },
         } => content_import(&file, &school, &db),
@@ -198,6 +267,12 @@ fn random_token() -> std::io::Result<String> {
 fn create_school(store: &dyn Store, id: &str, name: &str) -> Result<(String, String), String> {
     if !driehoek_core::validate::is_valid_id(id) {
         return Err(format!("{id:?} is geen geldige code (a-z, 0-9, -)"));
+    }
+    if store.school_meta(id).map_err(|e| e.to_string())?.is_some() {
+        return Err(format!(
+            "school {id:?} bestaat al. Kies een andere code; voor nieuwe codes van deze school \
+             zijn er `school new-code` (ouders) en `school new-admin-token` (beheer)."
+        ));
     }
     let code = random_token().map_err(|e| e.to_string())?;
     let admin = random_token().map_err(|e| e.to_string())?;
@@ -252,9 +327,18 @@ fn demo_school(
             let (code, admin) = create_school(store, &id, &driehoek_core::demo::school().name)?;
             let content = driehoek_core::demo_content(today);
             let json = serde_json::to_string(&content).map_err(|e| e.to_string())?;
-            store
-                .publish(&id, &content, &etag_of(&json), None)
+            let outcome = store
+                .publish(
+                    &id,
+                    &content,
+                    &etag_of(&json),
+                    None,
+                    today.and_time(NaiveTime::MIN),
+                )
                 .map_err(|e| e.to_string())?;
+            if let Publication::Refused(conflict) = outcome {
+                return Err(conflict.message);
+            }
             (code, admin)
         }
         Some(meta) => {
@@ -309,6 +393,22 @@ fn open_existing(db: &std::path::Path) -> Result<SqliteStore, String> {
 
 /// `school new-code`: a new access code for the parents; the old one stops working at once.
 fn school_new_code(id: &str, db: &std::path::Path) -> std::process::ExitCode {
+    replace_code(id, db, Replaced::AccessCode)
+}
+
+/// `school new-admin-token`: a new admin token for Beheer; the old one stops working at once.
+fn school_new_admin_token(id: &str, db: &std::path::Path) -> std::process::ExitCode {
+    replace_code(id, db, Replaced::AdminToken)
+}
+
+/// Which of a school's two codes a command replaces.
+#[derive(Clone, Copy)]
+enum Replaced {
+    AccessCode,
+    AdminToken,
+}
+
+fn replace_code(id: &str, db: &std::path::Path, which: Replaced) -> std::process::ExitCode {
     let store = match open_existing(db) {
         Ok(store) => store,
         Err(message) => return fail(message),
@@ -317,13 +417,32 @@ fn school_new_code(id: &str, db: &std::path::Path) -> std::process::ExitCode {
         Ok(code) => code,
         Err(err) => return fail(err.to_string()),
     };
-    match store.set_hashes(id, Some(&hash(&code)), None) {
+    let hashed = hash(&code);
+    let (access, admin) = match which {
+        Replaced::AccessCode => (Some(&hashed), None),
+        Replaced::AdminToken => (None, Some(&hashed)),
+    };
+    match store.set_hashes(id, access, admin) {
         Ok(true) => {
-            println!("Nieuwe code voor de ouders van {id}; de oude werkt vanaf nu niet meer.");
-            println!(
-                "Geef de ouders de nieuwe link. Bewaar de code: hij wordt niet nog eens getoond."
-            );
-            println!("toegangscode (ouders): {code}");
+            match which {
+                Replaced::AccessCode => {
+                    println!(
+                        "Nieuwe code voor de ouders van {id}; de oude werkt vanaf nu niet meer."
+                    );
+                    println!(
+                        "Geef de ouders de nieuwe link. Bewaar de code: hij wordt niet nog eens getoond."
+                    );
+                    println!("toegangscode (ouders): {code}");
+                }
+                Replaced::AdminToken => {
+                    println!(
+                        "Nieuwe beheercode voor {id}; de oude werkt vanaf nu niet meer, ook niet \
+                         in een Beheer-scherm dat nog open staat."
+                    );
+                    println!("Bewaar de code: hij wordt niet nog eens getoond.");
+                    println!("beheercode (school):   {code}");
+                }
+            }
             std::process::ExitCode::SUCCESS
         }
         Ok(false) => fail(format!("school {id:?} bestaat niet in {}.", db.display())),
@@ -331,25 +450,54 @@ fn school_new_code(id: &str, db: &std::path::Path) -> std::process::ExitCode {
     }
 }
 
+/// `serve`'s options beyond the addresses and files.
+struct Setup {
+    config: Config,
+    limits: Limits,
+    max_db_bytes: Option<u64>,
+    clock: Clock,
+}
+
 async fn serve(
     addr: SocketAddr,
     dist: PathBuf,
     db: Option<PathBuf>,
     demo: bool,
-    config: Config,
-    clock: Clock,
+    setup: Setup,
 ) -> std::process::ExitCode {
+    let Setup {
+        config,
+        limits,
+        max_db_bytes,
+        clock,
+    } = setup;
     let store = match &db {
         Some(path) => SqliteStore::open(path),
         None => SqliteStore::in_memory(),
     };
-    let store: std::sync::Arc<dyn driehoek_server::store::Store> = match store {
-        Ok(store) => std::sync::Arc::new(store),
+    let store = match store {
+        Ok(store) => store,
         Err(err) => {
             eprintln!("driehoek-server: cannot open the database: {err}");
             return std::process::ExitCode::FAILURE;
         }
     };
+    if let Some(bytes) = max_db_bytes {
+        if let Err(err) = store.limit_size(bytes) {
+            eprintln!("driehoek-server: cannot limit the database's size: {err}");
+            return std::process::ExitCode::FAILURE;
+        }
+    }
+    // The write probe: a database that cannot be written still serves the content, but every
+    // write will be answered "try again later" until it is mended, and /readyz says so.
+    let ready = store.readiness();
+    if !ready.writable {
+        tracing::warn!(
+            "the database cannot be written (a full disk or a read-only file?): writes are \
+             answered with 503 until it can; /readyz reports it"
+        );
+    }
+    let store: std::sync::Arc<dyn driehoek_server::store::Store> = std::sync::Arc::new(store);
     let join = if demo {
         match demo_school(store.as_ref(), db.as_deref(), clock.today()) {
             Ok(codes) => Some(codes),
@@ -394,12 +542,7 @@ async fn serve(
     }
     let _ = out.flush();
     let app = app_with(AppState::new(dist, store).with_clock(clock), &config);
-    let result = axum::serve(
-        listener,
-        app.into_make_service_with_connect_info::<SocketAddr>(),
-    )
-    .with_graceful_shutdown(shutdown_signal())
-    .await;
+    let result = driehoek_server::serve::serve(listener, app, limits, shutdown_signal()).await;
     match result {
         Ok(()) => std::process::ExitCode::SUCCESS,
         Err(err) => {
@@ -463,8 +606,18 @@ fn content_import(
         Err(err) => return fail(err.to_string()),
     };
     let etag = etag_of(&compact);
-    match store.publish(school, &content, &etag, None) {
-        Ok(_) => {
+    // The same rules as a publication through the API (a published agreement version never
+    // changes; answered activities do not disappear), decided in the store's transaction.
+    let now = Clock::system().now_local();
+    match store.publish(school, &content, &etag, None, now) {
+        Ok(Publication::Refused(conflict)) => fail(format!(
+            "niet gepubliceerd: {}: {}",
+            conflict.field, conflict.message
+        )),
+        Ok(Publication::Stale) => {
+            fail("niet gepubliceerd: intussen is er iets anders gepubliceerd.".into())
+        }
+        Ok(Publication::Published) => {
             println!(
                 "Gepubliceerd voor {school}: afspraken versie {}, {} maandinfo's, {} activiteiten (ETag {etag}).",
                 content.agreement.version,

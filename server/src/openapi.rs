@@ -15,7 +15,8 @@ use schemars::generate::SchemaSettings;
 use schemars::{JsonSchema, Schema, SchemaGenerator};
 use serde_json::{json, Map, Value};
 
-use crate::api::{Message, PublishAnswer, MAX_CONTENT_BYTES, MAX_PUT_BYTES};
+use crate::api::{Message, PublishAnswer, ReadinessAnswer, MAX_CONTENT_BYTES, MAX_PUT_BYTES};
+use crate::store::Conflict;
 
 /// Makes the schema of a type (a `$ref` to `components/schemas`).
 pub type SchemaFn = fn(&mut SchemaGenerator) -> Schema;
@@ -187,10 +188,27 @@ pub const UNREADABLE: Answer =
 /// 429 of the write limit.
 pub const TOO_MANY_WRITES: Answer = Answer::error(
     429,
-    "too many writes from this address; try again after Retry-After seconds",
+    "too many writes (or failed logins) from this address; try again after Retry-After \
+     seconds; the connection closes",
 )
 .with_headers(&[RETRY_AFTER])
 .shared_as("TooManyWrites");
+/// 429 of the failed-login limit.
+pub const TOO_MANY_LOGINS: Answer = Answer::error(
+    429,
+    "too many failed logins from this address; try again after Retry-After seconds; the \
+     connection closes",
+)
+.with_headers(&[RETRY_AFTER])
+.shared_as("TooManyLogins");
+/// 503 of a write while the database cannot be written (a full disk, a read-only file).
+pub const UNAVAILABLE: Answer = Answer::error(
+    503,
+    "the database cannot be written now (a full disk, a read-only file); nothing was changed; \
+     try again after Retry-After seconds",
+)
+.with_headers(&[RETRY_AFTER])
+.shared_as("Unavailable");
 
 /// 401 of a call that also takes the family secret.
 const UNAUTHORIZED_FAMILY: Answer = Answer {
@@ -208,11 +226,11 @@ const REFUSED: Answer = Answer::new(
 
 /// The answers every write (PUT) may give besides its own: they come from the layers in front of
 /// the handlers (the write limit).
-pub const WRITES: &[Answer] = &[TOO_MANY_WRITES];
+pub const WRITES: &[Answer] = &[TOO_MANY_WRITES, UNAVAILABLE];
 
-/// The answers every call with a credential may give besides its own (none yet beyond 401,
-/// which each call lists with its own wording).
-pub const SIGNED_IN: &[Answer] = &[];
+/// The answers every call with a credential may give besides its own (401 each call lists with
+/// its own wording): the failed-login limit.
+pub const SIGNED_IN: &[Answer] = &[TOO_MANY_LOGINS];
 
 /// Every answer of `op`, by status: its own, then [`WRITES`] for a PUT, then [`SIGNED_IN`] for a
 /// call with a credential. A shared answer gives way to one with the same status listed before
@@ -251,9 +269,9 @@ const IF_NONE_MATCH: RequestHeader = RequestHeader {
 };
 const IF_MATCH: RequestHeader = RequestHeader {
     name: "If-Match",
-    required: false,
-    description: "the ETag the school's editor started from, or *; 412 when another version \
-                  was published since",
+    required: true,
+    description: "the ETag the school's editor started from, or * for a first publication; 412 \
+                  when another version was published since, 428 without it",
 };
 
 /// Every call of the protocol. `server/tests/openapi.rs` checks that these are exactly the
@@ -273,6 +291,32 @@ pub const OPERATIONS: &[Operation] = &[
         example: |_| Example {
             request: None,
             answer: Shown::Text("ok".into()),
+        },
+    },
+    Operation {
+        method: "GET",
+        path: "/readyz",
+        id: "readyz",
+        summary: "Readiness: can the database be read and written now",
+        description: "For a load balancer or a monitor: 200 while the database can be read and \
+                      written, 503 (with Retry-After) on a full disk, a read-only file or a \
+                      damaged database.",
+        who: Who::Anyone,
+        family_secret: false,
+        headers: &[],
+        body: Body::Empty,
+        answers: &[
+            Answer::new(200, "ready", Body::Json(schema::<ReadinessAnswer>)),
+            Answer::new(503, "not ready", Body::Json(schema::<ReadinessAnswer>))
+                .with_headers(&[RETRY_AFTER]),
+        ],
+        example: |_| Example {
+            request: None,
+            answer: Shown::Json(json_of(&ReadinessAnswer {
+                readable: true,
+                writable: true,
+                message: "De database is te lezen en te schrijven.".into(),
+            })),
         },
     },
     Operation {
@@ -320,7 +364,15 @@ pub const OPERATIONS: &[Operation] = &[
             UNREADABLE,
             UNAUTHORIZED,
             NOT_FOUND,
+            Answer::new(
+                409,
+                "refused to keep what families read and answered: other words under a published \
+                 agreement version, a lower version, an answered activity left out without \
+                 being cancelled, or an id used before for another activity",
+                Body::Json(schema::<Conflict>),
+            ),
             Answer::error(412, "If-Match does not name the version published now"),
+            Answer::error(428, "no If-Match: say which version the change starts from"),
             TOO_LARGE,
             NOT_JSON,
             Answer::new(
@@ -361,6 +413,11 @@ pub const OPERATIONS: &[Operation] = &[
             UNAUTHORIZED_FAMILY,
             OTHER_FAMILY,
             NOT_PUBLISHED,
+            Answer::new(
+                409,
+                "this rsvp id is another family's answer",
+                Body::Json(schema::<Conflict>),
+            ),
             TOO_LARGE,
             NOT_JSON,
             REFUSED,
@@ -440,10 +497,11 @@ pub const OPERATIONS: &[Operation] = &[
         path: "/api/v1/schools/{school}/rsvps.csv",
         id: "rsvps_csv",
         summary: "Who comes to what, as a spreadsheet",
-        description: "UTF-8 with a byte-order mark, comma-separated, CRLF, RFC 4180 quoting; one \
-                      row per answer, in the order of `GET …/rsvps`. A cell that a spreadsheet \
-                      would run as a formula (starting with = + - @, tab or CR) gets a leading \
-                      '. Sent as an attachment named `rsvps-<school>.csv`.",
+        description: "For Dutch Excel: UTF-8 with a byte-order mark, `;` between cells, CRLF, \
+                      every cell quoted; one row per answer, in the order of `GET …/rsvps`. A \
+                      cell, or any piece of it between two `;`, that a spreadsheet would run as \
+                      a formula (starting with = + - @, tab or CR) gets a leading '. Sent as an \
+                      attachment named `rsvps-<school>.csv`.",
         who: Who::School,
         family_secret: false,
         headers: &[],
@@ -455,7 +513,7 @@ pub const OPERATIONS: &[Operation] = &[
         ],
         example: |ex| Example {
             request: None,
-            answer: Shown::Text(crate::admin::csv(&ex.report)),
+            answer: Shown::Text(crate::admin::csv(&ex.report).unwrap_or_else(|err| err)),
         },
     },
     Operation {
@@ -505,11 +563,19 @@ proves it is the same family with a secret made on the phone (`X-Family-Secret`,
 characters), of which the server keeps only a SHA-256 hash. The school authenticates with its \
 admin token, the same way. Every error answer is JSON: `{\"message\": …}` in Dutch, or for 422 a \
 list of field errors. Writes (PUT) are limited per client address (a burst of 20, then 10 per \
-second by default; `serve --write-rate/--write-burst`): beyond that 429 with `Retry-After`. Pages \
+second by default; `serve --write-rate/--write-burst`), and so are failed logins \
+(`--login-rate/--login-burst`; behind a reverse proxy `--trusted-proxy <ip>` makes the limits \
+use X-Forwarded-For from that proxy only): beyond that 429 with `Retry-After` and \
+`Connection: close`. When the database cannot be written (a full disk, a read-only file) every \
+write answers 503 with `Retry-After` and changes nothing; `GET /readyz` says so too. A published \
+agreement version never changes (409). Every answer carries a Content-Security-Policy, \
+`X-Content-Type-Options: nosniff` and `Referrer-Policy: no-referrer`; answers with personal \
+data say `Cache-Control: no-store`. Pages \
 of other origins may call the API only when the server is started with `--allow-origin <origin>` \
 (CORS; the ETag and Retry-After headers are exposed). Any other address under `/api` is a JSON \
 404. Times are local school times (Europe/Amsterdam) without an offset; `updated_at` is \
-milliseconds since the Unix epoch (UTC), set by the phone.";
+milliseconds since the Unix epoch (UTC), set by the phone, and lies after 2020 and at most a day \
+ahead of the server's clock.";
 
 /// The values the examples are made of: the demo school's content (cut to one of each), an
 /// RSVP to its first activity and an acknowledgement of its agreement, and the reports the

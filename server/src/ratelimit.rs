@@ -1,5 +1,10 @@
 //! A token bucket per client address for the writes (PUT): a short burst is always fine, a steady
-//! flood is slowed down with `429 Too Many Requests` and a `Retry-After`.
+//! flood is slowed down with `429 Too Many Requests` and a `Retry-After`. A second bucket counts
+//! failed logins (a 401: a wrong access code, admin token or family secret): an address that
+//! guesses too often gets a 429 on every request to the API until its bucket fills again.
+//!
+//! The client's address is the connection's peer, or, when the peer is a proxy named with
+//! `--trusted-proxy`, the last address that proxy added to `X-Forwarded-For` (see [`client`]).
 //!
 //! IPv6 clients are counted per /64 network (one household or phone gets a whole /64, so single
 //! addresses would be free to pick). The map of buckets is pruned: a bucket that has filled up
@@ -84,11 +89,25 @@ impl RateLimiter {
 
     /// Takes one token for `client` at `now`; `Err(wait)` when it must wait that long first.
     pub fn check(&self, client: IpAddr, now: Instant) -> Result<(), Duration> {
+        self.bucket(client, now, true)
+    }
+
+    /// Whether `client` has a token at `now`, without taking it; `Err(wait)` when it must wait.
+    pub fn peek(&self, client: IpAddr, now: Instant) -> Result<(), Duration> {
+        self.bucket(client, now, false)
+    }
+
+    fn bucket(&self, client: IpAddr, now: Instant, take: bool) -> Result<(), Duration> {
         let key = key(client);
         let Ok(mut buckets) = self.buckets.lock() else {
             // A poisoned lock only means another request panicked mid-update: let this one pass.
             return Ok(());
         };
+        // A client without a bucket has its whole burst: a look makes no bucket (every reader
+        // would otherwise be counted, and could crowd out the ones that matter).
+        if !take && !buckets.map.contains_key(&key) {
+            return Ok(());
+        }
         let burst = f64::from(self.rate.burst);
         // Now and then, and whenever the map is full, drop the buckets that filled up again.
         let due = buckets
@@ -109,7 +128,9 @@ impl RateLimiter {
         bucket.tokens = (bucket.tokens + elapsed * self.rate.per_second).min(burst);
         bucket.at = now;
         if bucket.tokens >= 1.0 {
-            bucket.tokens -= 1.0;
+            if take {
+                bucket.tokens -= 1.0;
+            }
             Ok(())
         } else {
             let wait = (1.0 - bucket.tokens) / self.rate.per_second;
@@ -160,45 +181,111 @@ fn key(ip: IpAddr) -> IpAddr {
     }
 }
 
-/// Middleware: PUT requests take a token of their client's bucket, or get a 429.
-///
-/// The client is the peer address of the connection (`ConnectInfo`); without it (a test calling
-/// the router directly) all such requests share one bucket.
-pub async fn limit_writes(
-    State(limiter): State<std::sync::Arc<RateLimiter>>,
-    request: Request,
-    next: Next,
-) -> Response {
-    if request.method() != Method::PUT {
-        return next.run(request).await;
-    }
-    let client = request
+/// The limits of the API: writes, and failed logins.
+#[derive(Debug)]
+pub struct Limits {
+    pub writes: RateLimiter,
+    pub logins: RateLimiter,
+}
+
+/// The address a request counts for, set by [`client_address`] on every request.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct ClientAddr(pub IpAddr);
+
+/// The client of a request: the connection's peer; when that peer is one of `trusted` proxies,
+/// the last address in its `X-Forwarded-For` (the one the proxy itself added; earlier ones
+/// were sent by the client and prove nothing). Without a peer (a test calling the router
+/// directly) all such requests share one address.
+pub fn client(request: &Request, trusted: &[IpAddr]) -> IpAddr {
+    let peer = request
         .extensions()
         .get::<ConnectInfo<SocketAddr>>()
         .map(|ConnectInfo(addr)| addr.ip())
         .unwrap_or(IpAddr::V6(Ipv6Addr::UNSPECIFIED));
-    match limiter.check(client, Instant::now()) {
-        Ok(()) => next.run(request).await,
-        Err(wait) => too_many(wait),
+    if !trusted.contains(&peer) {
+        return peer;
     }
+    request
+        .headers()
+        .get_all("x-forwarded-for")
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(','))
+        .next_back()
+        .and_then(|last| last.trim().parse::<IpAddr>().ok())
+        .unwrap_or(peer)
 }
 
-fn too_many(wait: Duration) -> Response {
+/// Middleware: notes the request's [`ClientAddr`] for the limits.
+pub async fn client_address(
+    State(trusted): State<std::sync::Arc<Vec<IpAddr>>>,
+    mut request: Request,
+    next: Next,
+) -> Response {
+    let ip = client(&request, &trusted);
+    request.extensions_mut().insert(ClientAddr(ip));
+    next.run(request).await
+}
+
+/// Middleware: an address that failed to log in too often waits (429); PUT requests take a token
+/// of their client's write bucket, or get a 429; every 401 takes a token of the login bucket.
+pub async fn limit(
+    State(limits): State<std::sync::Arc<Limits>>,
+    request: Request,
+    next: Next,
+) -> Response {
+    let client = request
+        .extensions()
+        .get::<ClientAddr>()
+        .map_or(IpAddr::V6(Ipv6Addr::UNSPECIFIED), |c| c.0);
+    let now = Instant::now();
+    if let Err(wait) = limits.logins.peek(client, now) {
+        return too_many(wait, Refusal::Logins);
+    }
+    if request.method() == Method::PUT {
+        if let Err(wait) = limits.writes.check(client, now) {
+            return too_many(wait, Refusal::Writes);
+        }
+    }
+    let response = next.run(request).await;
+    if response.status() == StatusCode::UNAUTHORIZED {
+        let _ = limits.logins.check(client, Instant::now());
+    }
+    response
+}
+
+/// Which limit refused a request.
+#[derive(Clone, Copy)]
+enum Refusal {
+    Writes,
+    Logins,
+}
+
+fn too_many(wait: Duration, refusal: Refusal) -> Response {
     let seconds = wait.as_secs_f64().ceil().max(1.0) as u64;
-    tracing::debug!(retry_after = seconds, "write refused: rate limit");
+    tracing::debug!(retry_after = seconds, "request refused: rate limit");
+    let unit = if seconds == 1 { "seconde" } else { "seconden" };
+    let message = match refusal {
+        Refusal::Writes => format!(
+            "Er komen te veel wijzigingen tegelijk binnen. Probeer het over {seconds} {unit} opnieuw."
+        ),
+        Refusal::Logins => format!(
+            "Te vaak een verkeerde code vanaf dit adres. Probeer het over {seconds} {unit} opnieuw."
+        ),
+    };
     let mut response = (
         StatusCode::TOO_MANY_REQUESTS,
-        Json(serde_json::json!({
-            "message": format!(
-                "Er komen te veel wijzigingen tegelijk binnen. Probeer het over {seconds} {} opnieuw.",
-                if seconds == 1 { "seconde" } else { "seconden" }
-            )
-        })),
+        Json(serde_json::json!({ "message": message })),
     )
         .into_response();
     response
         .headers_mut()
         .insert(header::RETRY_AFTER, HeaderValue::from(seconds));
+    // The request's body is left unread: the connection closes after this answer, and says so,
+    // so that a client never sends its next request into a connection that is going away.
+    response
+        .headers_mut()
+        .insert(header::CONNECTION, HeaderValue::from_static("close"));
     response
 }
 
@@ -235,6 +322,23 @@ mod tests {
         assert!(limiter
             .check(ip("10.0.0.1"), t0 + Duration::from_millis(500))
             .is_err());
+    }
+
+    #[test]
+    fn a_look_takes_nothing_and_makes_no_bucket() {
+        let limiter = RateLimiter::new(WriteRate {
+            burst: 1,
+            per_second: 1.0,
+        });
+        let t0 = Instant::now();
+        assert!(limiter.peek(ip("10.0.0.1"), t0).is_ok());
+        assert_eq!(limiter.clients(), 0, "a reader is not counted");
+        assert!(limiter.check(ip("10.0.0.1"), t0).is_ok());
+        assert!(
+            limiter.peek(ip("10.0.0.1"), t0).is_err(),
+            "the burst is used"
+        );
+        assert!(limiter.check(ip("10.0.0.1"), t0).is_err());
     }
 
     #[test]

@@ -20,18 +20,36 @@ use std::sync::{Arc, Mutex, MutexGuard};
 use std::task::{Context, Poll, Wake, Waker};
 
 use chrono::{NaiveDate, NaiveDateTime};
+use driehoek_core::agreement::{check_publish, Publish};
 use driehoek_core::rsvp::{places_taken, RsvpError};
 use driehoek_core::sync::{apply, AckPut, AckPutResponse, Outcome, RsvpPut, RsvpPutResponse};
-use driehoek_core::{Activity, Content, Rsvp};
+use driehoek_core::{Activity, Agreement, Content, Rsvp};
 use rusqlite::{params, Connection, OptionalExtension};
 
 /// A storage failure; its text is logged, never sent to a client.
 #[derive(Clone, Debug)]
-pub struct StoreError(pub String);
+pub struct StoreError {
+    /// What went wrong, for the log.
+    pub message: String,
+    /// The storage cannot take writes for now (a full disk, a read-only file, a busy or
+    /// unreachable database): a client should try again later (503), nothing is wrong with its
+    /// request.
+    pub unavailable: bool,
+}
+
+impl StoreError {
+    /// A failure that trying again will not mend.
+    pub fn new(message: impl Into<String>) -> Self {
+        StoreError {
+            message: message.into(),
+            unavailable: false,
+        }
+    }
+}
 
 impl std::fmt::Display for StoreError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(&self.0)
+        f.write_str(&self.message)
     }
 }
 
@@ -39,13 +57,31 @@ impl std::error::Error for StoreError {}
 
 impl From<rusqlite::Error> for StoreError {
     fn from(err: rusqlite::Error) -> Self {
-        StoreError(err.to_string())
+        use rusqlite::ErrorCode;
+        // SQLITE_FULL is what a full disk gives (and a database at its `max_page_count`);
+        // SQLITE_READONLY a file or file system that cannot be written; an I/O error, a busy or
+        // locked database and a file that cannot be opened pass too, or are mended by a person.
+        let unavailable = matches!(
+            err.sqlite_error_code(),
+            Some(
+                ErrorCode::DiskFull
+                    | ErrorCode::ReadOnly
+                    | ErrorCode::SystemIoFailure
+                    | ErrorCode::CannotOpen
+                    | ErrorCode::DatabaseBusy
+                    | ErrorCode::DatabaseLocked
+            )
+        );
+        StoreError {
+            message: err.to_string(),
+            unavailable,
+        }
     }
 }
 
 impl From<serde_json::Error> for StoreError {
     fn from(err: serde_json::Error) -> Self {
-        StoreError(err.to_string())
+        StoreError::new(err.to_string())
     }
 }
 
@@ -78,6 +114,39 @@ pub enum Refused {
     Rsvp(RsvpError),
     /// No agreement with this version was ever published.
     UnknownAgreement,
+    /// Another family already uses this answer's id (ids are made on the phone).
+    RsvpIdTaken,
+}
+
+/// What became of a publication.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Publication {
+    /// Published.
+    Published,
+    /// `If-Match` named another ETag than the one published now; nothing changed.
+    Stale,
+    /// Refused by a rule that keeps what families read and answered; nothing changed.
+    Refused(Conflict),
+}
+
+/// Why a publication was refused: the field, and a Dutch message for the school.
+#[derive(
+    Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize, schemars::JsonSchema,
+)]
+pub struct Conflict {
+    /// The field that would change what families read or answered.
+    pub field: String,
+    /// What to do instead, in Dutch.
+    pub message: String,
+}
+
+/// Whether the store can be used now (`GET /readyz`).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Readiness {
+    /// A read of the database succeeded.
+    pub readable: bool,
+    /// A write that needs a fresh page (as a new answer does) was committed.
+    pub writable: bool,
 }
 
 /// How many families acknowledged one agreement version.
@@ -114,16 +183,20 @@ pub trait Store: Send + Sync + 'static {
         access_hash: Option<&[u8; 32]>,
         admin_hash: Option<&[u8; 32]>,
     ) -> Result<bool, StoreError>;
-    /// Publishes content (already validated) with its ETag; keeps every agreement version. With
-    /// `if_match`, only when that is the ETag published now (checked in the same transaction);
-    /// `Ok(false)` when it is not.
+    /// Publishes content (already validated) with its ETag, checked in one transaction: with
+    /// `if_match`, only over that ETag; the agreement by core's
+    /// [`check_publish`](driehoek_core::agreement::check_publish) against the highest version
+    /// ever published (every version's text is kept); no activity that families answered and
+    /// that has not ended by `now` (local time) disappears unless it was published as cancelled;
+    /// no activity id used before comes back for another activity.
     fn publish(
         &self,
         id: &str,
         content: &Content,
         etag: &str,
         if_match: Option<&str>,
-    ) -> Result<bool, StoreError>;
+        now: NaiveDateTime,
+    ) -> Result<Publication, StoreError>;
     /// Applies one RSVP version with core's rule ([`apply`]) per (school, family, activity):
     /// registers the family's secret on first use, and checks core's RSVP rules when the version
     /// would be kept. Durable when the [`Written`] gives `Ok(Ok(_))`.
@@ -136,6 +209,8 @@ pub trait Store: Send + Sync + 'static {
     fn rsvps(&self, school: &str) -> Result<Vec<RsvpPut>, StoreError>;
     /// Per published agreement version (oldest first), how many families acknowledged it.
     fn acknowledgements(&self, school: &str) -> Result<Vec<AgreementAcks>, StoreError>;
+    /// Whether the store can be read and written now; it writes (and removes) a probe.
+    fn readiness(&self) -> Readiness;
 }
 
 /// A write under way: `.await` it in async code, [`Written::wait`] elsewhere. It gives the
@@ -186,7 +261,10 @@ impl<T> Future for Written<T> {
 }
 
 fn stopped() -> StoreError {
-    StoreError("the database writer has stopped".into())
+    StoreError {
+        message: "the database writer has stopped".into(),
+        unavailable: true,
+    }
 }
 
 /// A school as stored.
@@ -254,6 +332,25 @@ const MIGRATIONS: &[&str] = &[
     // 2: the places taken of one activity, and the counts per agreement version, without a scan.
     "CREATE INDEX rsvps_by_activity ON rsvps (school, activity_id);
      CREATE INDEX acknowledgements_by_version ON acknowledgements (school, agreement_version);",
+    // 3: the answer's id beside its JSON (one family per id), the hash of the agreement text each
+    // acknowledgement was given to, every activity id ever published, and a table for the write
+    // probe of the readiness check.
+    "ALTER TABLE rsvps ADD COLUMN rsvp_id TEXT;
+     UPDATE rsvps SET rsvp_id = json_extract(rsvp, '$.id');
+     CREATE INDEX rsvps_by_rsvp_id ON rsvps (school, rsvp_id);
+     ALTER TABLE acknowledgements ADD COLUMN agreement_sha256 TEXT;
+     CREATE TABLE activity_ids (
+        school TEXT NOT NULL,
+        activity_id TEXT NOT NULL,
+        PRIMARY KEY (school, activity_id)
+     );
+     INSERT OR IGNORE INTO activity_ids (school, activity_id)
+        SELECT s.id, json_extract(a.value, '$.id')
+        FROM schools s, json_each(s.content, '$.activities') a
+        WHERE s.content IS NOT NULL;
+     INSERT OR IGNORE INTO activity_ids (school, activity_id)
+        SELECT DISTINCT school, activity_id FROM rsvps;
+     CREATE TABLE probe (id INTEGER PRIMARY KEY, filler BLOB);",
 ];
 
 /// The most writes one transaction takes.
@@ -274,8 +371,18 @@ pub struct SqliteStore {
 
 impl SqliteStore {
     /// Opens (or creates) the database file and runs the migrations it lacks.
+    ///
+    /// A damaged file (`PRAGMA quick_check` finds a fault) is refused: serving from it would
+    /// lose answers. A file that cannot be written opens (parents can still read the content);
+    /// [`Store::readiness`] then says so and every write answers "try again later".
     pub fn open(path: &Path) -> Result<Self, StoreError> {
         let write = init(Connection::open(path)?)?;
+        let check: String = write.query_row("PRAGMA quick_check", [], |row| row.get(0))?;
+        if check != "ok" {
+            return Err(StoreError::new(format!(
+                "the database file is damaged (quick_check: {check})"
+            )));
+        }
         // The checkpointer copies the WAL into the database file beside the writer; the writer
         // does it itself only when the WAL grows far beyond that (the checkpointer is stuck).
         write.pragma_update(None, "wal_autocheckpoint", 10_000)?;
@@ -300,7 +407,7 @@ impl SqliteStore {
             std::thread::Builder::new()
                 .name("sqlite-checkpoint".into())
                 .spawn(move || run_checkpointer(&checkpoint, &stop))
-                .map_err(|e| StoreError(e.to_string()))?,
+                .map_err(|e| StoreError::new(e.to_string()))?,
         );
         store.checkpoints = Some(checkpoints);
         Ok(store)
@@ -323,7 +430,7 @@ impl SqliteStore {
         let writer = std::thread::Builder::new()
             .name("sqlite-writer".into())
             .spawn(move || run_writer(&write, &queue))
-            .map_err(|e| StoreError(e.to_string()))?;
+            .map_err(|e| StoreError::new(e.to_string()))?;
         Ok(SqliteStore {
             read,
             meta,
@@ -336,6 +443,19 @@ impl SqliteStore {
 
     fn read(&self) -> Result<MutexGuard<'_, Connection>, StoreError> {
         lock(&self.read)
+    }
+
+    /// Caps the database at `bytes` (rounded down to whole pages; SQLite's `max_page_count`):
+    /// past it, a write fails as on a full disk (SQLITE_FULL), and is answered "try again later".
+    /// A quota for one school's file on a shared disk; the tests use it to fill the database as
+    /// a full disk would, without root.
+    pub fn limit_size(&self, bytes: u64) -> Result<(), StoreError> {
+        self.write(move |conn| {
+            let page: u64 = conn.query_row("PRAGMA page_size", [], |row| row.get(0))?;
+            let pages = (bytes / page.max(1)).max(1);
+            conn.query_row(&format!("PRAGMA max_page_count = {pages}"), [], |_| Ok(()))?;
+            Ok(())
+        })
     }
 
     /// Queues `work` for the next group's transaction; the [`Written`] gives its outcome once
@@ -409,7 +529,7 @@ fn run_checkpointer(conn: &Connection, stop: &Receiver<()>) {
 
 fn lock(conn: &Mutex<Connection>) -> Result<MutexGuard<'_, Connection>, StoreError> {
     conn.lock()
-        .map_err(|_| StoreError("database lock poisoned".into()))
+        .map_err(|_| StoreError::new("database lock poisoned"))
 }
 
 fn init(mut conn: Connection) -> Result<Connection, StoreError> {
@@ -457,7 +577,7 @@ where
         let answer = match (committed, self.result) {
             (Err(err), _) => Err(err),
             (Ok(()), Some(result)) => result,
-            (Ok(()), None) => Err(StoreError("the write was not run".into())),
+            (Ok(()), None) => Err(StoreError::new("the write was not run")),
         };
         // The caller may have gone (its request was cancelled): nothing to answer then.
         let _ = self.reply.send(answer);
@@ -506,6 +626,14 @@ fn commit_group(conn: &Connection, group: &mut [Box<dyn Job>]) -> Result<(), Sto
     conn.execute_batch("BEGIN IMMEDIATE")?;
     for job in group.iter_mut() {
         job.run(conn);
+    }
+    // On some errors (SQLITE_FULL, an I/O error) SQLite rolls the whole transaction back by
+    // itself: then nothing of the group was stored, whatever each job's own result said.
+    if conn.is_autocommit() {
+        return Err(StoreError {
+            message: "SQLite rolled the transaction back (a full disk or an I/O error)".into(),
+            unavailable: true,
+        });
     }
     if let Err(err) = conn.execute_batch("COMMIT") {
         let _ = conn.execute_batch("ROLLBACK");
@@ -558,6 +686,15 @@ fn write_rsvp(
         Ok(new) => new,
         Err(refused) => return Ok(Err(refused)),
     };
+    // An answer's id belongs to the family that first sent it.
+    let taken_by_other = conn
+        .prepare_cached(
+            "SELECT 1 FROM rsvps WHERE school = ?1 AND rsvp_id = ?2 AND family_id <> ?3",
+        )?
+        .exists(params![school, put.rsvp.id, put.family_id])?;
+    if taken_by_other {
+        return Ok(Err(Refused::RsvpIdTaken));
+    }
     let current: Option<String> = conn
         .prepare_cached(
             "SELECT rsvp FROM rsvps WHERE school = ?1 AND family_id = ?2 AND activity_id = ?3",
@@ -579,16 +716,24 @@ fn write_rsvp(
     // the same transaction, so two families cannot both take the last place.
     let taken = if write.activity.capacity.is_some() {
         let mut stmt = conn.prepare_cached(
-            "SELECT rsvp FROM rsvps WHERE school = ?1 AND activity_id = ?2 AND family_id <> ?3",
+            "SELECT family_id, rsvp FROM rsvps
+             WHERE school = ?1 AND activity_id = ?2 AND family_id <> ?3",
         )?;
         let others = stmt
             .query_map(
                 params![school, put.rsvp.activity_id, put.family_id],
-                |row| row.get::<_, String>(0),
+                |row| Ok((row.get::<_, String>(0)?, row.get::<_, String>(1)?)),
             )?
-            .map(|json| Ok(serde_json::from_str::<Rsvp>(&json?)?))
-            .collect::<Result<Vec<Rsvp>, StoreError>>()?;
-        places_taken(&others, &write.activity.id, &put.rsvp.id)
+            .map(|row| {
+                let (family, json) = row?;
+                Ok((family, serde_json::from_str::<Rsvp>(&json)?))
+            })
+            .collect::<Result<Vec<(String, Rsvp)>, StoreError>>()?;
+        places_taken(
+            others.iter().map(|(family, rsvp)| (family.as_str(), rsvp)),
+            &write.activity.id,
+            &put.family_id,
+        )
     } else {
         0
     };
@@ -600,10 +745,10 @@ fn write_rsvp(
         add_family(conn, school, &put.family_id, &write.secret_hash)?;
     }
     conn.prepare_cached(
-        "INSERT INTO rsvps (school, family_id, activity_id, names, rsvp, updated_at)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6)
+        "INSERT INTO rsvps (school, family_id, activity_id, names, rsvp, updated_at, rsvp_id)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)
          ON CONFLICT (school, family_id, activity_id)
-         DO UPDATE SET names = ?4, rsvp = ?5, updated_at = ?6",
+         DO UPDATE SET names = ?4, rsvp = ?5, updated_at = ?6, rsvp_id = ?7",
     )?
     .execute(params![
         school,
@@ -611,7 +756,8 @@ fn write_rsvp(
         put.rsvp.activity_id,
         put.names,
         serde_json::to_string(&put.rsvp)?,
-        put.rsvp.updated_at
+        put.rsvp.updated_at,
+        put.rsvp.id
     ])?;
     Ok(Ok(RsvpPutResponse {
         outcome,
@@ -629,12 +775,13 @@ fn write_ack(
         Ok(new) => new,
         Err(refused) => return Ok(Err(refused)),
     };
-    let published = conn
-        .prepare_cached("SELECT 1 FROM agreements WHERE school = ?1 AND version = ?2")?
-        .exists(params![school, ack.agreement_version])?;
-    if !published {
+    let text: Option<String> = conn
+        .prepare_cached("SELECT agreement FROM agreements WHERE school = ?1 AND version = ?2")?
+        .query_row(params![school, ack.agreement_version], |row| row.get(0))
+        .optional()?;
+    let Some(text) = text else {
         return Ok(Err(Refused::UnknownAgreement));
-    }
+    };
     let current: Option<String> = conn
         .prepare_cached(
             "SELECT ack FROM acknowledgements
@@ -655,17 +802,19 @@ fn write_ack(
         add_family(conn, school, &ack.family_id, &write.secret_hash)?;
     }
     conn.prepare_cached(
-        "INSERT INTO acknowledgements (school, family_id, agreement_version, ack, updated_at)
-         VALUES (?1, ?2, ?3, ?4, ?5)
+        "INSERT INTO acknowledgements
+            (school, family_id, agreement_version, ack, updated_at, agreement_sha256)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6)
          ON CONFLICT (school, family_id, agreement_version)
-         DO UPDATE SET ack = ?4, updated_at = ?5",
+         DO UPDATE SET ack = ?4, updated_at = ?5, agreement_sha256 = ?6",
     )?
     .execute(params![
         school,
         ack.family_id,
         ack.agreement_version,
         serde_json::to_string(ack)?,
-        ack.updated_at
+        ack.updated_at,
+        agreement_sha256(&text)
     ])?;
     Ok(Ok(AckPutResponse {
         outcome,
@@ -772,34 +921,55 @@ impl Store for SqliteStore {
         content: &Content,
         etag: &str,
         if_match: Option<&str>,
-    ) -> Result<bool, StoreError> {
+        now: NaiveDateTime,
+    ) -> Result<Publication, StoreError> {
         let json = serde_json::to_string(content)?;
-        let agreement = serde_json::to_string(&content.agreement)?;
-        let (id, etag, version) = (id.to_owned(), etag.to_owned(), content.agreement.version);
+        let content = content.clone();
+        let (id, etag) = (id.to_owned(), etag.to_owned());
         let if_match = if_match.map(str::to_owned);
         self.write(move |conn| {
+            let current: Option<(Option<String>, Option<String>)> = conn
+                .query_row(
+                    "SELECT etag, content FROM schools WHERE id = ?1",
+                    params![id],
+                    |row| Ok((row.get(0)?, row.get(1)?)),
+                )
+                .optional()?;
+            let (current_etag, current_json) = current.unwrap_or_default();
             if let Some(wanted) = if_match {
-                let current: Option<String> = conn
-                    .query_row(
-                        "SELECT etag FROM schools WHERE id = ?1",
-                        params![id],
-                        |row| row.get(0),
-                    )
-                    .optional()?
-                    .flatten();
-                if current.as_deref() != Some(wanted.as_str()) {
-                    return Ok(false);
+                if current_etag.as_deref() != Some(wanted.as_str()) {
+                    return Ok(Publication::Stale);
                 }
+            }
+            if let Some(conflict) = agreement_conflict(conn, &id, &content)? {
+                return Ok(Publication::Refused(conflict));
+            }
+            let current: Option<Content> = current_json
+                .map(|json| serde_json::from_str(&json))
+                .transpose()?;
+            if let Some(conflict) = activity_conflict(conn, &id, current.as_ref(), &content, now)? {
+                return Ok(Publication::Refused(conflict));
             }
             conn.execute(
                 "UPDATE schools SET content = ?2, etag = ?3 WHERE id = ?1",
                 params![id, json, etag],
             )?;
+            // Kept as published: never replaced (the rule above refused other words).
             conn.execute(
-                "INSERT OR REPLACE INTO agreements (school, version, agreement) VALUES (?1, ?2, ?3)",
-                params![id, version, agreement],
+                "INSERT OR IGNORE INTO agreements (school, version, agreement) VALUES (?1, ?2, ?3)",
+                params![
+                    id,
+                    content.agreement.version,
+                    serde_json::to_string(&content.agreement)?
+                ],
             )?;
-            Ok(true)
+            let mut used = conn.prepare_cached(
+                "INSERT OR IGNORE INTO activity_ids (school, activity_id) VALUES (?1, ?2)",
+            )?;
+            for activity in &content.activities {
+                used.execute(params![id, activity.id])?;
+            }
+            Ok(Publication::Published)
         })
     }
 
@@ -873,4 +1043,111 @@ impl Store for SqliteStore {
         }
         Ok(out)
     }
+
+    fn readiness(&self) -> Readiness {
+        let readable = self
+            .read()
+            .and_then(|conn| {
+                Ok(conn.query_row("SELECT count(*) FROM schools", [], |row| {
+                    row.get::<_, i64>(0)
+                })?)
+            })
+            .inspect_err(|err| tracing::warn!(error = %err, "readiness: cannot read"))
+            .is_ok();
+        // A row larger than a page needs fresh pages, as a new answer does: on a full disk (or a
+        // database at its size limit) that fails where rewriting an existing row would not.
+        let writable = self
+            .write(|conn| {
+                conn.execute("INSERT INTO probe (filler) VALUES (zeroblob(16384))", [])?;
+                conn.execute("DELETE FROM probe", [])?;
+                Ok(())
+            })
+            .inspect_err(|err| tracing::warn!(error = %err, "readiness: cannot write"))
+            .is_ok();
+        Readiness { readable, writable }
+    }
+}
+
+/// The hex SHA-256 of an agreement version's text as stored (its JSON in `agreements`): what an
+/// acknowledgement of that version was given to.
+pub fn agreement_sha256(stored_json: &str) -> String {
+    use sha2::{Digest, Sha256};
+    Sha256::digest(stored_json.as_bytes())
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
+}
+
+/// Core's rule for published agreements, against the highest version ever published.
+fn agreement_conflict(
+    conn: &Connection,
+    school: &str,
+    content: &Content,
+) -> Result<Option<Conflict>, StoreError> {
+    let highest: Option<String> = conn
+        .prepare_cached(
+            "SELECT agreement FROM agreements WHERE school = ?1 ORDER BY version DESC LIMIT 1",
+        )?
+        .query_row(params![school], |row| row.get(0))
+        .optional()?;
+    let highest: Option<Agreement> = highest.map(|j| serde_json::from_str(&j)).transpose()?;
+    Ok(match check_publish(highest.as_ref(), &content.agreement) {
+        Publish::Same | Publish::Next => None,
+        Publish::Refused(refusal) => Some(Conflict {
+            field: "agreement.version".into(),
+            message: refusal.message(),
+        }),
+    })
+}
+
+/// An activity families answered may not disappear before it has ended, unless the school
+/// published it as cancelled first (then families saw "afgelast"); and an id used before may
+/// not come back for another activity (its old answers would attach to it).
+fn activity_conflict(
+    conn: &Connection,
+    school: &str,
+    current: Option<&Content>,
+    new: &Content,
+    now: NaiveDateTime,
+) -> Result<Option<Conflict>, StoreError> {
+    let kept: std::collections::HashSet<&str> =
+        new.activities.iter().map(|a| a.id.as_str()).collect();
+    let mut answered =
+        conn.prepare_cached("SELECT 1 FROM rsvps WHERE school = ?1 AND activity_id = ?2 LIMIT 1")?;
+    for gone in current
+        .map(|c| c.activities.as_slice())
+        .unwrap_or_default()
+        .iter()
+        .filter(|a| !kept.contains(a.id.as_str()) && !a.cancelled && a.end > now)
+    {
+        if answered.exists(params![school, gone.id])? {
+            return Ok(Some(Conflict {
+                field: "activities".into(),
+                message: format!(
+                    "Ouders hebben al geantwoord op \"{}\" ({}). Haal die activiteit niet \
+                     weg, maar zet haar op afgelast: dan zien de ouders dat.",
+                    gone.title.get("nl"),
+                    gone.id
+                ),
+            }));
+        }
+    }
+    let was: std::collections::HashSet<&str> = current
+        .map(|c| c.activities.iter().map(|a| a.id.as_str()).collect())
+        .unwrap_or_default();
+    let mut used =
+        conn.prepare_cached("SELECT 1 FROM activity_ids WHERE school = ?1 AND activity_id = ?2")?;
+    for (i, activity) in new.activities.iter().enumerate() {
+        if !was.contains(activity.id.as_str()) && used.exists(params![school, activity.id])? {
+            return Ok(Some(Conflict {
+                field: format!("activities[{i}].id"),
+                message: format!(
+                    "De id \"{}\" is al eens gebruikt voor een activiteit die niet meer \
+                     gepubliceerd is. Geef deze activiteit een nieuwe id.",
+                    activity.id
+                ),
+            }));
+        }
+    }
+    Ok(None)
 }

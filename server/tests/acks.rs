@@ -70,16 +70,7 @@ async fn an_old_version_stays_acknowledged_after_a_new_publication() {
 
     let mut content = setup.content.clone();
     content.agreement.version = old + 1;
-    let (status, _, body) = send(
-        &app,
-        put_json(
-            "/api/v1/schools/demo/content",
-            ADMIN,
-            None,
-            serde_json::to_vec(&content).unwrap(),
-        ),
-    )
-    .await;
+    let (status, _, body) = send(&app, put_content(&content, "*")).await;
     assert_eq!(status, StatusCode::OK, "{}", String::from_utf8_lossy(&body));
 
     let (status, _, _) = send(

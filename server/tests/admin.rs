@@ -16,6 +16,7 @@ async fn answers(setup: &Setup) -> String {
     ja.rsvp.note = "We nemen taart mee, \"zelfgebakken\".\nTot dan!".into();
     let mut misschien = rsvp("fam-b", &setup.activity, 1_000, Answer::Misschien, 1);
     misschien.names = "=HYPERLINK(\"http://example.com\",\"klik\")".into();
+    misschien.rsvp.note = "Jansen;=cmd|' /C calc'!A0".into();
     let mut nee = rsvp("fam-c", &setup.activity, 1_000, Answer::Nee, 0);
     nee.names = "Ahmed, Fatima".into();
     nee.rsvp.note = "@iedereen sorry".into();
@@ -102,7 +103,7 @@ async fn the_school_sees_every_answer_with_totals_per_activity() {
     assert_eq!(first.family_id, "fam-a");
     assert_eq!(first.names, "Sanne en Bram de Vries");
     assert_eq!(first.people, 2);
-    assert_eq!(first.updated_at, 1_000);
+    assert_eq!(first.updated_at, millis(1_000));
     assert_eq!(first.activity_id, setup.activity);
     assert!(first.note.contains("zelfgebakken"));
     let nee = &open.rsvps[2];
@@ -119,19 +120,16 @@ async fn the_school_sees_every_answer_with_totals_per_activity() {
         .unwrap();
     assert_eq!((elders.totals.ja, elders.totals.people), (1, 1));
 
-    // The school removes the other activity: the answers it had stay visible, at the end.
+    // The school calls the other activity off, then removes it: the answers it had stay
+    // visible, at the end.
     let mut content = setup.content.clone();
+    for activity in &mut content.activities {
+        activity.cancelled |= activity.id == other;
+    }
+    let (status, _, _) = send(&setup.app(), put_content(&content, "*")).await;
+    assert_eq!(status, StatusCode::OK, "cancelled first");
     content.activities.retain(|a| a.id != other);
-    let (status, _, _) = send(
-        &setup.app(),
-        put_json(
-            "/api/v1/schools/demo/content",
-            ADMIN,
-            None,
-            serde_json::to_vec(&content).unwrap(),
-        ),
-    )
-    .await;
+    let (status, _, _) = send(&setup.app(), put_content(&content, "*")).await;
     assert_eq!(status, StatusCode::OK);
     let (_, _, body) = send(&setup.app(), get("/api/v1/schools/demo/rsvps", ADMIN)).await;
     let report: RsvpReport = serde_json::from_slice(&body).unwrap();
@@ -143,7 +141,8 @@ async fn the_school_sees_every_answer_with_totals_per_activity() {
     assert_eq!(last.rsvps.len(), 1);
 }
 
-/// A small reader for RFC 4180 CSV: quoted cells, doubled quotes, line breaks in cells.
+/// A small reader for RFC 4180 CSV with `;` between cells, as Dutch Excel reads it: quoted cells,
+/// doubled quotes, line breaks in cells.
 fn parse_csv(text: &str) -> Vec<Vec<String>> {
     let (mut rows, mut row, mut cell) = (Vec::new(), Vec::new(), String::new());
     let (mut quoted, mut chars) = (false, text.chars().peekable());
@@ -156,7 +155,7 @@ fn parse_csv(text: &str) -> Vec<Vec<String>> {
             (true, '"') => quoted = false,
             (true, c) => cell.push(c),
             (false, '"') => quoted = true,
-            (false, ',') => row.push(std::mem::take(&mut cell)),
+            (false, ';') => row.push(std::mem::take(&mut cell)),
             (false, '\r') => {}
             (false, '\n') => {
                 row.push(std::mem::take(&mut cell));
@@ -189,6 +188,23 @@ async fn the_csv_opens_in_a_spreadsheet_with_dutch_headers_and_no_formulas() {
     let text = text
         .strip_prefix('\u{feff}')
         .expect("a byte-order mark, for Excel");
+    // Bug: the file was comma-separated, so Dutch Excel (which splits on `;`) showed each row in
+    // one column, and an unquoted `Jansen;=cmd|' /C calc'!A0` became a live formula there.
+    for line in text
+        .split("\r\n")
+        .filter(|l| !l.is_empty() && l.starts_with('"'))
+    {
+        assert!(line.ends_with('"'), "every cell is quoted: {line:?}");
+    }
+    // However a spreadsheet splits it, even carelessly on every `;` inside quotes, no piece
+    // starts a formula.
+    for piece in text.split([';', '\n']) {
+        let piece = piece.trim_start_matches('"');
+        assert!(
+            !piece.starts_with(['=', '+', '-', '@', '\t']),
+            "a piece Excel could run: {piece:?}"
+        );
+    }
     let rows = parse_csv(text);
     assert_eq!(
         rows[0],
@@ -246,6 +262,10 @@ async fn the_csv_opens_in_a_spreadsheet_with_dutch_headers_and_no_formulas() {
     assert_eq!(
         formula[3], "'=HYPERLINK(\"http://example.com\",\"klik\")",
         "a formula is shown as text, not run"
+    );
+    assert_eq!(
+        formula[7], "Jansen;'=cmd|' /C calc'!A0",
+        "the piece after a ; is guarded too"
     );
     let ahmed = by_family("fam-c");
     assert_eq!(ahmed[3], "Ahmed, Fatima");

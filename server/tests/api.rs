@@ -28,7 +28,7 @@ fn rsvp_body(activity: &str, at: i64, answer: Answer) -> RsvpPut {
             people: 1,
             helps: false,
             note: String::new(),
-            updated_at: at,
+            updated_at: common::millis(at),
         },
     }
 }
@@ -172,7 +172,9 @@ async fn healthz_and_content_over_real_tcp() {
 #[tokio::test]
 async fn content_put_validates_and_checks_if_match() {
     let (_dir, state, _) = setup();
-    let content = demo_at(moment());
+    // Something changed since the published version, so that it gets a new ETag.
+    let mut content = demo_at(moment());
+    content.school.phone = "0162 111 111".into();
     let etag = state
         .store
         .school("demo")
@@ -239,7 +241,7 @@ async fn content_published_by_another_process_is_served_within_milliseconds() {
     let json = serde_json::to_string(&content).unwrap();
     state
         .store
-        .publish("demo", &content, &etag_of(&json), None)
+        .publish("demo", &content, &etag_of(&json), None, moment())
         .unwrap();
     tokio::time::sleep(driehoek_server::cache::PROBE_EVERY).await;
     let (status, headers, body) = send(&state, get()).await;

@@ -336,6 +336,28 @@ fn printed(out: &Output, label: &str) -> String {
         .to_owned()
 }
 
+/// Runs `school <command> oosterhout` (`new-code` or `new-admin-token`) beside the server at
+/// `addr`, and checks that at once the new code opens `path` and the `old` one no longer does;
+/// returns the new code.
+fn replace_code(db: &str, addr: &str, command: &str, path: &str, old: &str) -> String {
+    let out = server(&["school", command, "oosterhout", "--db", db]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let label = if command == "new-code" {
+        "toegangscode (ouders):"
+    } else {
+        "beheercode (school):"
+    };
+    let new = printed(&out, label);
+    assert_ne!(new, old);
+    assert_eq!(
+        status(addr, path, old),
+        401,
+        "{command}: the old code stops working at once"
+    );
+    assert_eq!(status(addr, path, &new), 200, "{command}");
+    new
+}
+
 #[test]
 fn a_new_access_code_and_new_content_take_effect_at_once_on_a_running_server() {
     let dir = tempfile::tempdir().unwrap();
@@ -368,16 +390,7 @@ fn a_new_access_code_and_new_content_take_effect_at_once_on_a_running_server() {
     let content = "/api/v1/schools/oosterhout/content";
     assert_eq!(status(&addr, content, &old), 200);
 
-    let out = server(&["school", "new-code", "oosterhout", "--db", db]);
-    assert!(out.status.success(), "{}", text(&out.stderr));
-    let new = printed(&out, "toegangscode (ouders):");
-    assert_ne!(new, old);
-    assert_eq!(
-        status(&addr, content, &old),
-        401,
-        "the old code stops working at once"
-    );
-    assert_eq!(status(&addr, content, &new), 200);
+    let new = replace_code(db, &addr, "new-code", content, &old);
 
     let mut changed = demo("oosterhout");
     changed.school.phone = "0162 999 999".into();
@@ -492,4 +505,82 @@ fn the_server_keeps_serving_when_its_output_is_closed() {
     );
     child.kill().unwrap();
     child.wait().unwrap();
+}
+
+#[test]
+fn a_new_admin_token_replaces_the_old_one_at_once_on_a_running_server() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("db.sqlite3");
+    let db = db.to_str().unwrap();
+    let out = server(&[
+        "school",
+        "create",
+        "oosterhout",
+        "De Oosterhout",
+        "--db",
+        db,
+    ]);
+    let old = printed(&out, "beheercode (school):");
+    let code = printed(&out, "toegangscode (ouders):");
+    let (mut child, addr, _) = serve(dir.path(), db, false);
+    let report = "/api/v1/schools/oosterhout/acknowledgements";
+    assert_eq!(status(&addr, report, &old), 200);
+
+    replace_code(db, &addr, "new-admin-token", report, &old);
+    assert_eq!(
+        status(&addr, report, &code),
+        401,
+        "the parents' code is not an admin token"
+    );
+    let out = server(&["school", "new-admin-token", "bestaat-niet", "--db", db]);
+    assert!(!out.status.success());
+    assert!(text(&out.stderr).contains("bestaat niet"));
+    child.kill().unwrap();
+    child.wait().unwrap();
+}
+
+#[test]
+fn creating_a_school_that_exists_says_so_in_words() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = school(dir.path());
+    let out = server(&["school", "create", "oosterhout", "Nog een", "--db", &db]);
+    assert!(!out.status.success());
+    let err = text(&out.stderr);
+    assert!(err.contains("bestaat al"), "{err}");
+    assert!(!err.contains("UNIQUE"), "no database words: {err}");
+}
+
+#[test]
+fn import_refuses_other_words_under_a_published_agreement_version() {
+    // Bug: `content import` replaced a published agreement version's text (INSERT OR REPLACE).
+    let dir = tempfile::tempdir().unwrap();
+    let db = school(dir.path());
+    let file = dir.path().join("inhoud.json");
+    let import = || {
+        server(&[
+            "content",
+            "import",
+            file.to_str().unwrap(),
+            "--school",
+            "oosterhout",
+            "--db",
+            &db,
+        ])
+    };
+    let content = demo("oosterhout");
+    std::fs::write(&file, serde_json::to_string(&content).unwrap()).unwrap();
+    assert!(import().status.success());
+    let mut reworded = content.clone();
+    reworded.agreement.vision = driehoek_core::Text::nl("Iets heel anders.");
+    std::fs::write(&file, serde_json::to_string(&reworded).unwrap()).unwrap();
+    let out = import();
+    assert!(!out.status.success(), "refused");
+    let err = text(&out.stderr);
+    assert!(
+        err.contains(&format!("versie {}", content.agreement.version + 1)),
+        "says to publish a new version: {err}"
+    );
+    reworded.agreement.version += 1;
+    std::fs::write(&file, serde_json::to_string(&reworded).unwrap()).unwrap();
+    assert!(import().status.success(), "as the next version it goes in");
 }

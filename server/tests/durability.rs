@@ -12,6 +12,8 @@ use driehoek_server::store::{SqliteStore, Store};
 
 /// The moment this test plays at (Europe/Amsterdam): a Monday morning in the demo's own week.
 const MOMENT: &str = "2026-11-23T10:00";
+/// [`MOMENT`] as the phone's `updated_at` (milliseconds since the epoch; 09:00 UTC).
+const MOMENT_MS: i64 = 1_795_424_400_000;
 
 /// Starts the server; returns it, its address and the demo join link's access code.
 fn start(dir: &std::path::Path) -> (Child, String, String) {
@@ -95,7 +97,7 @@ fn every_answered_write_survives_sigkill() {
                         "family_id": family,
                         "names": "Sanne",
                         "rsvp": { "id": format!("r-{t}-{i}"), "activity_id": activity, "answer": "nee",
-                                  "people": 0, "helps": false, "note": "", "updated_at": 1000 + i }
+                                  "people": 0, "helps": false, "note": "", "updated_at": MOMENT_MS + i }
                     })
                     .to_string();
                     let text = format!(

@@ -194,7 +194,7 @@ async fn a_flood_of_writes_from_one_address_is_slowed_down_and_others_are_not() 
             .unwrap()
             .rsvp
             .updated_at,
-        1_002,
+        millis(1_002),
         "the refused write changed nothing"
     );
 }
@@ -320,7 +320,10 @@ fn call(
         request = request.header(header::AUTHORIZATION, format!("Bearer {token}"));
     }
     if route.limit.is_some() {
-        request = request.header(header::CONTENT_TYPE, content_type);
+        // `If-Match` is required on the content PUT (428 otherwise); the others ignore it.
+        request = request
+            .header(header::CONTENT_TYPE, content_type)
+            .header(header::IF_MATCH, "*");
     }
     request.body(Body::from(body)).unwrap()
 }

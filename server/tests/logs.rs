@@ -13,6 +13,8 @@ const CODE: &str = "toegangscode-geheim-7f3a9c1e";
 const ADMIN: &str = "beheertoken-geheim-52be0d44";
 const SECRET: &str = "gezinsgeheim-geheim-a1b2c3d4e5";
 const WRONG: &str = "verkeerde-code-geheim-99e1f0";
+/// The test's moment (2026-11-23T10:00 in Amsterdam) as the phone's `updated_at`.
+const MOMENT_MS: i64 = 1_795_424_400_000;
 
 fn request(addr: &str, text: &str) -> String {
     let mut stream = TcpStream::connect(addr).unwrap();
@@ -71,7 +73,7 @@ fn no_code_token_or_family_secret_appears_in_the_log() {
             .unwrap();
         let json = serde_json::to_string(&content).unwrap();
         store
-            .publish("demo", &content, &etag_of(&json), None)
+            .publish("demo", &content, &etag_of(&json), None, day_later)
             .unwrap();
     }
 
@@ -134,7 +136,7 @@ fn no_code_token_or_family_secret_appears_in_the_log() {
     let body = serde_json::json!({
         "family_id": "fam-1", "names": "Sanne",
         "rsvp": { "id": "r-1", "activity_id": activity, "answer": "ja", "people": 1,
-                  "helps": false, "note": "", "updated_at": 1 }
+                  "helps": false, "note": "", "updated_at": MOMENT_MS }
     })
     .to_string();
     let headers = format!("{}{}", bearer(CODE), family(SECRET));
@@ -152,7 +154,7 @@ fn no_code_token_or_family_secret_appears_in_the_log() {
     .starts_with("HTTP/1.1 422"));
     let ack = serde_json::json!({
         "id": "a-1", "family_id": "fam-1", "name": "Sanne",
-        "agreement_version": content.agreement.version, "updated_at": 1
+        "agreement_version": content.agreement.version, "updated_at": MOMENT_MS
     })
     .to_string();
     assert!(put(

@@ -4,7 +4,7 @@ use std::sync::Arc;
 
 use driehoek_core::sync::{AckPut, Outcome, RsvpPut};
 use driehoek_core::{Activity, Answer, Content, Rsvp};
-use driehoek_server::store::{AckWrite, Refused, RsvpWrite, SqliteStore, Store};
+use driehoek_server::store::{AckWrite, Publication, Refused, RsvpWrite, SqliteStore, Store};
 
 const SECRET: [u8; 32] = [7; 32];
 
@@ -184,7 +184,7 @@ fn acknowledgements_need_a_published_version_and_are_counted_per_version() {
     let store = open(dir.path());
     let content = demo();
     let version = content.agreement.version;
-    store.publish("s", &content, "\"v1\"", None).unwrap();
+    store.publish("s", &content, "\"v1\"", None, now()).unwrap();
     let ack = |family: &str, v: u32, at: i64| AckWrite {
         ack: AckPut {
             id: format!("ack-{family}-{v}"),
@@ -229,19 +229,17 @@ fn publish_with_if_match_checks_the_etag_in_the_same_write() {
     let dir = tempfile::tempdir().unwrap();
     let store = open(dir.path());
     let content = demo();
-    assert!(
-        !store
-            .publish("s", &content, "\"a\"", Some("\"x\""))
-            .unwrap(),
+    let publish = |etag: &str, if_match: Option<&str>| {
+        store.publish("s", &content, etag, if_match, now()).unwrap()
+    };
+    assert_eq!(
+        publish("\"a\"", Some("\"x\"")),
+        Publication::Stale,
         "nothing published yet"
     );
-    assert!(store.publish("s", &content, "\"a\"", None).unwrap());
-    assert!(store
-        .publish("s", &content, "\"b\"", Some("\"a\""))
-        .unwrap());
-    assert!(!store
-        .publish("s", &content, "\"c\"", Some("\"a\""))
-        .unwrap());
+    assert_eq!(publish("\"a\"", None), Publication::Published);
+    assert_eq!(publish("\"b\"", Some("\"a\"")), Publication::Published);
+    assert_eq!(publish("\"c\"", Some("\"a\"")), Publication::Stale);
     assert_eq!(
         store.school_meta("s").unwrap().unwrap().etag.as_deref(),
         Some("\"b\"")

@@ -60,6 +60,8 @@ fn rsvp_error(t: &Strings, lang: Lang, error: &RsvpError) -> String {
         RsvpError::Full { places_left } => t
             .rsvp_err_places
             .replace("{places}", &places_left.to_string()),
+        RsvpError::Cancelled => t.rsvp_err_cancelled.to_owned(),
+        RsvpError::NoteUnreadable => t.rsvp_err_unreadable.to_owned(),
     }
 }
 
@@ -195,6 +197,7 @@ fn ActivityCard(
     let rsvps = use_record::<Rsvps>();
     let id = activity.id.clone();
     let kind = activity.kind;
+    let cancelled = activity.cancelled;
     let href = format!("/activiteiten/{id}");
     let title = activity.title.get(lang.code()).to_owned();
     let when = dates::date_time_range(lang, activity.start, activity.end);
@@ -218,6 +221,9 @@ fn ActivityCard(
                 <span>{activity_kind_label(t, kind)}</span>
             </p>
             <p class="activity-card__when">{when}</p>
+            {cancelled.then(|| view! {
+                <p class="activity-card__cancelled">{t.activities_cancelled}</p>
+            })}
             {move || answer().map(|text| view! {
                 <p class="activity-card__answer">
                     <span class="activity-card__answer-label">
@@ -362,7 +368,9 @@ fn ActivityDetail(
                 <p class="rsvp__deadline">
                     {move || {
                         let t = locale.t();
-                        if open {
+                        if activity.with_value(|a| a.cancelled) {
+                            t.activities_cancelled_text.to_owned()
+                        } else if open {
                             activity.with_value(|a| {
                                 t.activities_deadline
                                     .replace("{date}", &deadline_text(locale.0.get(), a))
@@ -582,6 +590,15 @@ mod tests {
             ),
             "Aanmelden kon tot vrijdag 20 november, 12:00. U kunt uw antwoord nog wel lezen."
         );
+    }
+
+    #[test]
+    fn a_cancelled_activity_is_explained_in_the_parents_language() {
+        let nl = super::rsvp_error(&driehoek_web::i18n::NL, Lang::Nl, &RsvpError::Cancelled);
+        assert!(nl.contains("afgelast"), "{nl}");
+        let en = super::rsvp_error(&driehoek_web::i18n::EN, Lang::En, &RsvpError::Cancelled);
+        assert!(en.contains("cancelled"), "{en}");
+        assert_eq!(driehoek_web::i18n::NL.activities_cancelled, "Afgelast");
     }
 
     use super::*;

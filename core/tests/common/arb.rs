@@ -142,6 +142,7 @@ pub fn any_activity() -> impl Strategy<Value = Activity> {
                     capacity,
                     max_per_family,
                     helpers_wanted,
+                    cancelled: false,
                 }
             },
         )

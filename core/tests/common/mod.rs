@@ -93,6 +93,7 @@ pub fn activity(id: &str) -> Activity {
         capacity: Some(20),
         max_per_family: 2,
         helpers_wanted: true,
+        cancelled: false,
     }
 }
 

@@ -71,6 +71,20 @@ pub struct Setup {
     pub clock: Clock,
 }
 
+/// Creates the school "demo" in `store` with [`CODE`] and [`ADMIN`], and publishes the demo
+/// content dated around `now`; returns that content.
+pub fn school_demo(store: &dyn Store, now: NaiveDateTime) -> Content {
+    store
+        .create_school("demo", "De Driehoek", &hash(CODE), &hash(ADMIN))
+        .unwrap();
+    let content = demo_at(now);
+    let json = serde_json::to_string(&content).unwrap();
+    store
+        .publish("demo", &content, &etag_of(&json), None, now)
+        .unwrap();
+    content
+}
+
 /// The school "demo" with the demo content published, at [`moment`].
 pub fn setup() -> Setup {
     setup_at(moment())
@@ -81,14 +95,7 @@ pub fn setup() -> Setup {
 pub fn setup_at(now: NaiveDateTime) -> Setup {
     let dir = tempfile::tempdir().unwrap();
     let store = SqliteStore::open(&dir.path().join("db.sqlite3")).unwrap();
-    store
-        .create_school("demo", "De Driehoek", &hash(CODE), &hash(ADMIN))
-        .unwrap();
-    let content = demo_at(now);
-    let json = serde_json::to_string(&content).unwrap();
-    store
-        .publish("demo", &content, &etag_of(&json), None)
-        .unwrap();
+    let content = school_demo(&store, now);
     let activity = open_activity(&content, now, |a| a.capacity.is_none())
         .id
         .clone();
@@ -109,6 +116,13 @@ impl Setup {
     }
 }
 
+/// The phone's `updated_at` for a change made `after` milliseconds past [`moment`]: the server
+/// accepts times within a day of its clock, so the tests' versions lie just after the moment.
+pub fn millis(after: i64) -> i64 {
+    Clock::fixed(moment()).unix_millis() + after
+}
+
+/// An RSVP made `at` milliseconds after [`moment`].
 pub fn rsvp(family: &str, activity: &str, at: i64, answer: Answer, people: u8) -> RsvpPut {
     RsvpPut {
         family_id: family.into(),
@@ -120,18 +134,19 @@ pub fn rsvp(family: &str, activity: &str, at: i64, answer: Answer, people: u8) -
             people,
             helps: false,
             note: String::new(),
-            updated_at: at,
+            updated_at: millis(at),
         },
     }
 }
 
+/// An acknowledgement made `at` milliseconds after [`moment`].
 pub fn ack(family: &str, version: u32, at: i64) -> AckPut {
     AckPut {
         id: format!("ack-{family}-{version}"),
         family_id: family.into(),
         name: "Sanne de Vries".into(),
         agreement_version: version,
-        updated_at: at,
+        updated_at: millis(at),
     }
 }
 
@@ -163,6 +178,20 @@ pub fn put_json(path: &str, token: &str, secret: Option<&str>, body: Vec<u8>) ->
         request = request.header("x-family-secret", secret);
     }
     request.body(Body::from(body)).unwrap()
+}
+
+/// `PUT …/content` with the admin token and `If-Match` (`*`: over whatever is published).
+pub fn put_content(content: &Content, if_match: &str) -> Request<Body> {
+    let mut request = put_json(
+        "/api/v1/schools/demo/content",
+        ADMIN,
+        None,
+        serde_json::to_vec(content).unwrap(),
+    );
+    request
+        .headers_mut()
+        .insert(header::IF_MATCH, if_match.parse().unwrap());
+    request
 }
 
 pub fn get(path: &str, token: &str) -> Request<Body> {
