@@ -4,6 +4,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { axeViolations } from './axe.mjs';
 import { launchProfile } from './browser.mjs';
 import { ROOT, startServer } from './server.mjs';
 
@@ -12,7 +13,6 @@ const firstItem = demo('bulletins')[0].items[0].id;
 const firstActivity = demo('activities')[0].id;
 const ROUTES = ['/', '/afspraken', '/maandinfo', `/maandinfo/${firstItem}`, '/activiteiten',
   `/activiteiten/${firstActivity}`, '/instellingen'];
-const AXE = join(ROOT, 'node_modules', 'axe-core', 'axe.min.js');
 
 let server;
 let browser;
@@ -27,15 +27,7 @@ after(async () => {
   await server?.stop();
 });
 
-async function violations(page) {
-  await page.addScriptTag({ path: AXE });
-  const result = await page.evaluate(() =>
-    window.axe.run(document, { runOnly: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] }),
-  );
-  return result.violations.map(
-    (v) => `${v.id}: ${v.help} (${v.nodes.map((n) => n.target.join(' ')).join(', ')})`,
-  );
-}
+const violations = axeViolations;
 
 test('the welcome has no accessibility violations, light and dark', async () => {
   const page = await browser.context.newPage();

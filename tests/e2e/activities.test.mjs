@@ -5,6 +5,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { axeViolations } from './axe.mjs';
 import { launchProfile } from './browser.mjs';
 import { localAt, shifted } from './clock.mjs';
 import { ROOT, startServer, texts, waitForServiceWorker, watchPage } from './server.mjs';
@@ -58,16 +59,7 @@ after(async () => {
   await server?.stop();
 });
 
-/** WCAG 2.1 A/AA violations found by axe-core (from node_modules, no CDN). */
-async function violations(page) {
-  await page.addScriptTag({ path: join(ROOT, 'node_modules', 'axe-core', 'axe.min.js') });
-  const result = await page.evaluate(() =>
-    window.axe.run(document, { runOnly: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] }),
-  );
-  return result.violations.map(
-    (v) => `${v.id}: ${v.help} (${v.nodes.map((n) => n.target.join(' ')).join(', ')})`,
-  );
-}
+const violations = axeViolations;
 
 async function withPhone(fn) {
   const browser = await launchProfile();

@@ -6,6 +6,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { axeViolations } from './axe.mjs';
 import { launchProfile } from './browser.mjs';
 import { momentDay } from './clock.mjs';
 import { ROOT, startSyncServer, texts, waitForServiceWorker, watchPage } from './server.mjs';
@@ -82,13 +83,7 @@ async function fieldMessage(control) {
   return texts.join(' ');
 }
 
-async function axe(page) {
-  await page.addScriptTag({ path: join(ROOT, 'node_modules', 'axe-core', 'axe.min.js') });
-  const result = await page.evaluate(() =>
-    window.axe.run(document, { runOnly: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] }),
-  );
-  return result.violations.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
-}
+const axe = axeViolations;
 
 /** This month in Amsterdam, as the app names it ("december 2026") and as the date "2026-12-18". */
 function thisMonth() {
@@ -195,7 +190,10 @@ test('the school publishes an item and an activity; a parent answers; the school
     const csv = readFileSync(await download.path(), 'utf8');
     const row = csv.split('\r\n').find((line) => line.includes(note));
     assert.ok(row, `a row with the note in:\n${csv.slice(0, 500)}`);
-    assert.ok(row.includes(activityTitle) && row.includes(',ja,2,'), row);
+    // Dutch Excel's own format: `;` between cells, every cell quoted.
+    const cells = row.split(';').map((cell) => cell.replace(/^"|"$/g, ''));
+    assert.ok(cells.includes(activityTitle), row);
+    assert.deepEqual(cells.slice(cells.indexOf('ja'), cells.indexOf('ja') + 2), ['ja', '2'], row);
   });
 });
 
