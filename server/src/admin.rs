@@ -14,7 +14,8 @@ pub use driehoek_core::report::{
 use driehoek_core::sync::RsvpPut;
 use driehoek_core::{Activity, Answer};
 
-use crate::api::{blocking, school_for_admin, AppError};
+use crate::api::{blocking, school_for_admin};
+use crate::error::AppError;
 use crate::AppState;
 
 fn answer_order(answer: Answer) -> u8 {

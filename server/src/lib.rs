@@ -5,6 +5,7 @@ pub mod admin;
 pub mod api;
 pub mod cache;
 pub mod clock;
+pub mod error;
 pub mod headers;
 pub mod openapi;
 pub mod ratelimit;
