@@ -3,8 +3,8 @@
 
 use std::collections::BTreeMap;
 
-use axum::extract::{Path, State};
-use axum::http::{header, HeaderMap, HeaderValue};
+use axum::extract::State;
+use axum::http::{header, HeaderValue};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
 use chrono::NaiveDateTime;
@@ -14,8 +14,10 @@ pub use driehoek_core::report::{
 use driehoek_core::sync::RsvpPut;
 use driehoek_core::{Activity, Answer};
 
-use crate::api::{blocking, school_for_admin};
+use crate::auth::AdminSchool;
+use crate::cache::School;
 use crate::error::AppError;
+use crate::request::blocking;
 use crate::AppState;
 
 fn answer_order(answer: Answer) -> u8 {
@@ -115,12 +117,7 @@ fn group(
     }
 }
 
-async fn load_report(
-    state: &AppState,
-    school: String,
-    headers: &HeaderMap,
-) -> Result<RsvpReport, AppError> {
-    let school = school_for_admin(state, school, headers).await?;
+async fn load_report(state: &AppState, school: &School) -> Result<RsvpReport, AppError> {
     let (store, id) = (state.store.clone(), school.meta.id.clone());
     let rsvps = blocking(move || store.rsvps(&id)).await?;
     let activities = school
@@ -134,19 +131,17 @@ async fn load_report(
 /// `GET …/rsvps`: every kept RSVP per activity, with totals.
 pub async fn rsvps_json(
     State(state): State<AppState>,
-    Path(school): Path<String>,
-    headers: HeaderMap,
+    AdminSchool(school): AdminSchool,
 ) -> Result<Response, AppError> {
-    Ok(Json(load_report(&state, school, &headers).await?).into_response())
+    Ok(Json(load_report(&state, &school).await?).into_response())
 }
 
 /// `GET …/rsvps.csv`: the same as a spreadsheet, one row per answer.
 pub async fn rsvps_csv(
     State(state): State<AppState>,
-    Path(school): Path<String>,
-    headers: HeaderMap,
+    AdminSchool(school): AdminSchool,
 ) -> Result<Response, AppError> {
-    let report = load_report(&state, school, &headers).await?;
+    let report = load_report(&state, &school).await?;
     let file: String = report
         .school
         .chars()
@@ -249,10 +244,8 @@ pub fn cell_text(cell: &str) -> String {
 /// `GET …/acknowledgements`: per agreement version, how many families acknowledged it.
 pub async fn acknowledgements(
     State(state): State<AppState>,
-    Path(school): Path<String>,
-    headers: HeaderMap,
+    AdminSchool(school): AdminSchool,
 ) -> Result<Response, AppError> {
-    let school = school_for_admin(&state, school, &headers).await?;
     let (store, id) = (state.store.clone(), school.meta.id.clone());
     let versions = blocking(move || store.acknowledgements(&id)).await?;
     Ok(Json(AckReport {

@@ -1,7 +1,5 @@
 //! The sync protocol v1 (shared/DESIGN.md): `/api/v1/schools/{school}/…`.
 
-use std::sync::Arc;
-
 use axum::body::Bytes;
 use axum::extract::{DefaultBodyLimit, FromRequest, Path, Request, State};
 use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
@@ -12,11 +10,13 @@ use driehoek_core::sync::{AckPut, RsvpPut, MAX_NAMES};
 use driehoek_core::validate::is_valid_id;
 use driehoek_core::FieldError;
 use sha2::{Digest, Sha256};
-use subtle::ConstantTimeEq;
 
+pub use crate::auth::hash;
+use crate::auth::{AdminSchool, ParentSchool, ReaderSchool};
 use crate::cache::{Published, School};
 pub use crate::error::{unavailable, AppError, Message, UNAVAILABLE, UNAVAILABLE_RETRY_SECONDS};
-use crate::store::{AckWrite, Conflict, Publication, Refused, RsvpWrite, StoreError};
+pub use crate::request::blocking;
+use crate::store::{AckWrite, Conflict, Publication, Refused, RsvpWrite};
 use crate::{admin, AppState};
 
 /// Every route of the API, in one place: (method, path).
@@ -116,100 +116,15 @@ impl<S: Send + Sync> FromRequest<S> for Body {
     }
 }
 
-/// SHA-256 of a secret: secrets are long and random, so a slow password hash adds nothing.
-pub fn hash(secret: &str) -> [u8; 32] {
-    Sha256::digest(secret.as_bytes()).into()
-}
-
-fn bearer(headers: &HeaderMap) -> Option<&str> {
-    headers
-        .get(header::AUTHORIZATION)?
-        .to_str()
-        .ok()?
-        .strip_prefix("Bearer ")
-}
-
-/// Runs a store call on the blocking pool.
-pub async fn blocking<T: Send + 'static>(
-    f: impl FnOnce() -> Result<T, StoreError> + Send + 'static,
-) -> Result<T, AppError> {
-    tokio::task::spawn_blocking(f)
-        .await
-        .map_err(|e| AppError::Internal(e.to_string()))?
-        .map_err(AppError::from)
-}
-
-/// The school (from memory when fresh); 404 when it does not exist.
-async fn school(state: &AppState, id: String) -> Result<Arc<School>, AppError> {
-    // Inline: at most two tiny reads on a connection that no long read holds.
-    if let Some(school) = state.schools.fresh(state.store.as_ref(), &id)? {
-        return Ok(school);
-    }
-    let (store, schools) = (state.store.clone(), state.schools.clone());
-    blocking(move || schools.load(store.as_ref(), &id))
-        .await?
-        .ok_or(AppError::NotFound)
-}
-
-fn token_matches(headers: &HeaderMap, kept: &[u8]) -> bool {
-    bearer(headers).is_some_and(|given| bool::from(hash(given).ct_eq(kept)))
-}
-
-/// The school, when the request carries its access code.
-pub async fn school_for_parent(
-    state: &AppState,
-    id: String,
-    headers: &HeaderMap,
-) -> Result<Arc<School>, AppError> {
-    let school = school(state, id).await?;
-    if token_matches(headers, &school.meta.access_hash) {
-        Ok(school)
-    } else {
-        Err(AppError::Unauthorized)
-    }
-}
-
-/// The school, when the request carries its access code or its admin token (the school's own
-/// Beheer screen reads what it published before it writes).
-async fn school_for_reader(
-    state: &AppState,
-    id: String,
-    headers: &HeaderMap,
-) -> Result<Arc<School>, AppError> {
-    let school = school(state, id).await?;
-    let kept = [&school.meta.access_hash, &school.meta.admin_hash];
-    if kept.iter().any(|kept| token_matches(headers, &kept[..])) {
-        Ok(school)
-    } else {
-        Err(AppError::Unauthorized)
-    }
-}
-
-/// The school, when the request carries its admin token.
-pub async fn school_for_admin(
-    state: &AppState,
-    id: String,
-    headers: &HeaderMap,
-) -> Result<Arc<School>, AppError> {
-    let school = school(state, id).await?;
-    if token_matches(headers, &school.meta.admin_hash) {
-        Ok(school)
-    } else {
-        Err(AppError::Unauthorized)
-    }
-}
-
 fn published(school: &School) -> Result<&Published, AppError> {
     school.published.as_deref().ok_or(AppError::NotFound)
 }
 
 /// `GET …/content`: the published content, with its ETag; 304 when it matches `If-None-Match`.
 async fn content_get(
-    State(state): State<AppState>,
-    Path(school): Path<String>,
+    ReaderSchool(school): ReaderSchool,
     headers: HeaderMap,
 ) -> Result<Response, AppError> {
-    let school = school_for_reader(&state, school, &headers).await?;
     let published = published(&school)?;
     let matches = headers
         .get(header::IF_NONE_MATCH)
@@ -350,11 +265,11 @@ fn check_updated_at(state: &AppState, field: &str, updated_at: i64) -> Result<()
 /// `PUT …/rsvps/{rsvp_id}`: applies one RSVP version (last writer wins per family and activity).
 async fn rsvp_put(
     State(state): State<AppState>,
-    Path((school, rsvp_id)): Path<(String, String)>,
+    ParentSchool(school): ParentSchool,
+    Path((_, rsvp_id)): Path<(String, String)>,
     headers: HeaderMap,
     Body(body): Body,
 ) -> Result<Response, AppError> {
-    let school = school_for_parent(&state, school, &headers).await?;
     let put: RsvpPut = json_body(&headers, &body)?;
     let secret_hash = family_secret(&headers)?;
     if put.rsvp.id != rsvp_id {
@@ -417,11 +332,11 @@ fn refusal(refused: Refused) -> AppError {
 /// family and version).
 async fn ack_put(
     State(state): State<AppState>,
-    Path((school, ack_id)): Path<(String, String)>,
+    ParentSchool(school): ParentSchool,
+    Path((_, ack_id)): Path<(String, String)>,
     headers: HeaderMap,
     Body(body): Body,
 ) -> Result<Response, AppError> {
-    let school = school_for_parent(&state, school, &headers).await?;
     let ack: AckPut = json_body(&headers, &body)?;
     let secret_hash = family_secret(&headers)?;
     if ack.id != ack_id {
@@ -453,11 +368,10 @@ async fn ack_put(
 /// or drop an activity families answered.
 async fn content_put(
     State(state): State<AppState>,
-    Path(school): Path<String>,
+    AdminSchool(school): AdminSchool,
     headers: HeaderMap,
     Body(body): Body,
 ) -> Result<Response, AppError> {
-    let school = school_for_admin(&state, school, &headers).await?;
     // Required: without it, two people in Beheer would overwrite each other unseen.
     let if_match = headers
         .get(header::IF_MATCH)

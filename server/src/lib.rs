@@ -3,12 +3,14 @@
 
 pub mod admin;
 pub mod api;
+pub mod auth;
 pub mod cache;
 pub mod clock;
 pub mod error;
 pub mod headers;
 pub mod openapi;
 pub mod ratelimit;
+pub mod request;
 pub mod serve;
 pub mod store;
 
