@@ -12,6 +12,7 @@ pub mod parents;
 pub mod ratelimit;
 pub mod request;
 pub mod school;
+pub mod schools;
 pub mod serve;
 pub mod store;
 
