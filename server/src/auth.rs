@@ -3,6 +3,9 @@
 //!
 //! A wrong or missing code is a 401, which the failed-login limit in [`crate::ratelimit`] counts
 //! from the answer's status; an unknown school is a 404.
+//!
+//! An extractor runs before the handler reads the body, so a request without the right code is
+//! refused before its body is read.
 
 use std::collections::HashMap;
 use std::sync::Arc;
