@@ -1,13 +1,18 @@
 //! Driehoek's server: serves the built app (dist/) with the right caching, and the sync protocol
 //! (../shared/DESIGN.md) behind `/api/v1`.
 
-pub mod admin;
 pub mod api;
+pub mod auth;
 pub mod cache;
 pub mod clock;
+pub mod error;
 pub mod headers;
 pub mod openapi;
+pub mod parents;
 pub mod ratelimit;
+pub mod request;
+pub mod school;
+pub mod schools;
 pub mod serve;
 pub mod store;
 
@@ -114,7 +119,12 @@ pub fn app_with(state: AppState, config: &Config) -> Router {
         writes: ratelimit::RateLimiter::new(config.write_rate),
         logins: ratelimit::RateLimiter::new(config.login_rate),
     });
-    let api = api::router().route_layer(middleware::from_fn_with_state(limits, ratelimit::limit));
+    // One router per area; the limits count every request under /api, also a 404.
+    let api = Router::new()
+        .merge(parents::router())
+        .merge(school::router())
+        .merge(api::router())
+        .route_layer(middleware::from_fn_with_state(limits, ratelimit::limit));
     let csp = Arc::new(headers::Csp::new(&state.dist, &config.allow_origins));
     let mut router = Router::new()
         .route("/healthz", get(healthz))

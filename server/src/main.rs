@@ -2,14 +2,14 @@
 
 use std::io::Write;
 use std::net::SocketAddr;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
 use std::time::Duration;
 
-use chrono::NaiveTime;
 use clap::{Parser, Subcommand};
-use driehoek_server::api::{etag_of, hash};
+use driehoek_server::schools::{self, Imported, Replaced, SchoolError};
 use driehoek_server::serve::Limits;
-use driehoek_server::store::{Publication, SqliteStore, Store};
+use driehoek_server::store::{SqliteStore, Store};
 use driehoek_server::{app_with, is_built, parse_origin, AppState, Clock, Config, WriteRate};
 use tracing_subscriber::EnvFilter;
 
@@ -169,7 +169,7 @@ enum SchoolCommand {
 }
 
 #[tokio::main]
-async fn main() -> std::process::ExitCode {
+async fn main() -> ExitCode {
     tracing_subscriber::fmt()
         .with_env_filter(
             EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info")),
@@ -231,10 +231,10 @@ async fn main() -> std::process::ExitCode {
         } => school_create(&id, &name, &db),
         Command::School {
             command: SchoolCommand::NewCode { id, db },
-        } => school_new_code(&id, &db),
+        } => replace_code(&id, &db, Replaced::AccessCode),
         Command::School {
             command: SchoolCommand::NewAdminToken { id, db },
-        } => school_new_admin_token(&id, &db),
+        } => replace_code(&id, &db, Replaced::AdminToken),
         Command::Content {
             command: ContentCommand::Import { file, school, db },
         } => content_import(&file, &school, &db),
@@ -248,206 +248,17 @@ async fn main() -> std::process::ExitCode {
                 driehoek_server::openapi::yaml()
             };
             match std::io::stdout().write_all(text.as_bytes()) {
-                Ok(()) => std::process::ExitCode::SUCCESS,
+                Ok(()) => ExitCode::SUCCESS,
                 Err(err) => fail(err.to_string()),
             }
         }
     }
 }
 
-/// 16 random bytes from the kernel, as hex.
-fn random_token() -> std::io::Result<String> {
-    use std::io::Read;
-    let mut bytes = [0u8; 16];
-    std::fs::File::open("/dev/urandom")?.read_exact(&mut bytes)?;
-    Ok(bytes.iter().map(|b| format!("{b:02x}")).collect())
-}
-
-/// Creates a school; returns its (access code, admin token).
-fn create_school(store: &dyn Store, id: &str, name: &str) -> Result<(String, String), String> {
-    if !driehoek_core::validate::is_valid_id(id) {
-        return Err(format!("{id:?} is geen geldige code (a-z, 0-9, -)"));
-    }
-    if store.school_meta(id).map_err(|e| e.to_string())?.is_some() {
-        return Err(format!(
-            "school {id:?} bestaat al. Kies een andere code; voor nieuwe codes van deze school \
-             zijn er `school new-code` (ouders) en `school new-admin-token` (beheer)."
-        ));
-    }
-    let code = random_token().map_err(|e| e.to_string())?;
-    let admin = random_token().map_err(|e| e.to_string())?;
-    store
-        .create_school(id, name, &hash(&code), &hash(&admin))
-        .map_err(|e| e.to_string())?;
-    Ok((code, admin))
-}
-
-fn school_create(id: &str, name: &str, db: &std::path::Path) -> std::process::ExitCode {
-    let result = SqliteStore::open(db)
-        .map_err(|e| e.to_string())
-        .and_then(|store| create_school(&store, id, name));
-    match result {
-        Ok((code, admin)) => {
-            println!("School {id} aangemaakt. Bewaar deze codes: ze worden niet nog eens getoond.");
-            println!("toegangscode (ouders): {code}");
-            println!("beheercode (school):   {admin}");
-            std::process::ExitCode::SUCCESS
-        }
-        Err(err) => {
-            eprintln!("driehoek-server: {err}");
-            std::process::ExitCode::FAILURE
-        }
-    }
-}
-
-/// The demo school: on first start created and its demo content published, dated around `today`
-/// (the server clock's date in Amsterdam). Its access code and
-/// admin token are kept in files beside the database (`<db>.demo-code`, `<db>.demo-admin`), so
-/// later starts print the same link; a kept code that no longer matches (after `school
-/// new-code`) is replaced by a new one. Returns the join link's path and the admin token.
-fn demo_school(
-    store: &dyn Store,
-    db: Option<&std::path::Path>,
-    today: chrono::NaiveDate,
-) -> Result<(String, String), String> {
-    let id = driehoek_core::demo::school().id;
-    let files = db.map(|p| {
-        (
-            p.with_extension("demo-code"),
-            p.with_extension("demo-admin"),
-        )
-    });
-    let kept = |file: Option<&std::path::PathBuf>, hash_kept: &[u8]| {
-        file.and_then(|f| std::fs::read_to_string(f).ok())
-            .map(|s| s.trim().to_owned())
-            .filter(|code| hash(code)[..] == *hash_kept)
-    };
-    let (code, admin) = match store.school_meta(&id).map_err(|e| e.to_string())? {
-        None => {
-            let (code, admin) = create_school(store, &id, &driehoek_core::demo::school().name)?;
-            let content = driehoek_core::demo_content(today);
-            let json = serde_json::to_string(&content).map_err(|e| e.to_string())?;
-            let outcome = store
-                .publish(
-                    &id,
-                    &content,
-                    &etag_of(&json),
-                    None,
-                    today.and_time(NaiveTime::MIN),
-                )
-                .map_err(|e| e.to_string())?;
-            if let Publication::Refused(conflict) = outcome {
-                return Err(conflict.message);
-            }
-            (code, admin)
-        }
-        Some(meta) => {
-            let code = kept(files.as_ref().map(|f| &f.0), &meta.access_hash);
-            let admin = kept(files.as_ref().map(|f| &f.1), &meta.admin_hash);
-            let new_code = match &code {
-                Some(_) => None,
-                None => Some(random_token().map_err(|e| e.to_string())?),
-            };
-            let new_admin = match &admin {
-                Some(_) => None,
-                None => Some(random_token().map_err(|e| e.to_string())?),
-            };
-            if new_code.is_some() || new_admin.is_some() {
-                store
-                    .set_hashes(
-                        &id,
-                        new_code.as_deref().map(hash).as_ref(),
-                        new_admin.as_deref().map(hash).as_ref(),
-                    )
-                    .map_err(|e| e.to_string())?;
-            }
-            (
-                code.or(new_code).unwrap_or_default(),
-                admin.or(new_admin).unwrap_or_default(),
-            )
-        }
-    };
-    if let Some((code_file, admin_file)) = files {
-        std::fs::write(code_file, &code).map_err(|e| e.to_string())?;
-        std::fs::write(admin_file, &admin).map_err(|e| e.to_string())?;
-    }
-    Ok((format!("/?school={id}&code={code}"), admin))
-}
-
 /// Says what went wrong on stderr; the command fails.
-fn fail(message: String) -> std::process::ExitCode {
+fn fail(message: String) -> ExitCode {
     eprintln!("driehoek-server: {message}");
-    std::process::ExitCode::FAILURE
-}
-
-/// A database that must exist already (a command for a school made earlier).
-fn open_existing(db: &std::path::Path) -> Result<SqliteStore, String> {
-    if !db.is_file() {
-        return Err(format!(
-            "{} bestaat niet; maak eerst een school met `school create`.",
-            db.display()
-        ));
-    }
-    SqliteStore::open(db).map_err(|err| format!("kan de database niet openen: {err}"))
-}
-
-/// `school new-code`: a new access code for the parents; the old one stops working at once.
-fn school_new_code(id: &str, db: &std::path::Path) -> std::process::ExitCode {
-    replace_code(id, db, Replaced::AccessCode)
-}
-
-/// `school new-admin-token`: a new admin token for Beheer; the old one stops working at once.
-fn school_new_admin_token(id: &str, db: &std::path::Path) -> std::process::ExitCode {
-    replace_code(id, db, Replaced::AdminToken)
-}
-
-/// Which of a school's two codes a command replaces.
-#[derive(Clone, Copy)]
-enum Replaced {
-    AccessCode,
-    AdminToken,
-}
-
-fn replace_code(id: &str, db: &std::path::Path, which: Replaced) -> std::process::ExitCode {
-    let store = match open_existing(db) {
-        Ok(store) => store,
-        Err(message) => return fail(message),
-    };
-    let code = match random_token() {
-        Ok(code) => code,
-        Err(err) => return fail(err.to_string()),
-    };
-    let hashed = hash(&code);
-    let (access, admin) = match which {
-        Replaced::AccessCode => (Some(&hashed), None),
-        Replaced::AdminToken => (None, Some(&hashed)),
-    };
-    match store.set_hashes(id, access, admin) {
-        Ok(true) => {
-            match which {
-                Replaced::AccessCode => {
-                    println!(
-                        "Nieuwe code voor de ouders van {id}; de oude werkt vanaf nu niet meer."
-                    );
-                    println!(
-                        "Geef de ouders de nieuwe link. Bewaar de code: hij wordt niet nog eens getoond."
-                    );
-                    println!("toegangscode (ouders): {code}");
-                }
-                Replaced::AdminToken => {
-                    println!(
-                        "Nieuwe beheercode voor {id}; de oude werkt vanaf nu niet meer, ook niet \
-                         in een Beheer-scherm dat nog open staat."
-                    );
-                    println!("Bewaar de code: hij wordt niet nog eens getoond.");
-                    println!("beheercode (school):   {code}");
-                }
-            }
-            std::process::ExitCode::SUCCESS
-        }
-        Ok(false) => fail(format!("school {id:?} bestaat niet in {}.", db.display())),
-        Err(err) => fail(format!("kan de code niet bewaren: {err}")),
-    }
+    ExitCode::FAILURE
 }
 
 /// `serve`'s options beyond the addresses and files.
@@ -464,7 +275,7 @@ async fn serve(
     db: Option<PathBuf>,
     demo: bool,
     setup: Setup,
-) -> std::process::ExitCode {
+) -> ExitCode {
     let Setup {
         config,
         limits,
@@ -478,14 +289,14 @@ async fn serve(
     let store = match store {
         Ok(store) => store,
         Err(err) => {
-            eprintln!("driehoek-server: cannot open the database: {err}");
-            return std::process::ExitCode::FAILURE;
+            eprintln!("driehoek-server: kan de database niet openen: {err}");
+            return ExitCode::FAILURE;
         }
     };
     if let Some(bytes) = max_db_bytes {
         if let Err(err) = store.limit_size(bytes) {
-            eprintln!("driehoek-server: cannot limit the database's size: {err}");
-            return std::process::ExitCode::FAILURE;
+            eprintln!("driehoek-server: kan de grootte van de database niet begrenzen: {err}");
+            return ExitCode::FAILURE;
         }
     }
     // The write probe: a database that cannot be written still serves the content, but every
@@ -499,11 +310,11 @@ async fn serve(
     }
     let store: std::sync::Arc<dyn driehoek_server::store::Store> = std::sync::Arc::new(store);
     let join = if demo {
-        match demo_school(store.as_ref(), db.as_deref(), clock.today()) {
+        match schools::demo_school(store.as_ref(), db.as_deref(), clock.today()) {
             Ok(codes) => Some(codes),
             Err(err) => {
-                eprintln!("driehoek-server: cannot create the demo school: {err}");
-                return std::process::ExitCode::FAILURE;
+                eprintln!("driehoek-server: kan de demoschool niet maken: {err}");
+                return ExitCode::FAILURE;
             }
         }
     } else {
@@ -511,16 +322,16 @@ async fn serve(
     };
     if !is_built(&dist) {
         eprintln!(
-            "driehoek-server: {} has no index.html; build the app first (scripts/run.sh does).",
+            "driehoek-server: {} heeft geen index.html; bouw eerst de app (scripts/run.sh doet dat).",
             dist.display()
         );
-        return std::process::ExitCode::FAILURE;
+        return ExitCode::FAILURE;
     }
     let listener = match tokio::net::TcpListener::bind(addr).await {
         Ok(listener) => listener,
         Err(err) => {
-            eprintln!("driehoek-server: cannot listen on {addr}: {err}");
-            return std::process::ExitCode::FAILURE;
+            eprintln!("driehoek-server: kan niet luisteren op {addr}: {err}");
+            return ExitCode::FAILURE;
         }
     };
     let local = listener.local_addr().unwrap_or(addr);
@@ -544,143 +355,89 @@ async fn serve(
     let app = app_with(AppState::new(dist, store).with_clock(clock), &config);
     let result = driehoek_server::serve::serve(listener, app, limits, shutdown_signal()).await;
     match result {
-        Ok(()) => std::process::ExitCode::SUCCESS,
+        Ok(()) => ExitCode::SUCCESS,
         Err(err) => {
             eprintln!("driehoek-server: {err}");
-            std::process::ExitCode::FAILURE
+            ExitCode::FAILURE
         }
     }
 }
 
-/// `content import`: reads, checks and publishes a content file.
-fn content_import(
-    file: &std::path::Path,
-    school: &str,
-    db: &std::path::Path,
-) -> std::process::ExitCode {
-    let json = match std::fs::read(file) {
-        Ok(json) => json,
-        Err(err) => return fail(format!("kan {} niet lezen: {err}", file.display())),
-    };
-    let content: driehoek_core::Content = match driehoek_server::api::parse_json(&json) {
-        Ok(content) => content,
-        Err(errors) => {
-            eprintln!("{} is geen geldige inhoud:", file.display());
-            print_errors(&errors);
-            return std::process::ExitCode::FAILURE;
+/// `school create`: prints the new school's codes, once.
+fn school_create(id: &str, name: &str, db: &Path) -> ExitCode {
+    match schools::school_create(db, id, name) {
+        Ok(codes) => {
+            println!("School {id} aangemaakt. Bewaar deze codes: ze worden niet nog eens getoond.");
+            println!("toegangscode (ouders): {}", codes.access_code);
+            println!("beheercode (school):   {}", codes.admin_token);
+            ExitCode::SUCCESS
         }
-    };
-    let mut errors = driehoek_core::validate(&content);
-    if content.school.id != school {
-        errors.push(driehoek_core::FieldError {
-            field: "school.id".into(),
-            message: format!("Hoort {school:?} te zijn, de school waarvoor u publiceert."),
-        });
+        Err(err) => fail(err),
     }
-    if !errors.is_empty() {
-        eprintln!(
-            "Niet gepubliceerd: {} {} in {}:",
-            errors.len(),
-            if errors.len() == 1 { "fout" } else { "fouten" },
-            file.display()
-        );
-        print_errors(&errors);
-        return std::process::ExitCode::FAILURE;
-    }
-    let store = match open_existing(db) {
-        Ok(store) => store,
-        Err(message) => return fail(message),
+}
+
+/// `school new-code` and `school new-admin-token`: prints the new code, once.
+fn replace_code(id: &str, db: &Path, which: Replaced) -> ExitCode {
+    let code = match schools::replace_code(db, id, which) {
+        Ok(code) => code,
+        Err(err) => return fail(err),
     };
-    match store.school_meta(school) {
-        Ok(Some(_)) => {}
-        Ok(None) => {
-            return fail(format!(
-                "school {school:?} bestaat niet in {}; maak haar eerst met `school create`.",
-                db.display()
-            ))
+    match which {
+        Replaced::AccessCode => {
+            println!("Nieuwe code voor de ouders van {id}; de oude werkt vanaf nu niet meer.");
+            println!(
+                "Geef de ouders de nieuwe link. Bewaar de code: hij wordt niet nog eens getoond."
+            );
+            println!("toegangscode (ouders): {code}");
         }
-        Err(err) => return fail(format!("kan de database niet lezen: {err}")),
-    }
-    let compact = match serde_json::to_string(&content) {
-        Ok(json) => json,
-        Err(err) => return fail(err.to_string()),
-    };
-    let etag = etag_of(&compact);
-    // The same rules as a publication through the API (a published agreement version never
-    // changes; answered activities do not disappear), decided in the store's transaction.
-    let now = Clock::system().now_local();
-    match store.publish(school, &content, &etag, None, now) {
-        Ok(Publication::Refused(conflict)) => fail(format!(
-            "niet gepubliceerd: {}: {}",
-            conflict.field, conflict.message
-        )),
-        Ok(Publication::Stale) => {
-            fail("niet gepubliceerd: intussen is er iets anders gepubliceerd.".into())
+        Replaced::AdminToken => {
+            println!(
+                "Nieuwe beheercode voor {id}; de oude werkt vanaf nu niet meer, ook niet in een \
+                 Beheer-scherm dat nog open staat."
+            );
+            println!("Bewaar de code: hij wordt niet nog eens getoond.");
+            println!("beheercode (school):   {code}");
         }
-        Ok(Publication::Published) => {
+    }
+    ExitCode::SUCCESS
+}
+
+/// `content import`: publishes the file, or prints every problem with it.
+fn content_import(file: &Path, school: &str, db: &Path) -> ExitCode {
+    match schools::content_import(file, school, db, Clock::system().now_local()) {
+        Ok(Imported { content, etag }) => {
             println!(
                 "Gepubliceerd voor {school}: afspraken versie {}, {} maandinfo's, {} activiteiten (ETag {etag}).",
                 content.agreement.version,
                 content.bulletins.len(),
                 content.activities.len()
             );
-            std::process::ExitCode::SUCCESS
+            ExitCode::SUCCESS
         }
-        Err(err) => fail(format!("kan niet publiceren: {err}")),
-    }
-}
-
-fn print_errors(errors: &[driehoek_core::FieldError]) {
-    for error in errors {
-        if error.field.is_empty() {
-            eprintln!("  {}", error.message);
-        } else {
-            eprintln!("  {}: {}", error.field, error.message);
+        Err(SchoolError::Message(message)) => fail(message),
+        Err(invalid) => {
+            eprintln!("{invalid}");
+            ExitCode::FAILURE
         }
     }
 }
 
-/// `content export`: writes the published content, readable and ready for `content import`.
-fn content_export(
-    school: &str,
-    db: &std::path::Path,
-    out: Option<&std::path::Path>,
-) -> std::process::ExitCode {
-    let store = match open_existing(db) {
-        Ok(store) => store,
-        Err(message) => return fail(message),
-    };
-    let json = match store.school(school) {
-        Ok(Some(row)) => match row.content {
-            Some((json, _)) => json,
-            None => return fail(format!("school {school:?} heeft nog niets gepubliceerd.")),
-        },
-        Ok(None) => {
-            return fail(format!(
-                "school {school:?} bestaat niet in {}.",
-                db.display()
-            ))
-        }
-        Err(err) => return fail(format!("kan de database niet lezen: {err}")),
-    };
-    // Through the model, so that the fields keep its order (a map would sort them).
-    let pretty = serde_json::from_str::<driehoek_core::Content>(&json)
-        .and_then(|content| serde_json::to_string_pretty(&content));
-    let mut text = match pretty {
+/// `content export`: writes the published content to `out`, or to standard output.
+fn content_export(school: &str, db: &Path, out: Option<&Path>) -> ExitCode {
+    let text = match schools::content_export(school, db) {
         Ok(text) => text,
-        Err(err) => return fail(format!("de bewaarde inhoud is onleesbaar: {err}")),
+        Err(err) => return fail(err),
     };
-    text.push('\n');
     match out {
         Some(path) => match std::fs::write(path, text) {
             Ok(()) => {
                 eprintln!("Geschreven: {}", path.display());
-                std::process::ExitCode::SUCCESS
+                ExitCode::SUCCESS
             }
             Err(err) => fail(format!("kan {} niet schrijven: {err}", path.display())),
         },
         None => match std::io::stdout().write_all(text.as_bytes()) {
-            Ok(()) => std::process::ExitCode::SUCCESS,
+            Ok(()) => ExitCode::SUCCESS,
             Err(err) => fail(err.to_string()),
         },
     }

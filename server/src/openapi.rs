@@ -513,7 +513,7 @@ pub const OPERATIONS: &[Operation] = &[
         ],
         example: |ex| Example {
             request: None,
-            answer: Shown::Text(crate::admin::csv(&ex.report).unwrap_or_else(|err| err)),
+            answer: Shown::Text(crate::school::csv(&ex.report).unwrap_or_else(|err| err)),
         },
     },
     Operation {
@@ -647,7 +647,7 @@ impl Examples {
             updated_at,
         };
         let report =
-            crate::admin::report(&content.school.id, &content.activities, vec![rsvp.clone()]);
+            crate::school::report(&content.school.id, &content.activities, vec![rsvp.clone()]);
         let acks = AckReport {
             school: content.school.id.clone(),
             current_version: Some(content.agreement.version),

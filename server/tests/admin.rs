@@ -5,7 +5,7 @@ mod common;
 use axum::http::{header, StatusCode};
 use common::*;
 use driehoek_core::Answer;
-use driehoek_server::admin::RsvpReport;
+use driehoek_server::school::RsvpReport;
 
 /// Three families answer the open activity; one answers another activity.
 async fn answers(setup: &Setup) -> String {

@@ -1,21 +1,110 @@
-//! What the school sees (admin token): who comes to what (`GET …/rsvps`, `…/rsvps.csv`) and how
-//! many families read each version of the agreement (`GET …/acknowledgements`).
+//! What the school does (admin token): publish its content (`PUT …/content`), and see who comes
+//! to what (`GET …/rsvps`, `…/rsvps.csv`) and how many families read each version of the
+//! agreement (`GET …/acknowledgements`).
 
 use std::collections::BTreeMap;
 
-use axum::extract::{Path, State};
-use axum::http::{header, HeaderMap, HeaderValue};
+use axum::extract::{DefaultBodyLimit, State};
+use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
-use axum::Json;
+use axum::routing::{get, put};
+use axum::{Json, Router};
 use chrono::NaiveDateTime;
 pub use driehoek_core::report::{
     AckReport, ActivityRsvps, RsvpReport, RsvpRow, Totals, VersionAcks,
 };
 use driehoek_core::sync::RsvpPut;
-use driehoek_core::{Activity, Answer};
+use driehoek_core::{Activity, Answer, FieldError};
+use sha2::{Digest, Sha256};
 
-use crate::api::{blocking, school_for_admin, AppError};
+use crate::auth::AdminSchool;
+use crate::cache::School;
+use crate::error::AppError;
+use crate::request::{blocking, json_body, Body};
+use crate::store::Publication;
 use crate::AppState;
+
+/// The largest content a school may publish.
+pub const MAX_CONTENT_BYTES: usize = 2 * 1024 * 1024;
+
+/// The school's routes.
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route(
+            "/api/v1/schools/{school}/content",
+            put(content_put).layer(DefaultBodyLimit::max(MAX_CONTENT_BYTES)),
+        )
+        .route("/api/v1/schools/{school}/rsvps", get(rsvps_get))
+        .route("/api/v1/schools/{school}/rsvps.csv", get(rsvps_csv_get))
+        .route(
+            "/api/v1/schools/{school}/acknowledgements",
+            get(acknowledgements_get),
+        )
+}
+
+/// The body of a `PUT …/content` that published.
+#[derive(
+    Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize, schemars::JsonSchema,
+)]
+pub struct PublishAnswer {
+    /// Always true: the content is published now (its ETag is in the header).
+    pub published: bool,
+}
+
+/// `PUT …/content`: publishes new content (admin token): `If-Match` required (428) and checked
+/// (412), validated (422), and refused (409) when it would change a published agreement version
+/// or drop an activity families answered.
+async fn content_put(
+    State(state): State<AppState>,
+    AdminSchool(school): AdminSchool,
+    headers: HeaderMap,
+    Body(body): Body,
+) -> Result<Response, AppError> {
+    // Required: without it, two people in Beheer would overwrite each other unseen.
+    let if_match = headers
+        .get(header::IF_MATCH)
+        .ok_or(AppError::PreconditionRequired)?
+        .to_str()
+        .map(|s| s.trim().to_owned())
+        .map_err(|_| AppError::PreconditionFailed)?;
+    // `*`: the client knowingly publishes over whatever is there (a first publication).
+    let if_match = Some(if_match).filter(|v| v != "*");
+    let content: driehoek_core::Content = json_body(&headers, &body)?;
+    let mut errors = driehoek_core::validate(&content);
+    if content.school.id != school.meta.id {
+        errors.push(FieldError {
+            field: "school.id".into(),
+            message: "Hoort gelijk te zijn aan de code van de school in het adres.".into(),
+        });
+    }
+    if !errors.is_empty() {
+        return Err(AppError::Invalid(errors));
+    }
+    let json = serde_json::to_string(&content).map_err(|e| AppError::Internal(e.to_string()))?;
+    let etag = etag_of(&json);
+    let (store, id, tag) = (state.store.clone(), school.meta.id.clone(), etag.clone());
+    let now = state.clock.now_local();
+    let outcome =
+        blocking(move || store.publish(&id, &content, &tag, if_match.as_deref(), now)).await?;
+    state.schools.forget(&school.meta.id);
+    match outcome {
+        Publication::Published => Ok((
+            StatusCode::OK,
+            [(header::ETAG, etag)],
+            Json(PublishAnswer { published: true }),
+        )
+            .into_response()),
+        Publication::Stale => Err(AppError::PreconditionFailed),
+        Publication::Refused(conflict) => Err(AppError::Conflict(conflict)),
+    }
+}
+
+/// The ETag of published content: a quoted SHA-256 of its JSON.
+pub fn etag_of(json: &str) -> String {
+    let digest = Sha256::digest(json.as_bytes());
+    let hex: String = digest[..16].iter().map(|b| format!("{b:02x}")).collect();
+    format!("\"{hex}\"")
+}
 
 fn answer_order(answer: Answer) -> u8 {
     match answer {
@@ -114,12 +203,7 @@ fn group(
     }
 }
 
-async fn load_report(
-    state: &AppState,
-    school: String,
-    headers: &HeaderMap,
-) -> Result<RsvpReport, AppError> {
-    let school = school_for_admin(state, school, headers).await?;
+async fn load_report(state: &AppState, school: &School) -> Result<RsvpReport, AppError> {
     let (store, id) = (state.store.clone(), school.meta.id.clone());
     let rsvps = blocking(move || store.rsvps(&id)).await?;
     let activities = school
@@ -131,21 +215,19 @@ async fn load_report(
 }
 
 /// `GET …/rsvps`: every kept RSVP per activity, with totals.
-pub async fn rsvps_json(
+async fn rsvps_get(
     State(state): State<AppState>,
-    Path(school): Path<String>,
-    headers: HeaderMap,
+    AdminSchool(school): AdminSchool,
 ) -> Result<Response, AppError> {
-    Ok(Json(load_report(&state, school, &headers).await?).into_response())
+    Ok(Json(load_report(&state, &school).await?).into_response())
 }
 
 /// `GET …/rsvps.csv`: the same as a spreadsheet, one row per answer.
-pub async fn rsvps_csv(
+async fn rsvps_csv_get(
     State(state): State<AppState>,
-    Path(school): Path<String>,
-    headers: HeaderMap,
+    AdminSchool(school): AdminSchool,
 ) -> Result<Response, AppError> {
-    let report = load_report(&state, school, &headers).await?;
+    let report = load_report(&state, &school).await?;
     let file: String = report
         .school
         .chars()
@@ -246,12 +328,10 @@ pub fn cell_text(cell: &str) -> String {
 }
 
 /// `GET …/acknowledgements`: per agreement version, how many families acknowledged it.
-pub async fn acknowledgements(
+async fn acknowledgements_get(
     State(state): State<AppState>,
-    Path(school): Path<String>,
-    headers: HeaderMap,
+    AdminSchool(school): AdminSchool,
 ) -> Result<Response, AppError> {
-    let school = school_for_admin(&state, school, &headers).await?;
     let (store, id) = (state.store.clone(), school.meta.id.clone());
     let versions = blocking(move || store.acknowledgements(&id)).await?;
     Ok(Json(AckReport {

@@ -1,293 +1,22 @@
-//! The server's storage, behind [`Store`] so that a PostgreSQL backend can follow; SQLite
-//! ([`SqliteStore`]) by default: one file, WAL, `synchronous=FULL`, versioned migrations.
-//!
-//! Every call blocks (async handlers run them with `tokio::task::spawn_blocking`), except the
-//! writes of parents' phones ([`Store::put_rsvp`], [`Store::put_ack`]): they return a
-//! [`Written`] at once, which a handler awaits and a command waits for.
-//!
-//! Writes go through one writer thread that commits them in groups ("group commit"): while one
-//! transaction is being made durable (an fsync of a few milliseconds), the writes that arrive
-//! queue up, and the next transaction takes all of them. Each write still returns only after the
-//! transaction holding it has been committed with `synchronous=FULL`, so an answered write
-//! survives a power cut; a write that fails is rolled back to its own savepoint and does not
-//! disturb the others in its group.
+//! The SQLite backend of [`Store`]: one file, WAL, `synchronous=FULL`, versioned migrations;
+//! its writes go through the group-commit writer ([`super::writer`]).
 
-use std::future::Future;
 use std::path::Path;
-use std::pin::Pin;
 use std::sync::mpsc::{self, Receiver, Sender};
 use std::sync::{Arc, Mutex, MutexGuard};
-use std::task::{Context, Poll, Wake, Waker};
 
 use chrono::{NaiveDate, NaiveDateTime};
 use driehoek_core::agreement::{check_publish, Publish};
-use driehoek_core::rsvp::{places_taken, RsvpError};
+use driehoek_core::rsvp::places_taken;
 use driehoek_core::sync::{apply, AckPut, AckPutResponse, Outcome, RsvpPut, RsvpPutResponse};
-use driehoek_core::{Activity, Agreement, Content, Rsvp};
+use driehoek_core::{Agreement, Content, Rsvp};
 use rusqlite::{params, Connection, OptionalExtension};
 
-/// A storage failure; its text is logged, never sent to a client.
-#[derive(Clone, Debug)]
-pub struct StoreError {
-    /// What went wrong, for the log.
-    pub message: String,
-    /// The storage cannot take writes for now (a full disk, a read-only file, a busy or
-    /// unreachable database): a client should try again later (503), nothing is wrong with its
-    /// request.
-    pub unavailable: bool,
-}
-
-impl StoreError {
-    /// A failure that trying again will not mend.
-    pub fn new(message: impl Into<String>) -> Self {
-        StoreError {
-            message: message.into(),
-            unavailable: false,
-        }
-    }
-}
-
-impl std::fmt::Display for StoreError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(&self.message)
-    }
-}
-
-impl std::error::Error for StoreError {}
-
-impl From<rusqlite::Error> for StoreError {
-    fn from(err: rusqlite::Error) -> Self {
-        use rusqlite::ErrorCode;
-        // SQLITE_FULL is what a full disk gives (and a database at its `max_page_count`);
-        // SQLITE_READONLY a file or file system that cannot be written; an I/O error, a busy or
-        // locked database and a file that cannot be opened pass too, or are mended by a person.
-        let unavailable = matches!(
-            err.sqlite_error_code(),
-            Some(
-                ErrorCode::DiskFull
-                    | ErrorCode::ReadOnly
-                    | ErrorCode::SystemIoFailure
-                    | ErrorCode::CannotOpen
-                    | ErrorCode::DatabaseBusy
-                    | ErrorCode::DatabaseLocked
-            )
-        );
-        StoreError {
-            message: err.to_string(),
-            unavailable,
-        }
-    }
-}
-
-impl From<serde_json::Error> for StoreError {
-    fn from(err: serde_json::Error) -> Self {
-        StoreError::new(err.to_string())
-    }
-}
-
-/// An RSVP to keep, with what the write must check inside its transaction.
-#[derive(Clone, Debug)]
-pub struct RsvpWrite {
-    pub put: RsvpPut,
-    /// SHA-256 of the family's secret.
-    pub secret_hash: [u8; 32],
-    /// The activity answered (from the published content), for core's rules.
-    pub activity: Activity,
-    /// Local school time now, for the deadline.
-    pub now: NaiveDateTime,
-}
-
-/// An acknowledgement to keep.
-#[derive(Clone, Debug)]
-pub struct AckWrite {
-    pub ack: AckPut,
-    /// SHA-256 of the family's secret.
-    pub secret_hash: [u8; 32],
-}
-
-/// Why a write was refused; nothing of it was stored.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub enum Refused {
-    /// The family id was first used with another secret.
-    OtherFamily,
-    /// The RSVP breaks one of core's rules (deadline, places, people).
-    Rsvp(RsvpError),
-    /// No agreement with this version was ever published.
-    UnknownAgreement,
-    /// Another family already uses this answer's id (ids are made on the phone).
-    RsvpIdTaken,
-}
-
-/// What became of a publication.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub enum Publication {
-    /// Published.
-    Published,
-    /// `If-Match` named another ETag than the one published now; nothing changed.
-    Stale,
-    /// Refused by a rule that keeps what families read and answered; nothing changed.
-    Refused(Conflict),
-}
-
-/// Why a publication was refused: the field, and a Dutch message for the school.
-#[derive(
-    Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize, schemars::JsonSchema,
-)]
-pub struct Conflict {
-    /// The field that would change what families read or answered.
-    pub field: String,
-    /// What to do instead, in Dutch.
-    pub message: String,
-}
-
-/// Whether the store can be used now (`GET /readyz`).
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Readiness {
-    /// A read of the database succeeded.
-    pub readable: bool,
-    /// A write that needs a fresh page (as a new answer does) was committed.
-    pub writable: bool,
-}
-
-/// How many families acknowledged one agreement version.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct AgreementAcks {
-    pub version: u32,
-    pub published: NaiveDate,
-    pub families: u64,
-}
-
-/// What the sync endpoint needs from its storage.
-pub trait Store: Send + Sync + 'static {
-    /// Creates a school with the SHA-256 hashes of its access code and admin token.
-    fn create_school(
-        &self,
-        id: &str,
-        name: &str,
-        access_hash: &[u8; 32],
-        admin_hash: &[u8; 32],
-    ) -> Result<(), StoreError>;
-    /// The school with its published content, if it exists.
-    fn school(&self, id: &str) -> Result<Option<SchoolRow>, StoreError>;
-    /// The school without its content (cheap, never waits for a long read), if it exists.
-    fn school_meta(&self, id: &str) -> Result<Option<SchoolMeta>, StoreError>;
-    /// A number that changes whenever a school may have changed, by this process or another
-    /// (`content import`, `school new-code` on a running server); cheap, never waits for a long
-    /// read. Memory caches compare it to know when to look again.
-    fn schools_version(&self) -> Result<u64, StoreError>;
-    /// Replaces the school's access code hash and/or admin token hash; `false` when there is no
-    /// such school. The old code stops working at once.
-    fn set_hashes(
-        &self,
-        id: &str,
-        access_hash: Option<&[u8; 32]>,
-        admin_hash: Option<&[u8; 32]>,
-    ) -> Result<bool, StoreError>;
-    /// Publishes content (already validated) with its ETag, checked in one transaction: with
-    /// `if_match`, only over that ETag; the agreement by core's
-    /// [`check_publish`](driehoek_core::agreement::check_publish) against the highest version
-    /// ever published (every version's text is kept); no activity that families answered and
-    /// that has not ended by `now` (local time) disappears unless it was published as cancelled;
-    /// no activity id used before comes back for another activity.
-    fn publish(
-        &self,
-        id: &str,
-        content: &Content,
-        etag: &str,
-        if_match: Option<&str>,
-        now: NaiveDateTime,
-    ) -> Result<Publication, StoreError>;
-    /// Applies one RSVP version with core's rule ([`apply`]) per (school, family, activity):
-    /// registers the family's secret on first use, and checks core's RSVP rules when the version
-    /// would be kept. Durable when the [`Written`] gives `Ok(Ok(_))`.
-    fn put_rsvp(&self, school: &str, write: RsvpWrite)
-        -> Written<Result<RsvpPutResponse, Refused>>;
-    /// Applies one acknowledgement with [`apply`] per (school, family, agreement version).
-    /// Durable when the [`Written`] gives `Ok(Ok(_))`.
-    fn put_ack(&self, school: &str, write: AckWrite) -> Written<Result<AckPutResponse, Refused>>;
-    /// Every kept RSVP of a school, with its family id and names, by activity and family.
-    fn rsvps(&self, school: &str) -> Result<Vec<RsvpPut>, StoreError>;
-    /// Per published agreement version (oldest first), how many families acknowledged it.
-    fn acknowledgements(&self, school: &str) -> Result<Vec<AgreementAcks>, StoreError>;
-    /// Whether the store can be read and written now; it writes (and removes) a probe.
-    fn readiness(&self) -> Readiness;
-}
-
-/// A write under way: `.await` it in async code, [`Written::wait`] elsewhere. It gives the
-/// outcome once the write is durable (or has failed); dropping it does not undo the write.
-#[must_use = "the outcome is known only when the write is awaited"]
-pub struct Written<T>(tokio::sync::oneshot::Receiver<Result<T, StoreError>>);
-
-impl<T> Written<T> {
-    /// A write with a known outcome (a backend that writes synchronously, or a failure).
-    pub fn done(result: Result<T, StoreError>) -> Self {
-        let (reply, written) = Self::channel();
-        let _ = reply.send(result);
-        written
-    }
-
-    fn channel() -> (tokio::sync::oneshot::Sender<Result<T, StoreError>>, Self) {
-        let (reply, answer) = tokio::sync::oneshot::channel();
-        (reply, Written(answer))
-    }
-
-    /// Blocks the thread until the write is durable (or has failed).
-    pub fn wait(mut self) -> Result<T, StoreError> {
-        struct Unpark(std::thread::Thread);
-        impl Wake for Unpark {
-            fn wake(self: Arc<Self>) {
-                self.0.unpark();
-            }
-        }
-        let waker = Waker::from(Arc::new(Unpark(std::thread::current())));
-        let mut cx = Context::from_waker(&waker);
-        loop {
-            match Pin::new(&mut self.0).poll(&mut cx) {
-                Poll::Ready(answer) => return answer.unwrap_or_else(|_| Err(stopped())),
-                Poll::Pending => std::thread::park(),
-            }
-        }
-    }
-}
-
-impl<T> Future for Written<T> {
-    type Output = Result<T, StoreError>;
-
-    fn poll(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
-        Pin::new(&mut self.0)
-            .poll(cx)
-            .map(|answer| answer.unwrap_or_else(|_| Err(stopped())))
-    }
-}
-
-fn stopped() -> StoreError {
-    StoreError {
-        message: "the database writer has stopped".into(),
-        unavailable: true,
-    }
-}
-
-/// A school as stored.
-#[derive(Clone, Debug)]
-pub struct SchoolRow {
-    pub id: String,
-    pub name: String,
-    pub access_hash: Vec<u8>,
-    pub admin_hash: Vec<u8>,
-    /// The published content (JSON) and its ETag; `None` before the first publication.
-    pub content: Option<(String, String)>,
-}
-
-/// A school without its content.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct SchoolMeta {
-    pub id: String,
-    pub name: String,
-    pub access_hash: Vec<u8>,
-    pub admin_hash: Vec<u8>,
-    /// The ETag of the published content; `None` before the first publication.
-    pub etag: Option<String>,
-}
+use super::writer::Writer;
+use super::{
+    lock, AckWrite, AgreementAcks, Conflict, Publication, Readiness, Refused, RsvpWrite,
+    SchoolMeta, SchoolRow, Store, StoreError, Written,
+};
 
 /// The migrations, in order; `PRAGMA user_version` says how many have run.
 const MIGRATIONS: &[&str] = &[
@@ -353,17 +82,13 @@ const MIGRATIONS: &[&str] = &[
      CREATE TABLE probe (id INTEGER PRIMARY KEY, filler BLOB);",
 ];
 
-/// The most writes one transaction takes.
-const MAX_GROUP: usize = 512;
-
 /// SQLite: a writer thread with its own connection, one connection for reads, and one for the
 /// tiny reads that requests make inline ([`Store::schools_version`], [`Store::school_meta`]), so
 /// that those never wait behind a long read. For a database in memory, all three are one.
 pub struct SqliteStore {
     read: Arc<Mutex<Connection>>,
     meta: Arc<Mutex<Connection>>,
-    jobs: Option<Sender<Box<dyn Job>>>,
-    writer: Option<std::thread::JoinHandle<()>>,
+    writer: Writer,
     /// Dropping it stops the checkpointer (see [`run_checkpointer`]).
     checkpoints: Option<Sender<()>>,
     checkpointer: Option<std::thread::JoinHandle<()>>,
@@ -424,18 +149,11 @@ impl SqliteStore {
         read: Arc<Mutex<Connection>>,
         meta: Arc<Mutex<Connection>>,
     ) -> Result<Self, StoreError> {
-        // Not bounded: every write waiting is a request waiting for its answer, and a connection
-        // has one request under way at a time, so the connections bound the queue.
-        let (jobs, queue) = mpsc::channel();
-        let writer = std::thread::Builder::new()
-            .name("sqlite-writer".into())
-            .spawn(move || run_writer(&write, &queue))
-            .map_err(|e| StoreError::new(e.to_string()))?;
+        let writer = Writer::start(write)?;
         Ok(SqliteStore {
             read,
             meta,
-            jobs: Some(jobs),
-            writer: Some(writer),
+            writer,
             checkpoints: None,
             checkpointer: None,
         })
@@ -458,44 +176,19 @@ impl SqliteStore {
         })
     }
 
-    /// Queues `work` for the next group's transaction; the [`Written`] gives its outcome once
-    /// that is committed.
-    fn submit<T: Send + 'static>(
-        &self,
-        work: impl FnOnce(&Connection) -> Result<T, StoreError> + Send + 'static,
-    ) -> Written<T> {
-        let (reply, written) = Written::channel();
-        let job: Box<dyn Job> = Box::new(Queued {
-            work: Some(work),
-            result: None,
-            reply,
-        });
-        match &self.jobs {
-            // A failed send drops the job and its reply: the Written then says "stopped".
-            Some(jobs) => {
-                let _ = jobs.send(job);
-            }
-            None => drop(job),
-        }
-        written
-    }
-
     /// Runs `work` in the next group's transaction and waits until that is committed.
     fn write<T: Send + 'static>(
         &self,
         work: impl FnOnce(&Connection) -> Result<T, StoreError> + Send + 'static,
     ) -> Result<T, StoreError> {
-        self.submit(work).wait()
+        self.writer.submit(work).wait()
     }
 }
 
 impl Drop for SqliteStore {
     fn drop(&mut self) {
         // Closing the queue ends the writer after the writes under way; then the file is closed.
-        drop(self.jobs.take());
-        if let Some(writer) = self.writer.take() {
-            let _ = writer.join();
-        }
+        self.writer.stop();
         drop(self.checkpoints.take());
         if let Some(checkpointer) = self.checkpointer.take() {
             let _ = checkpointer.join();
@@ -527,11 +220,6 @@ fn run_checkpointer(conn: &Connection, stop: &Receiver<()>) {
     }
 }
 
-fn lock(conn: &Mutex<Connection>) -> Result<MutexGuard<'_, Connection>, StoreError> {
-    conn.lock()
-        .map_err(|_| StoreError::new("database lock poisoned"))
-}
-
 fn init(mut conn: Connection) -> Result<Connection, StoreError> {
     // WAL: readers don't block the writer; FULL: an answered write survives a power cut.
     conn.pragma_update(None, "journal_mode", "WAL")?;
@@ -546,100 +234,6 @@ fn init(mut conn: Connection) -> Result<Connection, StoreError> {
         tx.commit()?;
     }
     Ok(conn)
-}
-
-/// One write waiting for its group.
-trait Job: Send {
-    /// Does the work inside the group's transaction (in a savepoint of its own).
-    fn run(&mut self, conn: &Connection);
-    /// Answers the caller once the group's transaction is committed (or has failed).
-    fn finish(self: Box<Self>, committed: Result<(), StoreError>);
-}
-
-struct Queued<T, F> {
-    work: Option<F>,
-    result: Option<Result<T, StoreError>>,
-    reply: tokio::sync::oneshot::Sender<Result<T, StoreError>>,
-}
-
-impl<T, F> Job for Queued<T, F>
-where
-    T: Send,
-    F: FnOnce(&Connection) -> Result<T, StoreError> + Send,
-{
-    fn run(&mut self, conn: &Connection) {
-        if let Some(work) = self.work.take() {
-            self.result = Some(in_savepoint(conn, work));
-        }
-    }
-
-    fn finish(self: Box<Self>, committed: Result<(), StoreError>) {
-        let answer = match (committed, self.result) {
-            (Err(err), _) => Err(err),
-            (Ok(()), Some(result)) => result,
-            (Ok(()), None) => Err(StoreError::new("the write was not run")),
-        };
-        // The caller may have gone (its request was cancelled): nothing to answer then.
-        let _ = self.reply.send(answer);
-    }
-}
-
-fn in_savepoint<T>(
-    conn: &Connection,
-    work: impl FnOnce(&Connection) -> Result<T, StoreError>,
-) -> Result<T, StoreError> {
-    conn.prepare_cached("SAVEPOINT job")?.execute([])?;
-    match work(conn) {
-        Ok(value) => {
-            conn.prepare_cached("RELEASE job")?.execute([])?;
-            Ok(value)
-        }
-        Err(err) => {
-            let _ = conn.execute_batch("ROLLBACK TO job; RELEASE job");
-            Err(err)
-        }
-    }
-}
-
-/// The writer thread: takes every write waiting (up to [`MAX_GROUP`]), runs them in one
-/// transaction, commits (one fsync for the group), then answers each.
-fn run_writer(conn: &Mutex<Connection>, queue: &Receiver<Box<dyn Job>>) {
-    while let Ok(first) = queue.recv() {
-        let mut group = vec![first];
-        while group.len() < MAX_GROUP {
-            match queue.try_recv() {
-                Ok(job) => group.push(job),
-                Err(_) => break,
-            }
-        }
-        let committed = match lock(conn) {
-            Ok(conn) => commit_group(&conn, &mut group),
-            Err(err) => Err(err),
-        };
-        for job in group {
-            job.finish(committed.clone());
-        }
-    }
-}
-
-fn commit_group(conn: &Connection, group: &mut [Box<dyn Job>]) -> Result<(), StoreError> {
-    conn.execute_batch("BEGIN IMMEDIATE")?;
-    for job in group.iter_mut() {
-        job.run(conn);
-    }
-    // On some errors (SQLITE_FULL, an I/O error) SQLite rolls the whole transaction back by
-    // itself: then nothing of the group was stored, whatever each job's own result said.
-    if conn.is_autocommit() {
-        return Err(StoreError {
-            message: "SQLite rolled the transaction back (a full disk or an I/O error)".into(),
-            unavailable: true,
-        });
-    }
-    if let Err(err) = conn.execute_batch("COMMIT") {
-        let _ = conn.execute_batch("ROLLBACK");
-        return Err(err.into());
-    }
-    Ok(())
 }
 
 /// `Ok(true)` when the family is new, `Ok(false)` when its kept secret matches,
@@ -979,12 +573,14 @@ impl Store for SqliteStore {
         write: RsvpWrite,
     ) -> Written<Result<RsvpPutResponse, Refused>> {
         let school = school.to_owned();
-        self.submit(move |conn| write_rsvp(conn, &school, &write))
+        self.writer
+            .submit(move |conn| write_rsvp(conn, &school, &write))
     }
 
     fn put_ack(&self, school: &str, write: AckWrite) -> Written<Result<AckPutResponse, Refused>> {
         let school = school.to_owned();
-        self.submit(move |conn| write_ack(conn, &school, &write))
+        self.writer
+            .submit(move |conn| write_ack(conn, &school, &write))
     }
 
     fn rsvps(&self, school: &str) -> Result<Vec<RsvpPut>, StoreError> {

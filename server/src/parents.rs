@@ -1,0 +1,200 @@
+//! What a parent's phone does (access code): read the published content, answer an activity
+//! (RSVP) and acknowledge a version of the agreement.
+
+use axum::extract::{DefaultBodyLimit, Path, State};
+use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, put};
+use axum::{Json, Router};
+use driehoek_core::sync::{AckPut, RsvpPut, MAX_NAMES};
+use driehoek_core::validate::is_valid_id;
+
+use crate::auth::{hash, ParentSchool, ReaderSchool};
+use crate::cache::{Published, School};
+use crate::error::AppError;
+use crate::request::{invalid, json_body, Body};
+use crate::store::{AckWrite, Conflict, Refused, RsvpWrite};
+use crate::AppState;
+
+/// The largest RSVP or acknowledgement.
+pub const MAX_PUT_BYTES: usize = 256 * 1024;
+
+/// The parents' routes (and the content's GET, which the school's Beheer reads too).
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/api/v1/schools/{school}/content", get(content_get))
+        .route(
+            "/api/v1/schools/{school}/rsvps/{rsvp_id}",
+            put(rsvp_put).layer(DefaultBodyLimit::max(MAX_PUT_BYTES)),
+        )
+        .route(
+            "/api/v1/schools/{school}/acknowledgements/{ack_id}",
+            put(acknowledgement_put).layer(DefaultBodyLimit::max(MAX_PUT_BYTES)),
+        )
+}
+
+fn published(school: &School) -> Result<&Published, AppError> {
+    school.published.as_deref().ok_or(AppError::NotFound)
+}
+
+/// `GET …/content`: the published content, with its ETag; 304 when it matches `If-None-Match`.
+async fn content_get(
+    ReaderSchool(school): ReaderSchool,
+    headers: HeaderMap,
+) -> Result<Response, AppError> {
+    let published = published(&school)?;
+    let matches = headers
+        .get(header::IF_NONE_MATCH)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| {
+            v.split(',').map(str::trim).any(|t| {
+                t == published.etag || t.strip_prefix("W/") == Some(&published.etag) || t == "*"
+            })
+        });
+    if matches {
+        return Ok((
+            StatusCode::NOT_MODIFIED,
+            [(header::ETAG, published.etag_header.clone())],
+        )
+            .into_response());
+    }
+    Ok((
+        [
+            (
+                header::CONTENT_TYPE,
+                HeaderValue::from_static("application/json"),
+            ),
+            (header::ETAG, published.etag_header.clone()),
+        ],
+        published.json.clone(),
+    )
+        .into_response())
+}
+
+/// The family secret: at least 16 characters (the phone makes 32 random ones).
+fn family_secret(headers: &HeaderMap) -> Result<[u8; 32], AppError> {
+    headers
+        .get("x-family-secret")
+        .and_then(|v| v.to_str().ok())
+        .filter(|s| s.len() >= 16)
+        .map(hash)
+        .ok_or(AppError::NoFamilySecret)
+}
+
+/// A name or names as the school will see them: at most [`MAX_NAMES`] characters, readable
+/// (core's [`free_text`](driehoek_core::validate::free_text): no control characters, not only
+/// invisible ones).
+fn check_names(field: &str, names: &str, message: &str) -> Result<(), AppError> {
+    if names.chars().nth(MAX_NAMES).is_some() {
+        return Err(invalid(field, message));
+    }
+    driehoek_core::validate::free_text(names, false)
+        .map_err(|problem| invalid(field, problem.message()))
+}
+
+/// The phone's `updated_at` within core's window around the server's clock.
+fn check_updated_at(state: &AppState, field: &str, updated_at: i64) -> Result<(), AppError> {
+    driehoek_core::sync::check_updated_at(updated_at, state.clock.unix_millis())
+        .map_err(|message| invalid(field, message))
+}
+
+/// `PUT …/rsvps/{rsvp_id}`: applies one RSVP version (last writer wins per family and activity).
+async fn rsvp_put(
+    State(state): State<AppState>,
+    ParentSchool(school): ParentSchool,
+    Path((_, rsvp_id)): Path<(String, String)>,
+    headers: HeaderMap,
+    Body(body): Body,
+) -> Result<Response, AppError> {
+    let put: RsvpPut = json_body(&headers, &body)?;
+    let secret_hash = family_secret(&headers)?;
+    if put.rsvp.id != rsvp_id {
+        return Err(invalid(
+            "rsvp.id",
+            "Hoort gelijk te zijn aan de code in het adres.",
+        ));
+    }
+    if !is_valid_id(&put.family_id) {
+        return Err(invalid("family_id", "Ongeldige gezinscode."));
+    }
+    check_names(
+        "names",
+        &put.names,
+        "Vul de namen in (maximaal 200 tekens).",
+    )?;
+    // The answer's own rules hold for every version sent, also one that will not be kept.
+    put.rsvp
+        .check_form()
+        .map_err(|err| invalid("rsvp", &err.message()))?;
+    check_updated_at(&state, "rsvp.updated_at", put.rsvp.updated_at)?;
+    let activity = published(&school)?
+        .content
+        .activities
+        .iter()
+        .find(|a| a.id == put.rsvp.activity_id)
+        .ok_or_else(|| invalid("rsvp.activity_id", "Deze activiteit bestaat niet (meer)."))?
+        .clone();
+    let write = RsvpWrite {
+        put,
+        secret_hash,
+        activity,
+        now: state.clock.now_local(),
+    };
+    // Awaited, not on a blocking thread: the writer thread answers when the write is durable.
+    match state.store.put_rsvp(&school.meta.id, write).await? {
+        Ok(answer) => Ok(Json(answer).into_response()),
+        Err(refused) => Err(refusal(refused)),
+    }
+}
+
+fn refusal(refused: Refused) -> AppError {
+    match refused {
+        Refused::OtherFamily => AppError::Forbidden,
+        Refused::Rsvp(err) => invalid("rsvp", &err.message()),
+        Refused::UnknownAgreement => invalid(
+            "agreement_version",
+            "Deze versie van de afspraken is nooit gepubliceerd.",
+        ),
+        Refused::RsvpIdTaken => AppError::Conflict(Conflict {
+            field: "rsvp.id".into(),
+            message: "Deze code van het antwoord hoort bij een ander gezin. Maak een nieuw \
+                      antwoord."
+                .into(),
+        }),
+    }
+}
+
+/// `PUT …/acknowledgements/{ack_id}`: "gelezen" for one agreement version (last writer wins per
+/// family and version).
+async fn acknowledgement_put(
+    State(state): State<AppState>,
+    ParentSchool(school): ParentSchool,
+    Path((_, ack_id)): Path<(String, String)>,
+    headers: HeaderMap,
+    Body(body): Body,
+) -> Result<Response, AppError> {
+    let ack: AckPut = json_body(&headers, &body)?;
+    let secret_hash = family_secret(&headers)?;
+    if ack.id != ack_id {
+        return Err(invalid(
+            "id",
+            "Hoort gelijk te zijn aan de code in het adres.",
+        ));
+    }
+    if !is_valid_id(&ack.id) {
+        return Err(invalid("id", "Ongeldige code."));
+    }
+    if !is_valid_id(&ack.family_id) {
+        return Err(invalid("family_id", "Ongeldige gezinscode."));
+    }
+    check_names("name", &ack.name, "Vul uw naam in (maximaal 200 tekens).")?;
+    check_updated_at(&state, "updated_at", ack.updated_at)?;
+    match state
+        .store
+        .put_ack(&school.meta.id, AckWrite { ack, secret_hash })
+        .await?
+    {
+        Ok(answer) => Ok(Json(answer).into_response()),
+        Err(refused) => Err(refusal(refused)),
+    }
+}
