@@ -92,8 +92,40 @@ fn LoginForm(on_login: Callback<Login>) -> impl IntoView {
     );
     let token = RwSignal::new(String::new());
     let remember = RwSignal::new(false);
-    let (error, set_error) = signal(String::new());
-    let busy = RwSignal::new(false);
+    // A problem found before anything is sent; the server's answer comes from the action.
+    let (problem, set_problem) = signal(String::new());
+    // The check against the server; on success the login is kept and the screens open.
+    let check = Action::new_local(move |login: &Login| {
+        let login = login.clone();
+        async move {
+            api::check_login(&login).await?;
+            if remember.get_untracked() {
+                // A failed save is told by the storage banner; the login works for this tab.
+                let _ = remembered.replace(BeheerLogin {
+                    login: Some(login.clone()),
+                });
+            } else {
+                set_session_login(Some(&login));
+            }
+            on_login.run(login);
+            Ok::<(), String>(())
+        }
+    });
+    let busy = check.pending();
+    let error = move || {
+        let problem = problem.get();
+        if !problem.is_empty() {
+            return problem;
+        }
+        // While a new check runs, the last one's answer no longer applies.
+        if busy.get() {
+            return String::new();
+        }
+        check
+            .value()
+            .with(|v| v.as_ref().and_then(|r| r.as_ref().err()).cloned())
+            .unwrap_or_default()
+    };
     let submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
         let login = Login {
@@ -102,35 +134,18 @@ fn LoginForm(on_login: Callback<Login>) -> impl IntoView {
             token: token.get_untracked().trim().to_owned(),
         };
         if !is_valid_sync_url(&login.base) {
-            set_error.set(
+            set_problem.set(
                 "Dit adres kan de app niet gebruiken: het begint met https:// (of http:// op deze computer)."
                     .into(),
             );
             return;
         }
         if login.school.is_empty() || login.token.is_empty() {
-            set_error.set("Vul de schoolcode en de beheercode in.".into());
+            set_problem.set("Vul de schoolcode en de beheercode in.".into());
             return;
         }
-        busy.set(true);
-        set_error.set(String::new());
-        spawn_local(async move {
-            let result = api::check_login(&login).await;
-            busy.set(false);
-            match result {
-                Ok(()) => {
-                    if remember.get_untracked() {
-                        let _ = remembered.replace(BeheerLogin {
-                            login: Some(login.clone()),
-                        });
-                    } else {
-                        set_session_login(Some(&login));
-                    }
-                    on_login.run(login);
-                }
-                Err(message) => set_error.set(message),
-            }
-        });
+        set_problem.set(String::new());
+        check.dispatch(login);
     };
     let field =
         |id: &'static str, label: &'static str, kind: &'static str, value: RwSignal<String>| {
@@ -162,7 +177,7 @@ fn LoginForm(on_login: Callback<Login>) -> impl IntoView {
                 "Zonder vinkje vergeet de app de beheercode als u dit tabblad sluit. Vink het
                 alleen aan op een apparaat dat alleen u gebruikt."
             </p>
-            <p class="field__error" id="login-fout" role="alert">{move || error.get()}</p>
+            <p class="field__error" id="login-fout" role="alert">{error}</p>
             <div class="actions">
                 <button type="submit" class="button button--primary" disabled=move || busy.get()>
                     {move || if busy.get() { "Bezig met inloggen…" } else { "Inloggen" }}
@@ -418,11 +433,9 @@ fn problem_link(error: &FieldError) -> Option<String> {
     })
 }
 
-/// How the last publication went.
+/// How the last request of the publish screen went.
 #[derive(Clone, PartialEq)]
 enum Outcome {
-    None,
-    Busy,
     Done,
     Conflict,
     Refused,
@@ -430,12 +443,80 @@ enum Outcome {
     Reloaded,
 }
 
+/// What the publish screen asks of the server: one action, so that one answer is shown and one
+/// request runs at a time.
+#[derive(Clone, Copy)]
+enum Request {
+    /// Publish the draft over the version it started from.
+    Publish,
+    /// Load the newest published version and move the draft onto it.
+    Reload,
+}
+
+/// Publishes the draft; on success the published version becomes the draft's base.
+async fn publish(editor: Editor, login: Login) -> Outcome {
+    if !editor.errors.with_untracked(Vec::is_empty) {
+        return Outcome::Refused;
+    }
+    let content = editor.published.with_untracked(|p| {
+        editor
+            .draft
+            .with_untracked(|d| prepare(p.as_ref(), d, today()))
+    });
+    let etag = editor.etag.get_untracked();
+    match api::publish(&login, &content, etag.as_deref()).await {
+        api::Published::Done(etag) => {
+            editor.etag.set(etag);
+            editor.published.set(Some(content.clone()));
+            editor.draft.set(content);
+            Outcome::Done
+        }
+        api::Published::Conflict => Outcome::Conflict,
+        api::Published::Invalid(errors) => {
+            editor.server.set(errors);
+            Outcome::Refused
+        }
+        api::Published::LoggedOut => Outcome::Failed(
+            "De server kent deze beheercode niet meer. Log uit en log opnieuw in met de nieuwe code; uw concept blijft bewaard.".into(),
+        ),
+        api::Published::Failed(message) => Outcome::Failed(message),
+    }
+}
+
+/// Loads the newest published version: what the draft changed stays, the rest becomes the
+/// newest version.
+async fn reload(editor: Editor, login: Login) -> Outcome {
+    match api::published(&login).await {
+        Ok(found) => {
+            let (published, etag) = found.map_or((None, None), |(c, e)| (Some(c), e));
+            if let Some(new) = &published {
+                let old = editor.published.get_untracked();
+                editor.draft.update(|d| *d = rebase(old.as_ref(), new, d));
+            }
+            editor.published.set(published);
+            editor.etag.set(etag);
+            Outcome::Reloaded
+        }
+        Err(message) => Outcome::Failed(message),
+    }
+}
+
 /// Review and publish: the problems to solve first, what changes, and the one request.
 #[component]
 fn Publish(login: Login) -> impl IntoView {
     let editor = use_editor();
-    let outcome = RwSignal::new(Outcome::None);
     let login = StoredValue::new(login);
+    let request = Action::new_local(move |request: &Request| {
+        let login = login.get_value();
+        let request = *request;
+        async move {
+            match request {
+                Request::Publish => publish(editor, login).await,
+                Request::Reload => reload(editor, login).await,
+            }
+        }
+    });
+    let busy = request.pending();
 
     let problems = move || {
         let errors = editor.errors.get();
@@ -501,62 +582,18 @@ fn Publish(login: Login) -> impl IntoView {
     };
 
     let publish = move |_| {
-        if !editor.errors.with_untracked(Vec::is_empty) {
-            outcome.set(Outcome::Refused);
-            return;
-        }
-        outcome.set(Outcome::Busy);
-        let content = editor.published.with_untracked(|p| {
-            editor
-                .draft
-                .with_untracked(|d| prepare(p.as_ref(), d, today()))
-        });
-        let etag = editor.etag.get_untracked();
-        spawn_local(async move {
-            let login = login.get_value();
-            match api::publish(&login, &content, etag.as_deref()).await {
-                api::Published::Done(etag) => {
-                    editor.etag.set(etag);
-                    editor.published.set(Some(content.clone()));
-                    editor.draft.set(content);
-                    outcome.set(Outcome::Done);
-                }
-                api::Published::Conflict => outcome.set(Outcome::Conflict),
-                api::Published::Invalid(errors) => {
-                    editor.server.set(errors);
-                    outcome.set(Outcome::Refused);
-                }
-                api::Published::LoggedOut => outcome.set(Outcome::Failed(
-                    "De server kent deze beheercode niet meer. Log uit en log opnieuw in met de nieuwe code; uw concept blijft bewaard.".into(),
-                )),
-                api::Published::Failed(message) => outcome.set(Outcome::Failed(message)),
-            }
-        });
+        request.dispatch(Request::Publish);
     };
-
     let reload = move |_| {
-        outcome.set(Outcome::Busy);
-        spawn_local(async move {
-            match api::published(&login.get_value()).await {
-                Ok(found) => {
-                    let (published, etag) = found.map_or((None, None), |(c, e)| (Some(c), e));
-                    // What the draft changed stays; the rest becomes the newest version.
-                    if let Some(new) = &published {
-                        let old = editor.published.get_untracked();
-                        editor.draft.update(|d| *d = rebase(old.as_ref(), new, d));
-                    }
-                    editor.published.set(published);
-                    editor.etag.set(etag);
-                    outcome.set(Outcome::Reloaded);
-                }
-                Err(message) => outcome.set(Outcome::Failed(message)),
-            }
-        });
+        request.dispatch(Request::Reload);
     };
 
     let message = move || {
-        match outcome.get() {
-        Outcome::None | Outcome::Busy => None,
+        // While a request runs, the last answer no longer applies.
+        if busy.get() {
+            return None;
+        }
+        match request.value().get()? {
         Outcome::Done => Some(view! {
             <div class="notice notice--ok" role="status">
                 <p>"Gepubliceerd. Ouders zien het zodra hun app weer verbinding heeft."</p>
@@ -592,7 +629,7 @@ fn Publish(login: Login) -> impl IntoView {
             let school = editor.draft.with_untracked(|c| c.school.id.clone());
             editor.local.set(Default::default());
             editor.edit(|c| *c = published.unwrap_or_else(|| blank(&school, today())));
-            outcome.set(Outcome::None);
+            request.value().set(None);
         }
     };
 
@@ -608,7 +645,7 @@ fn Publish(login: Login) -> impl IntoView {
         {message}
         <div class="actions">
             <button type="button" class="button button--primary" on:click=publish
-                disabled=move || outcome.get() == Outcome::Busy>
+                disabled=move || busy.get()>
                 "Publiceren"
             </button>
             <button type="button" class="button button--danger" on:click=discard>"Concept weggooien"</button>
