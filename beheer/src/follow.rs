@@ -149,8 +149,8 @@ fn rsvps_view(report: Result<RsvpReport, String>) -> AnyView {
 
 /// The follow-up screen.
 #[component]
-pub fn Follow(login: Login) -> impl IntoView {
-    let login = StoredValue::new(login);
+pub fn Follow() -> impl IntoView {
+    let login = StoredValue::new(expect_context::<Login>());
     // Each report loads when the screen opens and again on "Vernieuwen"; a <Suspense> shows its
     // status line while it loads.
     let rsvps = LocalResource::new(move || {

@@ -13,21 +13,21 @@ pub mod follow;
 use driehoek_core::{Content, FieldError};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
-use leptos_router::components::A;
-use leptos_router::hooks::use_query_map;
+use leptos_router::components::{Outlet, A};
+use leptos_router::hooks::{use_location, use_query_map};
 
 use self::draft::{
     blank, changes, describe, pane_of, prepare, rebase, BeheerLogin, BeheerRecord, Draft, Login,
     Pane, ParentsLink,
 };
-use self::editors::{
-    href, ActivityForm, ActivityList, AgreementChanges, AgreementForm, BulletinForm, BulletinList,
-    ItemForm, SchoolForm, ThemeForm, ThemeList,
-};
+use self::editors::{href, AgreementChanges};
 use self::fields::{use_editor, Editor};
 use driehoek_web::clock::today;
 use driehoek_web::link::{is_valid_sync_url, JoinLink};
 use driehoek_web::state::{use_record, use_storage, Persisted};
+
+/// The address of the follow-up screen ("Aanmeldingen").
+const FOLLOW: &str = "/beheer/aanmeldingen";
 
 /// Where a login kept for this tab only is held.
 const SESSION_KEY: &str = "driehoek.beheer.sessie";
@@ -285,9 +285,15 @@ fn Workspace(login: Login, logout: Callback<()>) -> impl IntoView {
         }
     }
 
-    let query = use_query_map();
-    let following = move || query.with(|q| q.get("tab").as_deref() == Some("volgen"));
-    let follow_login = StoredValue::new(login.clone());
+    // The screens below (nested routes) find the login here.
+    provide_context(login.clone());
+    let location = use_location();
+    // A memo, so that moving between the editor's screens does not redraw the frame around them.
+    let following = Memo::new(move |_| {
+        location
+            .pathname
+            .with(|p| p.trim_end_matches('/') == FOLLOW)
+    });
     let school_name = move || {
         editor
             .get()
@@ -301,20 +307,21 @@ fn Workspace(login: Login, logout: Callback<()>) -> impl IntoView {
             <button type="button" class="button" on:click=move |_| logout.run(())>"Uitloggen"</button>
         </div>
         <p class="intro">{school_name}</p>
-        // Plain links (the router still handles them): the router's own would mark both as
-        // current, since both are `/beheer`.
+        // Plain links (the router still handles them): the router's own would mark "Schrijven"
+        // as current on every screen below `/beheer`, "Aanmeldingen" included.
         <nav class="beheer-tabs" aria-label="Beheer">
-            <a href="/beheer" aria-current=move || (!following()).then_some("page")>"Schrijven"</a>
-            <a href="/beheer?tab=volgen" aria-current=move || following().then_some("page")>"Aanmeldingen"</a>
+            <a href="/beheer" aria-current=move || (!following.get()).then_some("page")>"Schrijven"</a>
+            <a href=FOLLOW aria-current=move || following.get().then_some("page")>"Aanmeldingen"</a>
         </nav>
         {move || {
-            if following() {
-                return view! { <follow::Follow login=follow_login.get_value()/> }.into_any();
+            // The follow-up screen needs no draft: it opens also while the draft loads.
+            if following.get() {
+                return view! { <Outlet/> }.into_any();
             }
             match editor.get() {
                 Some(e) => {
                     provide_context(e);
-                    view! { <Write login=follow_login.get_value()/> }.into_any()
+                    view! { <Write/> }.into_any()
                 }
                 None if problem.with(String::is_empty) => {
                     view! { <p role="status">"De gepubliceerde inhoud wordt opgehaald…"</p> }.into_any()
@@ -333,13 +340,10 @@ fn Workspace(login: Login, logout: Callback<()>) -> impl IntoView {
     }
 }
 
-/// The writing side: the state of the draft and the screen asked for.
+/// The writing side: the state of the draft, and below it the screen the address asks for.
 #[component]
-fn Write(login: Login) -> impl IntoView {
+fn Write() -> impl IntoView {
     let editor = use_editor();
-    let query = use_query_map();
-    let number = move |key: &str| query.with(|q| q.get(key).and_then(|v| v.parse::<usize>().ok()));
-    let part = move || query.with(|q| q.get("deel").unwrap_or_default());
     let pending = Memo::new(move |_| {
         editor
             .published
@@ -351,36 +355,20 @@ fn Write(login: Login) -> impl IntoView {
         _ => "U heeft wijzigingen die nog niet gepubliceerd zijn. Ze staan als concept op dit apparaat.".to_owned(),
     }
     };
-    let login = StoredValue::new(login);
     view! {
         <div class="beheer-status">
             <p role="status">{status}</p>
             <div class="actions">
-                <A href=href("publiceren", None, None) attr:class="button button--primary">"Controleren en publiceren"</A>
+                <A href=href("controleren") attr:class="button button--primary">"Controleren en publiceren"</A>
             </div>
         </div>
-        {move || {
-            let (nr, item) = (number("nr"), number("item"));
-            match (part().as_str(), nr, item) {
-                ("school", _, _) => view! { <SchoolForm/> }.into_any(),
-                ("maandinfo", _, _) => view! { <BulletinList/> }.into_any(),
-                ("maand", Some(b), _) => view! { <BulletinForm b=b/> }.into_any(),
-                ("bericht", Some(b), Some(i)) => view! { <ItemForm b=b i=i/> }.into_any(),
-                ("activiteiten", _, _) => view! { <ActivityList/> }.into_any(),
-                ("activiteit", Some(a), _) => view! { <ActivityForm a=a/> }.into_any(),
-                ("themas", _, _) => view! { <ThemeList/> }.into_any(),
-                ("thema", Some(t), _) => view! { <ThemeForm t=t/> }.into_any(),
-                ("afspraken", _, _) => view! { <AgreementForm/> }.into_any(),
-                ("publiceren", _, _) => view! { <Publish login=login.get_value()/> }.into_any(),
-                _ => view! { <Overview/> }.into_any(),
-            }
-        }}
+        <Outlet/>
     }
 }
 
 /// The parts of the content, each with what it holds.
 #[component]
-fn Overview() -> impl IntoView {
+pub fn Overview() -> impl IntoView {
     let editor = use_editor();
     let count = move |f: fn(&Content) -> String| move || editor.draft.with(f);
     /// A part: its address, its name, and what it holds.
@@ -406,7 +394,7 @@ fn Overview() -> impl IntoView {
         .map(|(part, label, what)| {
             view! {
                 <li>
-                    <A href=href(part, None, None)>
+                    <A href=href(part)>
                         <span class="beheer-list__title">{label}</span>
                         <span class="muted">{count(what)}</span>
                     </A>
@@ -420,15 +408,23 @@ fn Overview() -> impl IntoView {
     }
 }
 
-/// What a field error is about, for the list of problems before publishing.
-fn problem_link(error: &FieldError) -> Option<String> {
+/// The screen that shows the field of `error`, addressed by the ids of the entries it is in.
+fn problem_link(content: &Content, error: &FieldError) -> Option<String> {
+    let bulletin = |b: usize| content.bulletins.get(b);
     Some(match pane_of(&error.field)? {
-        Pane::School => href("school", None, None),
-        Pane::Agreement => href("afspraken", None, None),
-        Pane::Bulletin(b) => href("maand", Some(b), None),
-        Pane::Item(b, i) => href("bericht", Some(b), Some(i)),
-        Pane::Activity(a) => href("activiteit", Some(a), None),
-        Pane::Theme(t) => href("thema", Some(t), None),
+        Pane::School => href("school"),
+        Pane::Agreement => href("afspraken"),
+        Pane::Bulletin(b) => href(&format!("maandinfo/{}", bulletin(b)?.id)),
+        Pane::Item(b, i) => {
+            let bulletin = bulletin(b)?;
+            href(&format!(
+                "maandinfo/{}/{}",
+                bulletin.id,
+                bulletin.items.get(i)?.id
+            ))
+        }
+        Pane::Activity(a) => href(&format!("activiteiten/{}", content.activities.get(a)?.id)),
+        Pane::Theme(t) => href(&format!("themas/{}", content.themes.get(t)?.id)),
         Pane::Prompts => return None,
     })
 }
@@ -503,9 +499,9 @@ async fn reload(editor: Editor, login: Login) -> Outcome {
 
 /// Review and publish: the problems to solve first, what changes, and the one request.
 #[component]
-fn Publish(login: Login) -> impl IntoView {
+pub fn Publish() -> impl IntoView {
     let editor = use_editor();
-    let login = StoredValue::new(login);
+    let login = StoredValue::new(expect_context::<Login>());
     let request = Action::new_local(move |request: &Request| {
         let login = login.get_value();
         let request = *request;
@@ -526,9 +522,11 @@ fn Publish(login: Login) -> impl IntoView {
                 .into_iter()
                 .take(50)
                 .map(|e| {
-                    let place = editor.draft.with_untracked(|c| describe(c, &e.field));
+                    let (place, link) = editor
+                        .draft
+                        .with_untracked(|c| (describe(c, &e.field), problem_link(c, &e)));
                     let text = format!("{place}: {}", e.message);
-                    match problem_link(&e) {
+                    match link {
                         Some(link) => view! { <li><A href=link>{text}</A></li> }.into_any(),
                         None => view! { <li>{text}</li> }.into_any(),
                     }
@@ -634,7 +632,7 @@ fn Publish(login: Login) -> impl IntoView {
     };
 
     view! {
-        <p class="beheer-back"><A href="/beheer">"← Overzicht"</A></p>
+        <p class="beheer-back"><A href=href("")>"← Overzicht"</A></p>
         <h2>"Controleren en publiceren"</h2>
         {problems}
         <section aria-labelledby="wat-verandert">
