@@ -3,7 +3,7 @@
 //! editor.
 
 use leptos::prelude::*;
-use leptos_router::components::{Route, Router, Routes};
+use leptos_router::components::{ParentRoute, Route, Router, Routes};
 use leptos_router::path;
 
 use driehoek_web::components::storage_banner::StorageBanner;
@@ -12,6 +12,11 @@ use driehoek_web::i18n::{Lang, Locale};
 use driehoek_web::state::{AppStorage, Persisted};
 
 use super::draft::{BeheerLogin, BeheerRecord};
+use super::editors::{
+    ActivityForm, ActivityList, AgreementForm, BulletinForm, BulletinList, ItemForm, SchoolForm,
+    ThemeForm, ThemeList,
+};
+use super::follow::Follow;
 
 /// The whole Beheer app, in Dutch.
 #[component]
@@ -39,7 +44,22 @@ pub fn BeheerApp() -> impl IntoView {
                     <h1>"Niet gevonden"</h1>
                     <p><a href="/beheer">"Naar Beheer"</a></p>
                 }>
-                    <Route path=path!("/beheer") view=super::Beheer/>
+                    // Every entry by its id, never by its place in a list: a rebase may reorder
+                    // the lists under an open form.
+                    <ParentRoute path=path!("/beheer") view=super::Beheer>
+                        <Route path=path!("") view=super::Overview/>
+                        <Route path=path!("school") view=SchoolForm/>
+                        <Route path=path!("maandinfo") view=BulletinList/>
+                        <Route path=path!("maandinfo/:id") view=BulletinForm/>
+                        <Route path=path!("maandinfo/:id/:item") view=ItemForm/>
+                        <Route path=path!("activiteiten") view=ActivityList/>
+                        <Route path=path!("activiteiten/:id") view=ActivityForm/>
+                        <Route path=path!("themas") view=ThemeList/>
+                        <Route path=path!("themas/:id") view=ThemeForm/>
+                        <Route path=path!("afspraken") view=AgreementForm/>
+                        <Route path=path!("controleren") view=super::Publish/>
+                        <Route path=path!("aanmeldingen") view=Follow/>
+                    </ParentRoute>
                 </Routes>
             </main>
         </Router>

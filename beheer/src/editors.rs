@@ -8,7 +8,7 @@ use driehoek_core::{
 };
 use leptos::prelude::*;
 use leptos_router::components::A;
-use leptos_router::hooks::use_navigate;
+use leptos_router::hooks::{use_navigate, use_params_map};
 use serde::de::DeserializeOwned;
 use serde::Serialize;
 
@@ -22,16 +22,55 @@ use driehoek_web::clock::today;
 use driehoek_web::dates;
 use driehoek_web::i18n::Lang;
 
-/// The address of a screen of the editor.
-pub fn href(part: &str, nr: Option<usize>, item: Option<usize>) -> String {
-    let mut href = format!("/beheer?deel={part}");
-    if let Some(nr) = nr {
-        href.push_str(&format!("&nr={nr}"));
+/// The address of a screen of the editor: `rest` below `/beheer` (`activiteiten/<id>`). Entries
+/// are addressed by their id, which a rebase never changes, not by their place in a list.
+pub fn href(rest: &str) -> String {
+    if rest.is_empty() {
+        "/beheer".to_owned()
+    } else {
+        format!("/beheer/{rest}")
     }
-    if let Some(item) = item {
-        href.push_str(&format!("&item={item}"));
+}
+
+/// The form of an entry of one list of the draft, found by the id in its address
+/// (`<part>/<id>`); the way back leads to the list.
+fn entry_form<T: 'static>(
+    list: fn(&Content) -> &[T],
+    id_of: fn(&T) -> &str,
+    form: fn(usize) -> AnyView,
+    part: &'static str,
+) -> impl IntoView {
+    let id = param("id");
+    by_id(
+        move |c| {
+            let id = id();
+            list(c).iter().position(|x| id_of(x) == id)
+        },
+        form,
+        move || href(part),
+    )
+}
+
+/// The parameter `name` of the current address.
+fn param(name: &'static str) -> impl Fn() -> String + Copy {
+    let params = use_params_map();
+    move || params.with(|p| p.get(name).unwrap_or_default())
+}
+
+/// The form of an entry the address names by id: `find` gives its place in the draft now. The
+/// form is drawn again only when that place changes (a rebase moved the entry), and says so when
+/// the entry is gone (removed in another screen or tab).
+fn by_id<K: Clone + PartialEq + Send + Sync + 'static>(
+    find: impl Fn(&Content) -> Option<K> + Send + Sync + 'static,
+    form: impl Fn(K) -> AnyView + Send + Sync + 'static,
+    back: impl Fn() -> String + Send + Sync + 'static,
+) -> impl IntoView {
+    let editor = use_editor();
+    let place = Memo::new(move |_| editor.draft.with(|c| find(c)));
+    move || match place.get() {
+        Some(k) => form(k),
+        None => gone(back()),
     }
-    href
 }
 
 /// An enum's name in the content's JSON (`vrije_dag`).
@@ -132,7 +171,7 @@ fn list_screen(
     let navigate = use_navigate();
     let rows = move || links(rows());
     view! {
-        <Back href="/beheer".into() label="Overzicht"/>
+        <Back href=href("") label="Overzicht"/>
         <h2>{heading}</h2>
         {intro.map(|text| view! { <p class="muted">{text}</p> })}
         <div class="actions">
@@ -159,7 +198,7 @@ pub fn SchoolForm() -> impl IntoView {
     let editor = use_editor();
     let id = editor.draft.with_untracked(|c| c.school.id.clone());
     view! {
-        <Back href="/beheer".into() label="Overzicht"/>
+        <Back href=href("") label="Overzicht"/>
         <h2>"Schoolgegevens"</h2>
         <p class="muted">{format!("Schoolcode: {id} (deze verandert niet)")}</p>
         <TextInput label="Naam van de school" path="school.name".into()
@@ -186,8 +225,7 @@ pub fn BulletinList() -> impl IntoView {
         let mut months: Vec<_> = editor.draft.with(|c| {
             c.bulletins
                 .iter()
-                .enumerate()
-                .map(|(i, b)| {
+                .map(|b| {
                     let detail = format!(
                         "{} · {} berichten",
                         dates::month_year(Lang::Nl, b.month.year, b.month.month),
@@ -195,7 +233,7 @@ pub fn BulletinList() -> impl IntoView {
                     );
                     (
                         b.month,
-                        Row::new(href("maand", Some(i), None), &b.title, detail),
+                        Row::new(href(&format!("maandinfo/{}", b.id)), &b.title, detail),
                     )
                 })
                 .collect()
@@ -205,7 +243,7 @@ pub fn BulletinList() -> impl IntoView {
     };
     let add = move || {
         let today = today();
-        let mut index = 0;
+        let mut added = String::new();
         editor.edit(|c| {
             let month = c
                 .bulletins
@@ -222,15 +260,15 @@ pub fn BulletinList() -> impl IntoView {
                 "Maandinfo {}",
                 dates::month_year(Lang::Nl, month.year, month.month)
             );
+            added = id.clone();
             c.bulletins.push(Bulletin {
                 id,
                 month,
                 title: Text::nl(title),
                 items: Vec::new(),
             });
-            index = c.bulletins.len() - 1;
         });
-        href("maand", Some(index), None)
+        href(&format!("maandinfo/{added}"))
     };
     list_screen("Maandinfo", None, "Nieuwe maand", rows, add)
 }
@@ -248,17 +286,16 @@ fn month<T: Default + 'static>(
     )
 }
 
-/// One month: its title and month, and the list of its items.
+/// One month of the maandinfo, found by the id in its address (`maandinfo/<id>`).
 #[component]
-pub fn BulletinForm(b: usize) -> impl IntoView {
+pub fn BulletinForm() -> impl IntoView {
+    entry_form(|c| &c.bulletins, |b| &b.id, bulletin_form, "maandinfo")
+}
+
+/// One month, at place `b` of the draft: its title and month, and the list of its items.
+fn bulletin_form(b: usize) -> AnyView {
     let editor = use_editor();
     let navigate = use_navigate();
-    if editor
-        .draft
-        .with_untracked(|c| c.bulletins.get(b).is_none())
-    {
-        return gone(href("maandinfo", None, None));
-    }
     let path = format!("bulletins[{b}]");
     let items = move || {
         editor
@@ -268,14 +305,14 @@ pub fn BulletinForm(b: usize) -> impl IntoView {
                     bulletin
                         .items
                         .iter()
-                        .enumerate()
-                        .map(|(i, item)| {
+                        .map(|item| {
                             let when = item
                                 .when
                                 .as_ref()
                                 .map(|w| dates::when(Lang::Nl, w))
                                 .unwrap_or_else(|| "zonder datum".to_owned());
-                            Row::new(href("bericht", Some(b), Some(i)), &item.title, when)
+                            let to = format!("maandinfo/{}/{}", bulletin.id, item.id);
+                            Row::new(href(&to), &item.title, when)
                         })
                         .collect()
                 })
@@ -285,21 +322,24 @@ pub fn BulletinForm(b: usize) -> impl IntoView {
     let add = {
         let navigate = navigate.clone();
         move |_| {
-            let mut index = 0;
+            let id = new_id("bericht");
+            let mut to = None;
             editor.edit(|c| {
                 if let Some(bulletin) = c.bulletins.get_mut(b) {
+                    to = Some(format!("maandinfo/{}/{id}", bulletin.id));
                     bulletin.items.push(BulletinItem {
-                        id: new_id("bericht"),
+                        id: id.clone(),
                         kind: ItemKind::Nieuws,
                         title: Text::nl(""),
                         text: Text::nl(""),
                         when: None,
                         groepen: Vec::new(),
                     });
-                    index = bulletin.items.len() - 1;
                 }
             });
-            navigate(&href("bericht", Some(b), Some(index)), Default::default());
+            if let Some(to) = to {
+                navigate(&href(&to), Default::default());
+            }
         }
     };
     let remove = move |_| {
@@ -309,11 +349,11 @@ pub fn BulletinForm(b: usize) -> impl IntoView {
                     c.bulletins.remove(b);
                 }
             });
-            navigate(&href("maandinfo", None, None), Default::default());
+            navigate(&href("maandinfo"), Default::default());
         }
     };
     view! {
-        <Back href=href("maandinfo", None, None) label="Alle maanden"/>
+        <Back href=href("maandinfo") label="Alle maanden"/>
         <h2>"Maand van de maandinfo"</h2>
         <MomentInput label="Maand" path=format!("{path}.month") moment=Moment::Month required=true
             lens=month(b, |m| MomentValue::Month(m.month), |m, v| if let MomentValue::Month(v) = v { m.month = v })/>
@@ -377,17 +417,28 @@ fn time_from(v: MomentValue) -> Option<NaiveTime> {
     }
 }
 
-/// One item of a month: every field of the model.
+/// One item of a month, found by the ids in its address (`maandinfo/<month>/<item>`).
 #[component]
-pub fn ItemForm(b: usize, i: usize) -> impl IntoView {
+pub fn ItemForm() -> impl IntoView {
+    let (month, id) = (param("id"), param("item"));
+    by_id(
+        move |c| {
+            let (month, id) = (month(), id());
+            let b = c.bulletins.iter().position(|b| b.id == month)?;
+            let i = c.bulletins[b].items.iter().position(|i| i.id == id)?;
+            Some((b, i))
+        },
+        move |(b, i)| item_form(b, i, month()),
+        move || href(&format!("maandinfo/{}", month())),
+    )
+}
+
+/// The item at place `i` of month `b` (whose id is `month`): every field of the model.
+fn item_form(b: usize, i: usize, month: String) -> AnyView {
     let editor = use_editor();
     let navigate = use_navigate();
-    if editor
-        .draft
-        .with_untracked(|c| c.bulletins.get(b).and_then(|m| m.items.get(i)).is_none())
-    {
-        return gone(href("maand", Some(b), None));
-    }
+    let back = href(&format!("maandinfo/{month}"));
+    let back_after_removal = back.clone();
     let path = format!("bulletins[{b}].items[{i}]");
     let kinds = options(&ItemKind::ALL, |k| {
         driehoek_web::labels::item_kind_label(Lang::Nl.strings(), k)
@@ -410,11 +461,11 @@ pub fn ItemForm(b: usize, i: usize) -> impl IntoView {
                     }
                 }
             });
-            navigate(&href("maand", Some(b), None), Default::default());
+            navigate(&back_after_removal, Default::default());
         }
     };
     view! {
-        <Back href=href("maand", Some(b), None) label="Terug naar de maand"/>
+        <Back href=back.clone() label="Terug naar de maand"/>
         <h2>"Bericht"</h2>
         <SelectInput label="Soort bericht" path=format!("{path}.kind") options=kinds
             lens=item(b, i, |it| name_of(&it.kind), |it, v| if let Some(k) = from_name(&v) { it.kind = k })/>
@@ -463,12 +514,11 @@ pub fn ActivityList() -> impl IntoView {
         let mut list: Vec<_> = editor.draft.with(|c| {
             c.activities
                 .iter()
-                .enumerate()
-                .map(|(i, a)| {
+                .map(|a| {
                     let detail = dates::date_time(Lang::Nl, a.start);
                     (
                         a.start,
-                        Row::new(href("activiteit", Some(i), None), &a.title, detail),
+                        Row::new(href(&format!("activiteiten/{}", a.id)), &a.title, detail),
                     )
                 })
                 .collect()
@@ -479,10 +529,10 @@ pub fn ActivityList() -> impl IntoView {
     let add = move || {
         let day = today() + Duration::days(14);
         let at = |h, m| day.and_hms_opt(h, m, 0).unwrap_or_default();
-        let mut index = 0;
+        let id = new_id("activiteit");
         editor.edit(|c| {
             c.activities.push(Activity {
-                id: new_id("activiteit"),
+                id: id.clone(),
                 kind: ActivityKind::Anders,
                 title: Text::nl(""),
                 text: Text::nl(""),
@@ -496,9 +546,8 @@ pub fn ActivityList() -> impl IntoView {
                 helpers_wanted: false,
                 cancelled: false,
             });
-            index = c.activities.len() - 1;
         });
-        href("activiteit", Some(index), None)
+        href(&format!("activiteiten/{id}"))
     };
     list_screen("Activiteiten", None, "Nieuwe activiteit", rows, add)
 }
@@ -523,17 +572,16 @@ fn date_time_of(v: MomentValue) -> Option<chrono::NaiveDateTime> {
     }
 }
 
-/// One activity: every field of the model.
+/// One activity, found by the id in its address (`activiteiten/<id>`).
 #[component]
-pub fn ActivityForm(a: usize) -> impl IntoView {
+pub fn ActivityForm() -> impl IntoView {
+    entry_form(|c| &c.activities, |a| &a.id, activity_form, "activiteiten")
+}
+
+/// The activity at place `a` of the draft: every field of the model.
+fn activity_form(a: usize) -> AnyView {
     let editor = use_editor();
     let navigate = use_navigate();
-    if editor
-        .draft
-        .with_untracked(|c| c.activities.get(a).is_none())
-    {
-        return gone(href("activiteiten", None, None));
-    }
     let path = format!("activities[{a}]");
     let kinds = options(&ActivityKind::ALL, |k| {
         driehoek_web::labels::activity_kind_label(Lang::Nl.strings(), k)
@@ -547,11 +595,11 @@ pub fn ActivityForm(a: usize) -> impl IntoView {
                     c.activities.remove(a);
                 }
             });
-            navigate(&href("activiteiten", None, None), Default::default());
+            navigate(&href("activiteiten"), Default::default());
         }
     };
     view! {
-        <Back href=href("activiteiten", None, None) label="Alle activiteiten"/>
+        <Back href=href("activiteiten") label="Alle activiteiten"/>
         <h2>"Activiteit"</h2>
         <SelectInput label="Soort activiteit" path=format!("{path}.kind") options=kinds
             lens=act(a, |x| name_of(&x.kind), |x, v| if let Some(k) = from_name(&v) { x.kind = k })/>
@@ -602,8 +650,7 @@ pub fn ThemeList() -> impl IntoView {
         let mut list: Vec<_> = editor.draft.with(|c| {
             c.themes
                 .iter()
-                .enumerate()
-                .map(|(i, t)| {
+                .map(|t| {
                     let detail = format!(
                         "{} tot en met {}",
                         dates::day_month(Lang::Nl, t.from),
@@ -611,7 +658,7 @@ pub fn ThemeList() -> impl IntoView {
                     );
                     (
                         t.from,
-                        Row::new(href("thema", Some(i), None), &t.title, detail),
+                        Row::new(href(&format!("themas/{}", t.id)), &t.title, detail),
                     )
                 })
                 .collect()
@@ -621,19 +668,18 @@ pub fn ThemeList() -> impl IntoView {
     };
     let add = move || {
         let from = today();
-        let mut index = 0;
+        let id = new_id("thema");
         editor.edit(|c| {
             c.themes.push(Theme {
-                id: new_id("thema"),
+                id: id.clone(),
                 title: Text::nl(""),
                 groepen: Vec::new(),
                 from,
                 to: from + Duration::days(27),
                 prompts: Vec::new(),
             });
-            index = c.themes.len() - 1;
         });
-        href("thema", Some(index), None)
+        href(&format!("themas/{id}"))
     };
     let intro =
         "Bij een thema horen gespreksvragen. Ouders zien ze op Vandaag, zolang het thema loopt.";
@@ -663,14 +709,17 @@ fn prompt<T: Default + 'static>(
     )
 }
 
-/// One theme: title, groepen, dates, and its prompts with their age band.
+/// One theme, found by the id in its address (`themas/<id>`).
 #[component]
-pub fn ThemeForm(t: usize) -> impl IntoView {
+pub fn ThemeForm() -> impl IntoView {
+    entry_form(|c| &c.themes, |t| &t.id, theme_form, "themas")
+}
+
+/// The theme at place `t` of the draft: title, groepen, dates, and its prompts with their age
+/// band.
+fn theme_form(t: usize) -> AnyView {
     let editor = use_editor();
     let navigate = use_navigate();
-    if editor.draft.with_untracked(|c| c.themes.get(t).is_none()) {
-        return gone(href("themas", None, None));
-    }
     let path = format!("themes[{t}]");
     // Redrawn only when a prompt is added or removed, not on every letter typed.
     let count = Memo::new(move |_| {
@@ -726,11 +775,11 @@ pub fn ThemeForm(t: usize) -> impl IntoView {
                     c.themes.remove(t);
                 }
             });
-            navigate(&href("themas", None, None), Default::default());
+            navigate(&href("themas"), Default::default());
         }
     };
     view! {
-        <Back href=href("themas", None, None) label="Alle thema's"/>
+        <Back href=href("themas") label="Alle thema's"/>
         <h2>"Thema"</h2>
         <TextField label="Naam van het thema" path=format!("{path}.title")
             lens=theme(t, |x| x.title.clone(), |x, v| x.title = v)/>
@@ -828,7 +877,7 @@ pub fn AgreementForm() -> impl IntoView {
             .with(|p| p.as_ref().map(|c| c.agreement.version))
     };
     view! {
-        <Back href="/beheer".into() label="Overzicht"/>
+        <Back href=href("") label="Overzicht"/>
         <h2>"Afspraken tussen school en ouders"</h2>
         <p class="muted">{move || match version() {
             Some(v) => format!("Gepubliceerd: versie {v}. Als u de tekst verandert, wordt dit versie {} en vragen we alle ouders de afspraken opnieuw te lezen.", v + 1),

@@ -78,7 +78,12 @@ fn activity_card(activity: ActivityRsvps) -> impl IntoView {
     }
 }
 
-fn acks_view(report: AckReport) -> impl IntoView {
+/// Per version of the agreement, how many families read it.
+fn acks_view(report: Result<AckReport, String>) -> AnyView {
+    let report = match report {
+        Ok(report) => report,
+        Err(message) => return failed(message),
+    };
     if report.versions.is_empty() {
         return view! { <p>"Er zijn nog geen afspraken gepubliceerd."</p> }.into_any();
     }
@@ -107,23 +112,60 @@ fn acks_view(report: AckReport) -> impl IntoView {
     view! { <ul class="beheer-acks">{rows}</ul> }.into_any()
 }
 
+/// A report the server did not give.
+fn failed(message: String) -> AnyView {
+    view! { <div class="notice" role="alert"><p>{message}</p></div> }.into_any()
+}
+
+/// Who comes to what: what is still to come first, what is over folded away.
+fn rsvps_view(report: Result<RsvpReport, String>) -> AnyView {
+    let report = match report {
+        Ok(report) => report,
+        Err(message) => return failed(message),
+    };
+    if report.activities.is_empty() {
+        return view! { <p>"Er zijn nog geen activiteiten met aanmeldingen."</p> }.into_any();
+    }
+    let now = driehoek_web::clock::now_local();
+    let (past, coming): (Vec<_>, Vec<_>) = report
+        .activities
+        .into_iter()
+        .partition(|a| a.start.is_some_and(|s| s < now));
+    let past = (!past.is_empty()).then(|| {
+        let count = past.len();
+        view! {
+            <details class="beheer-past">
+                <summary>{format!("Voorbij ({count})")}</summary>
+                {past.into_iter().map(activity_card).collect_view()}
+            </details>
+        }
+    });
+    view! {
+        {coming.into_iter().map(activity_card).collect_view()}
+        {past}
+    }
+    .into_any()
+}
+
 /// The follow-up screen.
 #[component]
-pub fn Follow(login: Login) -> impl IntoView {
-    let rsvps = RwSignal::new(None::<Result<RsvpReport, String>>);
-    let acks = RwSignal::new(None::<Result<AckReport, String>>);
+pub fn Follow() -> impl IntoView {
+    let login = StoredValue::new(expect_context::<Login>());
+    // Each report loads when the screen opens and again on "Vernieuwen"; a <Suspense> shows its
+    // status line while it loads.
+    let rsvps = LocalResource::new(move || {
+        let login = login.get_value();
+        async move { api::rsvps(&login).await }
+    });
+    let acks = LocalResource::new(move || {
+        let login = login.get_value();
+        async move { api::acknowledgements(&login).await }
+    });
     let (csv_problem, set_csv_problem) = signal(String::new());
-    let login = StoredValue::new(login);
     let load = move || {
-        rsvps.set(None);
-        acks.set(None);
-        spawn_local(async move {
-            let login = login.get_value();
-            rsvps.set(Some(api::rsvps(&login).await));
-            acks.set(Some(api::acknowledgements(&login).await));
-        });
+        rsvps.refetch();
+        acks.refetch();
     };
-    load();
     let csv = move |_| {
         spawn_local(async move {
             let login = login.get_value();
@@ -144,44 +186,6 @@ pub fn Follow(login: Login) -> impl IntoView {
             }
         });
     };
-    let answers = move || match rsvps.get() {
-        None => view! { <p role="status">"De aanmeldingen worden opgehaald…"</p> }.into_any(),
-        Some(Err(message)) => {
-            view! { <div class="notice" role="alert"><p>{message}</p></div> }.into_any()
-        }
-        Some(Ok(report)) if report.activities.is_empty() => {
-            view! { <p>"Er zijn nog geen activiteiten met aanmeldingen."</p> }.into_any()
-        }
-        Some(Ok(report)) => {
-            // What is still to come first; what is over folded away.
-            let now = driehoek_web::clock::now_local();
-            let (past, coming): (Vec<_>, Vec<_>) = report
-                .activities
-                .into_iter()
-                .partition(|a| a.start.is_some_and(|s| s < now));
-            let past = (!past.is_empty()).then(|| {
-                let count = past.len();
-                view! {
-                    <details class="beheer-past">
-                        <summary>{format!("Voorbij ({count})")}</summary>
-                        {past.into_iter().map(activity_card).collect_view()}
-                    </details>
-                }
-            });
-            view! {
-                {coming.into_iter().map(activity_card).collect_view()}
-                {past}
-            }
-            .into_any()
-        }
-    };
-    let read = move || match acks.get() {
-        None => view! { <p role="status">"Wordt opgehaald…"</p> }.into_any(),
-        Some(Err(message)) => {
-            view! { <div class="notice" role="alert"><p>{message}</p></div> }.into_any()
-        }
-        Some(Ok(report)) => acks_view(report).into_any(),
-    };
     view! {
         <div class="actions">
             <button type="button" class="button" on:click=move |_| load()>"Vernieuwen"</button>
@@ -189,8 +193,12 @@ pub fn Follow(login: Login) -> impl IntoView {
         </div>
         <p class="field__error" role="alert">{move || csv_problem.get()}</p>
         <h2>"Afspraken gelezen"</h2>
-        {read}
+        <Suspense fallback=|| view! { <p role="status">"Wordt opgehaald…"</p> }>
+            {move || Suspend::new(async move { acks_view(acks.await) })}
+        </Suspense>
         <h2>"Aanmeldingen per activiteit"</h2>
-        {answers}
+        <Suspense fallback=|| view! { <p role="status">"De aanmeldingen worden opgehaald…"</p> }>
+            {move || Suspend::new(async move { rsvps_view(rsvps.await) })}
+        </Suspense>
     }
 }

@@ -13,21 +13,21 @@ pub mod follow;
 use driehoek_core::{Content, FieldError};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
-use leptos_router::components::A;
-use leptos_router::hooks::use_query_map;
+use leptos_router::components::{Outlet, A};
+use leptos_router::hooks::{use_location, use_query_map};
 
 use self::draft::{
     blank, changes, describe, pane_of, prepare, rebase, BeheerLogin, BeheerRecord, Draft, Login,
     Pane, ParentsLink,
 };
-use self::editors::{
-    href, ActivityForm, ActivityList, AgreementChanges, AgreementForm, BulletinForm, BulletinList,
-    ItemForm, SchoolForm, ThemeForm, ThemeList,
-};
+use self::editors::{href, AgreementChanges};
 use self::fields::{use_editor, Editor};
 use driehoek_web::clock::today;
 use driehoek_web::link::{is_valid_sync_url, JoinLink};
 use driehoek_web::state::{use_record, use_storage, Persisted};
+
+/// The address of the follow-up screen ("Aanmeldingen").
+const FOLLOW: &str = "/beheer/aanmeldingen";
 
 /// Where a login kept for this tab only is held.
 const SESSION_KEY: &str = "driehoek.beheer.sessie";
@@ -92,8 +92,40 @@ fn LoginForm(on_login: Callback<Login>) -> impl IntoView {
     );
     let token = RwSignal::new(String::new());
     let remember = RwSignal::new(false);
-    let (error, set_error) = signal(String::new());
-    let busy = RwSignal::new(false);
+    // A problem found before anything is sent; the server's answer comes from the action.
+    let (problem, set_problem) = signal(String::new());
+    // The check against the server; on success the login is kept and the screens open.
+    let check = Action::new_local(move |login: &Login| {
+        let login = login.clone();
+        async move {
+            api::check_login(&login).await?;
+            if remember.get_untracked() {
+                // A failed save is told by the storage banner; the login works for this tab.
+                let _ = remembered.replace(BeheerLogin {
+                    login: Some(login.clone()),
+                });
+            } else {
+                set_session_login(Some(&login));
+            }
+            on_login.run(login);
+            Ok::<(), String>(())
+        }
+    });
+    let busy = check.pending();
+    let error = move || {
+        let problem = problem.get();
+        if !problem.is_empty() {
+            return problem;
+        }
+        // While a new check runs, the last one's answer no longer applies.
+        if busy.get() {
+            return String::new();
+        }
+        check
+            .value()
+            .with(|v| v.as_ref().and_then(|r| r.as_ref().err()).cloned())
+            .unwrap_or_default()
+    };
     let submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
         let login = Login {
@@ -102,35 +134,18 @@ fn LoginForm(on_login: Callback<Login>) -> impl IntoView {
             token: token.get_untracked().trim().to_owned(),
         };
         if !is_valid_sync_url(&login.base) {
-            set_error.set(
+            set_problem.set(
                 "Dit adres kan de app niet gebruiken: het begint met https:// (of http:// op deze computer)."
                     .into(),
             );
             return;
         }
         if login.school.is_empty() || login.token.is_empty() {
-            set_error.set("Vul de schoolcode en de beheercode in.".into());
+            set_problem.set("Vul de schoolcode en de beheercode in.".into());
             return;
         }
-        busy.set(true);
-        set_error.set(String::new());
-        spawn_local(async move {
-            let result = api::check_login(&login).await;
-            busy.set(false);
-            match result {
-                Ok(()) => {
-                    if remember.get_untracked() {
-                        let _ = remembered.replace(BeheerLogin {
-                            login: Some(login.clone()),
-                        });
-                    } else {
-                        set_session_login(Some(&login));
-                    }
-                    on_login.run(login);
-                }
-                Err(message) => set_error.set(message),
-            }
-        });
+        set_problem.set(String::new());
+        check.dispatch(login);
     };
     let field =
         |id: &'static str, label: &'static str, kind: &'static str, value: RwSignal<String>| {
@@ -162,7 +177,7 @@ fn LoginForm(on_login: Callback<Login>) -> impl IntoView {
                 "Zonder vinkje vergeet de app de beheercode als u dit tabblad sluit. Vink het
                 alleen aan op een apparaat dat alleen u gebruikt."
             </p>
-            <p class="field__error" id="login-fout" role="alert">{move || error.get()}</p>
+            <p class="field__error" id="login-fout" role="alert">{error}</p>
             <div class="actions">
                 <button type="submit" class="button button--primary" disabled=move || busy.get()>
                     {move || if busy.get() { "Bezig met inloggen…" } else { "Inloggen" }}
@@ -270,9 +285,15 @@ fn Workspace(login: Login, logout: Callback<()>) -> impl IntoView {
         }
     }
 
-    let query = use_query_map();
-    let following = move || query.with(|q| q.get("tab").as_deref() == Some("volgen"));
-    let follow_login = StoredValue::new(login.clone());
+    // The screens below (nested routes) find the login here.
+    provide_context(login.clone());
+    let location = use_location();
+    // A memo, so that moving between the editor's screens does not redraw the frame around them.
+    let following = Memo::new(move |_| {
+        location
+            .pathname
+            .with(|p| p.trim_end_matches('/') == FOLLOW)
+    });
     let school_name = move || {
         editor
             .get()
@@ -286,20 +307,21 @@ fn Workspace(login: Login, logout: Callback<()>) -> impl IntoView {
             <button type="button" class="button" on:click=move |_| logout.run(())>"Uitloggen"</button>
         </div>
         <p class="intro">{school_name}</p>
-        // Plain links (the router still handles them): the router's own would mark both as
-        // current, since both are `/beheer`.
+        // Plain links (the router still handles them): the router's own would mark "Schrijven"
+        // as current on every screen below `/beheer`, "Aanmeldingen" included.
         <nav class="beheer-tabs" aria-label="Beheer">
-            <a href="/beheer" aria-current=move || (!following()).then_some("page")>"Schrijven"</a>
-            <a href="/beheer?tab=volgen" aria-current=move || following().then_some("page")>"Aanmeldingen"</a>
+            <a href="/beheer" aria-current=move || (!following.get()).then_some("page")>"Schrijven"</a>
+            <a href=FOLLOW aria-current=move || following.get().then_some("page")>"Aanmeldingen"</a>
         </nav>
         {move || {
-            if following() {
-                return view! { <follow::Follow login=follow_login.get_value()/> }.into_any();
+            // The follow-up screen needs no draft: it opens also while the draft loads.
+            if following.get() {
+                return view! { <Outlet/> }.into_any();
             }
             match editor.get() {
                 Some(e) => {
                     provide_context(e);
-                    view! { <Write login=follow_login.get_value()/> }.into_any()
+                    view! { <Write/> }.into_any()
                 }
                 None if problem.with(String::is_empty) => {
                     view! { <p role="status">"De gepubliceerde inhoud wordt opgehaald…"</p> }.into_any()
@@ -318,13 +340,10 @@ fn Workspace(login: Login, logout: Callback<()>) -> impl IntoView {
     }
 }
 
-/// The writing side: the state of the draft and the screen asked for.
+/// The writing side: the state of the draft, and below it the screen the address asks for.
 #[component]
-fn Write(login: Login) -> impl IntoView {
+fn Write() -> impl IntoView {
     let editor = use_editor();
-    let query = use_query_map();
-    let number = move |key: &str| query.with(|q| q.get(key).and_then(|v| v.parse::<usize>().ok()));
-    let part = move || query.with(|q| q.get("deel").unwrap_or_default());
     let pending = Memo::new(move |_| {
         editor
             .published
@@ -336,36 +355,20 @@ fn Write(login: Login) -> impl IntoView {
         _ => "U heeft wijzigingen die nog niet gepubliceerd zijn. Ze staan als concept op dit apparaat.".to_owned(),
     }
     };
-    let login = StoredValue::new(login);
     view! {
         <div class="beheer-status">
             <p role="status">{status}</p>
             <div class="actions">
-                <A href=href("publiceren", None, None) attr:class="button button--primary">"Controleren en publiceren"</A>
+                <A href=href("controleren") attr:class="button button--primary">"Controleren en publiceren"</A>
             </div>
         </div>
-        {move || {
-            let (nr, item) = (number("nr"), number("item"));
-            match (part().as_str(), nr, item) {
-                ("school", _, _) => view! { <SchoolForm/> }.into_any(),
-                ("maandinfo", _, _) => view! { <BulletinList/> }.into_any(),
-                ("maand", Some(b), _) => view! { <BulletinForm b=b/> }.into_any(),
-                ("bericht", Some(b), Some(i)) => view! { <ItemForm b=b i=i/> }.into_any(),
-                ("activiteiten", _, _) => view! { <ActivityList/> }.into_any(),
-                ("activiteit", Some(a), _) => view! { <ActivityForm a=a/> }.into_any(),
-                ("themas", _, _) => view! { <ThemeList/> }.into_any(),
-                ("thema", Some(t), _) => view! { <ThemeForm t=t/> }.into_any(),
-                ("afspraken", _, _) => view! { <AgreementForm/> }.into_any(),
-                ("publiceren", _, _) => view! { <Publish login=login.get_value()/> }.into_any(),
-                _ => view! { <Overview/> }.into_any(),
-            }
-        }}
+        <Outlet/>
     }
 }
 
 /// The parts of the content, each with what it holds.
 #[component]
-fn Overview() -> impl IntoView {
+pub fn Overview() -> impl IntoView {
     let editor = use_editor();
     let count = move |f: fn(&Content) -> String| move || editor.draft.with(f);
     /// A part: its address, its name, and what it holds.
@@ -391,7 +394,7 @@ fn Overview() -> impl IntoView {
         .map(|(part, label, what)| {
             view! {
                 <li>
-                    <A href=href(part, None, None)>
+                    <A href=href(part)>
                         <span class="beheer-list__title">{label}</span>
                         <span class="muted">{count(what)}</span>
                     </A>
@@ -405,24 +408,30 @@ fn Overview() -> impl IntoView {
     }
 }
 
-/// What a field error is about, for the list of problems before publishing.
-fn problem_link(error: &FieldError) -> Option<String> {
+/// The screen that shows the field of `error`, addressed by the ids of the entries it is in.
+fn problem_link(content: &Content, error: &FieldError) -> Option<String> {
+    let bulletin = |b: usize| content.bulletins.get(b);
     Some(match pane_of(&error.field)? {
-        Pane::School => href("school", None, None),
-        Pane::Agreement => href("afspraken", None, None),
-        Pane::Bulletin(b) => href("maand", Some(b), None),
-        Pane::Item(b, i) => href("bericht", Some(b), Some(i)),
-        Pane::Activity(a) => href("activiteit", Some(a), None),
-        Pane::Theme(t) => href("thema", Some(t), None),
+        Pane::School => href("school"),
+        Pane::Agreement => href("afspraken"),
+        Pane::Bulletin(b) => href(&format!("maandinfo/{}", bulletin(b)?.id)),
+        Pane::Item(b, i) => {
+            let bulletin = bulletin(b)?;
+            href(&format!(
+                "maandinfo/{}/{}",
+                bulletin.id,
+                bulletin.items.get(i)?.id
+            ))
+        }
+        Pane::Activity(a) => href(&format!("activiteiten/{}", content.activities.get(a)?.id)),
+        Pane::Theme(t) => href(&format!("themas/{}", content.themes.get(t)?.id)),
         Pane::Prompts => return None,
     })
 }
 
-/// How the last publication went.
+/// How the last request of the publish screen went.
 #[derive(Clone, PartialEq)]
 enum Outcome {
-    None,
-    Busy,
     Done,
     Conflict,
     Refused,
@@ -430,12 +439,80 @@ enum Outcome {
     Reloaded,
 }
 
+/// What the publish screen asks of the server: one action, so that one answer is shown and one
+/// request runs at a time.
+#[derive(Clone, Copy)]
+enum Request {
+    /// Publish the draft over the version it started from.
+    Publish,
+    /// Load the newest published version and move the draft onto it.
+    Reload,
+}
+
+/// Publishes the draft; on success the published version becomes the draft's base.
+async fn publish(editor: Editor, login: Login) -> Outcome {
+    if !editor.errors.with_untracked(Vec::is_empty) {
+        return Outcome::Refused;
+    }
+    let content = editor.published.with_untracked(|p| {
+        editor
+            .draft
+            .with_untracked(|d| prepare(p.as_ref(), d, today()))
+    });
+    let etag = editor.etag.get_untracked();
+    match api::publish(&login, &content, etag.as_deref()).await {
+        api::Published::Done(etag) => {
+            editor.etag.set(etag);
+            editor.published.set(Some(content.clone()));
+            editor.draft.set(content);
+            Outcome::Done
+        }
+        api::Published::Conflict => Outcome::Conflict,
+        api::Published::Invalid(errors) => {
+            editor.server.set(errors);
+            Outcome::Refused
+        }
+        api::Published::LoggedOut => Outcome::Failed(
+            "De server kent deze beheercode niet meer. Log uit en log opnieuw in met de nieuwe code; uw concept blijft bewaard.".into(),
+        ),
+        api::Published::Failed(message) => Outcome::Failed(message),
+    }
+}
+
+/// Loads the newest published version: what the draft changed stays, the rest becomes the
+/// newest version.
+async fn reload(editor: Editor, login: Login) -> Outcome {
+    match api::published(&login).await {
+        Ok(found) => {
+            let (published, etag) = found.map_or((None, None), |(c, e)| (Some(c), e));
+            if let Some(new) = &published {
+                let old = editor.published.get_untracked();
+                editor.draft.update(|d| *d = rebase(old.as_ref(), new, d));
+            }
+            editor.published.set(published);
+            editor.etag.set(etag);
+            Outcome::Reloaded
+        }
+        Err(message) => Outcome::Failed(message),
+    }
+}
+
 /// Review and publish: the problems to solve first, what changes, and the one request.
 #[component]
-fn Publish(login: Login) -> impl IntoView {
+pub fn Publish() -> impl IntoView {
     let editor = use_editor();
-    let outcome = RwSignal::new(Outcome::None);
-    let login = StoredValue::new(login);
+    let login = StoredValue::new(expect_context::<Login>());
+    let request = Action::new_local(move |request: &Request| {
+        let login = login.get_value();
+        let request = *request;
+        async move {
+            match request {
+                Request::Publish => publish(editor, login).await,
+                Request::Reload => reload(editor, login).await,
+            }
+        }
+    });
+    let busy = request.pending();
 
     let problems = move || {
         let errors = editor.errors.get();
@@ -445,9 +522,11 @@ fn Publish(login: Login) -> impl IntoView {
                 .into_iter()
                 .take(50)
                 .map(|e| {
-                    let place = editor.draft.with_untracked(|c| describe(c, &e.field));
+                    let (place, link) = editor
+                        .draft
+                        .with_untracked(|c| (describe(c, &e.field), problem_link(c, &e)));
                     let text = format!("{place}: {}", e.message);
-                    match problem_link(&e) {
+                    match link {
                         Some(link) => view! { <li><A href=link>{text}</A></li> }.into_any(),
                         None => view! { <li>{text}</li> }.into_any(),
                     }
@@ -501,62 +580,18 @@ fn Publish(login: Login) -> impl IntoView {
     };
 
     let publish = move |_| {
-        if !editor.errors.with_untracked(Vec::is_empty) {
-            outcome.set(Outcome::Refused);
-            return;
-        }
-        outcome.set(Outcome::Busy);
-        let content = editor.published.with_untracked(|p| {
-            editor
-                .draft
-                .with_untracked(|d| prepare(p.as_ref(), d, today()))
-        });
-        let etag = editor.etag.get_untracked();
-        spawn_local(async move {
-            let login = login.get_value();
-            match api::publish(&login, &content, etag.as_deref()).await {
-                api::Published::Done(etag) => {
-                    editor.etag.set(etag);
-                    editor.published.set(Some(content.clone()));
-                    editor.draft.set(content);
-                    outcome.set(Outcome::Done);
-                }
-                api::Published::Conflict => outcome.set(Outcome::Conflict),
-                api::Published::Invalid(errors) => {
-                    editor.server.set(errors);
-                    outcome.set(Outcome::Refused);
-                }
-                api::Published::LoggedOut => outcome.set(Outcome::Failed(
-                    "De server kent deze beheercode niet meer. Log uit en log opnieuw in met de nieuwe code; uw concept blijft bewaard.".into(),
-                )),
-                api::Published::Failed(message) => outcome.set(Outcome::Failed(message)),
-            }
-        });
+        request.dispatch(Request::Publish);
     };
-
     let reload = move |_| {
-        outcome.set(Outcome::Busy);
-        spawn_local(async move {
-            match api::published(&login.get_value()).await {
-                Ok(found) => {
-                    let (published, etag) = found.map_or((None, None), |(c, e)| (Some(c), e));
-                    // What the draft changed stays; the rest becomes the newest version.
-                    if let Some(new) = &published {
-                        let old = editor.published.get_untracked();
-                        editor.draft.update(|d| *d = rebase(old.as_ref(), new, d));
-                    }
-                    editor.published.set(published);
-                    editor.etag.set(etag);
-                    outcome.set(Outcome::Reloaded);
-                }
-                Err(message) => outcome.set(Outcome::Failed(message)),
-            }
-        });
+        request.dispatch(Request::Reload);
     };
 
     let message = move || {
-        match outcome.get() {
-        Outcome::None | Outcome::Busy => None,
+        // While a request runs, the last answer no longer applies.
+        if busy.get() {
+            return None;
+        }
+        match request.value().get()? {
         Outcome::Done => Some(view! {
             <div class="notice notice--ok" role="status">
                 <p>"Gepubliceerd. Ouders zien het zodra hun app weer verbinding heeft."</p>
@@ -592,12 +627,12 @@ fn Publish(login: Login) -> impl IntoView {
             let school = editor.draft.with_untracked(|c| c.school.id.clone());
             editor.local.set(Default::default());
             editor.edit(|c| *c = published.unwrap_or_else(|| blank(&school, today())));
-            outcome.set(Outcome::None);
+            request.value().set(None);
         }
     };
 
     view! {
-        <p class="beheer-back"><A href="/beheer">"← Overzicht"</A></p>
+        <p class="beheer-back"><A href=href("")>"← Overzicht"</A></p>
         <h2>"Controleren en publiceren"</h2>
         {problems}
         <section aria-labelledby="wat-verandert">
@@ -608,7 +643,7 @@ fn Publish(login: Login) -> impl IntoView {
         {message}
         <div class="actions">
             <button type="button" class="button button--primary" on:click=publish
-                disabled=move || outcome.get() == Outcome::Busy>
+                disabled=move || busy.get()>
                 "Publiceren"
             </button>
             <button type="button" class="button button--danger" on:click=discard>"Concept weggooien"</button>
