@@ -1,7 +1,6 @@
 //! Following up: per activity who comes (counts, names, notes), a CSV file of every answer, and
 //! per version of the agreement how many families read it.
 
-use chrono::Datelike;
 use driehoek_core::report::{AckReport, ActivityRsvps, RsvpReport};
 use driehoek_core::Answer;
 use leptos::prelude::*;
@@ -173,11 +172,9 @@ pub fn Follow() -> impl IntoView {
                 Ok(text) => {
                     let day = today();
                     let name = format!(
-                        "aanmeldingen-{}-{:04}-{:02}-{:02}.csv",
+                        "aanmeldingen-{}-{}.csv",
                         login.school,
-                        day.year(),
-                        day.month(),
-                        day.day()
+                        dates::date_value(day)
                     );
                     set_csv_problem.set(String::new());
                     download(&name, "text/csv;charset=utf-8", &text);

@@ -5,6 +5,7 @@
 
 pub mod agreement;
 pub mod demo;
+pub mod draft;
 pub mod ics;
 pub mod model;
 pub mod overview;

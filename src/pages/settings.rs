@@ -1,7 +1,6 @@
 //! Instellingen (`/instellingen`): children, the parents' names, language, the school's address,
 //! and the parent's data: what is kept where, export, import, erase.
 
-use chrono::Datelike;
 use leptos::prelude::*;
 use wasm_bindgen::JsCast;
 
@@ -77,7 +76,7 @@ pub fn Settings() -> impl IntoView {
     let export = move |_| {
         // Written out by hand: chrono's strftime machinery weighs on the wasm for one line.
         let day = now_local().date();
-        let stamp = format!("{:04}-{:02}-{:02}", day.year(), day.month(), day.day());
+        let stamp = driehoek_web::dates::date_value(day);
         if let Ok(file) = storage.with_store(|store| store.export(&stamp)) {
             download(&format!("driehoek-{stamp}.json"), "application/json", &file);
         }

@@ -135,6 +135,56 @@ pub fn when(lang: Lang, when: &When) -> String {
     }
 }
 
+// Form values: how a date or time input holds a value, written and read in one place.
+
+/// A date as a form field holds it: `2026-12-03`.
+pub fn date_value(date: NaiveDate) -> String {
+    format!("{:04}-{:02}-{:02}", date.year(), date.month(), date.day())
+}
+
+/// A time as a form field holds it: `19:30`.
+pub fn time_value(time: NaiveTime) -> String {
+    format!("{:02}:{:02}", time.hour(), time.minute())
+}
+
+/// A date and time as a form field holds it: `2026-12-03T19:30`.
+pub fn date_time_value(at: NaiveDateTime) -> String {
+    format!("{}T{}", date_value(at.date()), time_value(at.time()))
+}
+
+/// A month as a form field holds it: `2026-12`.
+pub fn month_value(month: driehoek_core::YearMonth) -> String {
+    month.to_string()
+}
+
+/// Reads `2026-12-03`; `None` for anything else.
+pub fn parse_date(text: &str) -> Option<NaiveDate> {
+    let mut parts = text.trim().splitn(3, '-');
+    let year = parts.next()?.parse().ok()?;
+    let month = parts.next()?.parse().ok()?;
+    let day = parts.next()?.parse().ok()?;
+    NaiveDate::from_ymd_opt(year, month, day)
+}
+
+/// Reads `19:30` (seconds, when a browser adds them, are ignored).
+pub fn parse_time(text: &str) -> Option<NaiveTime> {
+    let mut parts = text.trim().split(':');
+    let hour = parts.next()?.parse().ok()?;
+    let minute = parts.next()?.parse().ok()?;
+    NaiveTime::from_hms_opt(hour, minute, 0)
+}
+
+/// Reads `2026-12-03T19:30`.
+pub fn parse_date_time(text: &str) -> Option<NaiveDateTime> {
+    let (date, time) = text.trim().split_once(['T', ' '])?;
+    Some(parse_date(date)?.and_time(parse_time(time)?))
+}
+
+/// Reads `2026-12`.
+pub fn parse_month(text: &str) -> Option<driehoek_core::YearMonth> {
+    text.trim().parse().ok()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -180,5 +230,29 @@ mod tests {
             when(Lang::En, &morning),
             "Wednesday 25 November, 08:30–12:00"
         );
+    }
+
+    #[test]
+    fn form_values_read_back_as_the_same_date_and_time() {
+        let at = d(2026, 12, 3).and_hms_opt(19, 30, 0).unwrap();
+        assert_eq!(date_time_value(at), "2026-12-03T19:30");
+        assert_eq!(parse_date_time("2026-12-03T19:30"), Some(at));
+        assert_eq!(parse_date_time("2026-12-03T19:30:00"), Some(at));
+        assert_eq!(parse_date(&date_value(at.date())), Some(at.date()));
+        assert_eq!(parse_time("7:05").map(time_value), Some("07:05".into()));
+        assert_eq!(
+            parse_month("2026-12").map(month_value),
+            Some("2026-12".into())
+        );
+    }
+
+    #[test]
+    fn impossible_dates_and_times_are_not_read() {
+        for text in ["", "2026-02-30", "2026-13-01", "3 december", "2026-12"] {
+            assert_eq!(parse_date(text), None, "{text}");
+        }
+        assert_eq!(parse_time("25:00"), None);
+        assert_eq!(parse_date_time("2026-12-03"), None);
+        assert_eq!(parse_month("2026-13"), None);
     }
 }
