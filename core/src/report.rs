@@ -1,10 +1,14 @@
 //! What the school sees of the parents' answers: the shapes of the server's reports, read by the
 //! sync server (which makes them) and by the app's Beheer screens (which show them).
 
+use std::collections::BTreeMap;
+
 use chrono::{NaiveDate, NaiveDateTime};
 use serde::{Deserialize, Serialize};
 
+use crate::model::Activity;
 use crate::rsvp::Answer;
+use crate::sync::RsvpPut;
 
 /// The body of `GET …/rsvps`.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -79,4 +83,103 @@ pub struct VersionAcks {
     #[cfg_attr(feature = "schema", schemars(with = "crate::schema::Date"))]
     pub published: NaiveDate,
     pub families: u64,
+}
+
+fn answer_order(answer: Answer) -> u8 {
+    match answer {
+        Answer::Ja => 0,
+        Answer::Misschien => 1,
+        Answer::Nee => 2,
+    }
+}
+
+/// The school's report of the kept RSVPs: grouped by activity in the order of `activities` (by
+/// start, then id), answers to activities no longer published after them, each group sorted ("ja",
+/// "misschien", "nee"; by names) and counted.
+pub fn rsvp_report(school: &str, activities: &[Activity], rsvps: Vec<RsvpPut>) -> RsvpReport {
+    let mut by_activity: BTreeMap<String, Vec<RsvpRow>> = BTreeMap::new();
+    for RsvpPut {
+        family_id,
+        names,
+        rsvp,
+    } in rsvps
+    {
+        let rsvp = rsvp.normalised();
+        by_activity
+            .entry(rsvp.activity_id.clone())
+            .or_default()
+            .push(RsvpRow {
+                activity_id: rsvp.activity_id,
+                family_id,
+                names,
+                answer: rsvp.answer,
+                people: rsvp.people,
+                helps: rsvp.helps,
+                note: rsvp.note,
+                updated_at: rsvp.updated_at,
+            });
+    }
+    let mut published: Vec<&Activity> = activities.iter().collect();
+    published.sort_by(|a, b| (a.start, &a.id).cmp(&(b.start, &b.id)));
+    let mut out: Vec<ActivityRsvps> = published
+        .into_iter()
+        .map(|a| {
+            let rows = by_activity.remove(&a.id).unwrap_or_default();
+            group(
+                a.id.clone(),
+                Some(a.title.get("nl").to_owned()),
+                Some(a.start),
+                a.capacity,
+                rows,
+            )
+        })
+        .collect();
+    // Answers to activities the school has since removed: still the school's to see.
+    out.extend(
+        by_activity
+            .into_iter()
+            .map(|(id, rows)| group(id, None, None, None, rows)),
+    );
+    RsvpReport {
+        school: school.to_owned(),
+        activities: out,
+    }
+}
+
+fn group(
+    activity_id: String,
+    title: Option<String>,
+    start: Option<NaiveDateTime>,
+    capacity: Option<u32>,
+    mut rsvps: Vec<RsvpRow>,
+) -> ActivityRsvps {
+    rsvps.sort_by(|a, b| {
+        (answer_order(a.answer), a.names.to_lowercase(), &a.family_id).cmp(&(
+            answer_order(b.answer),
+            b.names.to_lowercase(),
+            &b.family_id,
+        ))
+    });
+    let mut totals = Totals::default();
+    for r in &rsvps {
+        match r.answer {
+            Answer::Ja => {
+                totals.ja += 1;
+                totals.people = totals.people.saturating_add(u32::from(r.people));
+            }
+            Answer::Nee => totals.nee += 1,
+            Answer::Misschien => totals.misschien += 1,
+        }
+        if r.helps && r.answer != Answer::Nee {
+            totals.helpers += 1;
+        }
+    }
+    ActivityRsvps {
+        activity_id,
+        title,
+        start,
+        capacity,
+        totals,
+        rsvps,
+    }
 }

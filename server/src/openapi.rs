@@ -646,8 +646,11 @@ impl Examples {
             agreement_version: content.agreement.version,
             updated_at,
         };
-        let report =
-            crate::school::report(&content.school.id, &content.activities, vec![rsvp.clone()]);
+        let report = driehoek_core::report::rsvp_report(
+            &content.school.id,
+            &content.activities,
+            vec![rsvp.clone()],
+        );
         let acks = AckReport {
             school: content.school.id.clone(),
             current_version: Some(content.agreement.version),

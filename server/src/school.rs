@@ -2,8 +2,6 @@
 //! to what (`GET …/rsvps`, `…/rsvps.csv`) and how many families read each version of the
 //! agreement (`GET …/acknowledgements`).
 
-use std::collections::BTreeMap;
-
 use axum::extract::{DefaultBodyLimit, State};
 use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
@@ -11,10 +9,9 @@ use axum::routing::{get, put};
 use axum::{Json, Router};
 use chrono::NaiveDateTime;
 pub use driehoek_core::report::{
-    AckReport, ActivityRsvps, RsvpReport, RsvpRow, Totals, VersionAcks,
+    rsvp_report, AckReport, ActivityRsvps, RsvpReport, RsvpRow, Totals, VersionAcks,
 };
-use driehoek_core::sync::RsvpPut;
-use driehoek_core::{Activity, Answer, FieldError};
+use driehoek_core::{Answer, FieldError};
 use sha2::{Digest, Sha256};
 
 use crate::auth::AdminSchool;
@@ -106,103 +103,6 @@ pub fn etag_of(json: &str) -> String {
     format!("\"{hex}\"")
 }
 
-fn answer_order(answer: Answer) -> u8 {
-    match answer {
-        Answer::Ja => 0,
-        Answer::Misschien => 1,
-        Answer::Nee => 2,
-    }
-}
-
-/// Groups the kept RSVPs by activity, in the order of `activities` (by start), and counts them.
-pub fn report(school: &str, activities: &[Activity], rsvps: Vec<RsvpPut>) -> RsvpReport {
-    let mut by_activity: BTreeMap<String, Vec<RsvpRow>> = BTreeMap::new();
-    for RsvpPut {
-        family_id,
-        names,
-        rsvp,
-    } in rsvps
-    {
-        let rsvp = rsvp.normalised();
-        by_activity
-            .entry(rsvp.activity_id.clone())
-            .or_default()
-            .push(RsvpRow {
-                activity_id: rsvp.activity_id,
-                family_id,
-                names,
-                answer: rsvp.answer,
-                people: rsvp.people,
-                helps: rsvp.helps,
-                note: rsvp.note,
-                updated_at: rsvp.updated_at,
-            });
-    }
-    let mut published: Vec<&Activity> = activities.iter().collect();
-    published.sort_by(|a, b| (a.start, &a.id).cmp(&(b.start, &b.id)));
-    let mut out: Vec<ActivityRsvps> = published
-        .into_iter()
-        .map(|a| {
-            let rows = by_activity.remove(&a.id).unwrap_or_default();
-            group(
-                a.id.clone(),
-                Some(a.title.get("nl").to_owned()),
-                Some(a.start),
-                a.capacity,
-                rows,
-            )
-        })
-        .collect();
-    // Answers to activities the school has since removed: still the school's to see.
-    out.extend(
-        by_activity
-            .into_iter()
-            .map(|(id, rows)| group(id, None, None, None, rows)),
-    );
-    RsvpReport {
-        school: school.to_owned(),
-        activities: out,
-    }
-}
-
-fn group(
-    activity_id: String,
-    title: Option<String>,
-    start: Option<NaiveDateTime>,
-    capacity: Option<u32>,
-    mut rsvps: Vec<RsvpRow>,
-) -> ActivityRsvps {
-    rsvps.sort_by(|a, b| {
-        (answer_order(a.answer), a.names.to_lowercase(), &a.family_id).cmp(&(
-            answer_order(b.answer),
-            b.names.to_lowercase(),
-            &b.family_id,
-        ))
-    });
-    let mut totals = Totals::default();
-    for r in &rsvps {
-        match r.answer {
-            Answer::Ja => {
-                totals.ja += 1;
-                totals.people = totals.people.saturating_add(u32::from(r.people));
-            }
-            Answer::Nee => totals.nee += 1,
-            Answer::Misschien => totals.misschien += 1,
-        }
-        if r.helps && r.answer != Answer::Nee {
-            totals.helpers += 1;
-        }
-    }
-    ActivityRsvps {
-        activity_id,
-        title,
-        start,
-        capacity,
-        totals,
-        rsvps,
-    }
-}
-
 async fn load_report(state: &AppState, school: &School) -> Result<RsvpReport, AppError> {
     let (store, id) = (state.store.clone(), school.meta.id.clone());
     let rsvps = blocking(move || store.rsvps(&id)).await?;
@@ -211,7 +111,7 @@ async fn load_report(state: &AppState, school: &School) -> Result<RsvpReport, Ap
         .as_ref()
         .map(|p| p.content.activities.as_slice())
         .unwrap_or_default();
-    Ok(report(&school.meta.id, activities, rsvps))
+    Ok(rsvp_report(&school.meta.id, activities, rsvps))
 }
 
 /// `GET …/rsvps`: every kept RSVP per activity, with totals.
