@@ -17,7 +17,7 @@ cd "$(dirname "${BASH_SOURCE[0]}")/.."
 source scripts/setup.sh
 
 say "Building the server and the load generator (release)"
-cargo build --release --quiet -p driehoek-server --bins
+cargo build --release --quiet -p driehoek-server --bins --features load
 BIN="$CARGO_TARGET_DIR/release"
 
 WORK="$(mktemp -d "${BENCH_DB_DIR:-${TMPDIR:-/tmp}}/driehoek-bench.XXXXXX")"

@@ -9,7 +9,7 @@ say "Checking formatting (cargo fmt --check)"
 cargo fmt --all --check
 
 say "Linting (clippy, native and wasm, warnings are errors)"
-cargo clippy --workspace --all-targets --quiet -- -D warnings
+cargo clippy --workspace --all-targets --all-features --quiet -- -D warnings
 cargo clippy -p driehoek -p driehoek-web -p driehoek-beheer --target wasm32-unknown-unknown \
   --all-targets --quiet -- -D warnings
 

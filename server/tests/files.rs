@@ -58,7 +58,7 @@ async fn beheer_is_its_own_page_and_every_other_screen_is_the_parents_app() {
     let router = app(setup.state.clone());
     for (path, page) in [
         ("/beheer", "school"),
-        ("/beheer?deel=activiteit&nr=2", "school"),
+        ("/beheer/activiteiten/ouderavond-groep-7", "school"),
         ("/afspraken", "ouders"),
         ("/beheerder", "ouders"),
         ("/", "ouders"),
