@@ -54,6 +54,7 @@ pub fn App() -> impl IntoView {
             <TopBar/>
             <UpdateBanner ready=sw.update_ready on_update=sw.apply_update/>
             <StorageBanner/>
+            <crate::components::sync_banner::SyncBanner/>
             <main id="main" class="screen" tabindex="-1">
                 <Routes fallback=NotFound>
                     <Route path=path!("/") view=Today/>

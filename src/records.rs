@@ -168,6 +168,16 @@ impl Record for ContentCache {
     const SCHEMA: u32 = 1;
 }
 
+/// What the parent has seen of the school's news, for the counts on the navigation tabs.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(transparent)]
+pub struct SeenNews(pub driehoek_core::overview::Seen);
+
+impl Record for SeenNews {
+    const KIND: &'static str = "seen";
+    const SCHEMA: u32 = 1;
+}
+
 /// Why the last sync did not finish; shown in plain words (see `crate::sync`).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
@@ -255,6 +265,7 @@ pub fn check_import(kind: &str, raw: &str) -> Result<(), ImportError> {
         Acknowledgements::KIND => check_record::<Acknowledgements>(raw),
         Discussed::KIND => check_record::<Discussed>(raw),
         ReadItems::KIND => check_record::<ReadItems>(raw),
+        SeenNews::KIND => check_record::<SeenNews>(raw),
         ContentCache::KIND => check_record::<ContentCache>(raw),
         SyncRecord::KIND => check_record::<SyncRecord>(raw),
         // The school's editor on the same device: taken over as it is (see EDITOR_KINDS).

@@ -4,7 +4,8 @@ use driehoek_web::state::{AppStorage, Persisted};
 use leptos::prelude::*;
 
 use crate::records::{
-    Acknowledgements, Children, ContentCache, Discussed, ReadItems, Rsvps, Settings, SyncRecord,
+    Acknowledgements, Children, ContentCache, Discussed, ReadItems, Rsvps, SeenNews, Settings,
+    SyncRecord,
 };
 
 /// Loads every record kind of the parents' app from `storage` and provides each as a
@@ -16,6 +17,7 @@ pub fn provide_records(storage: AppStorage) {
     provide_context(Persisted::<Acknowledgements>::load(storage));
     provide_context(Persisted::<Discussed>::load(storage));
     provide_context(Persisted::<ReadItems>::load(storage));
+    provide_context(Persisted::<SeenNews>::load(storage));
     provide_context(Persisted::<ContentCache>::load(storage));
     provide_context(Persisted::<SyncRecord>::load(storage));
 }

@@ -76,6 +76,39 @@ pub fn daily_prompt<'a>(
     fresh.into_iter().chain(done).nth(index)
 }
 
+/// The prompt on a child's card today. One the parent marked as discussed today stays on the
+/// card all day (`discussed_today`, oldest first: the last one marked is shown), also after a
+/// reload, until the parent asks for another (`skip` > 0); otherwise [`daily_prompt`].
+pub fn prompt_on_card<'a>(
+    content: &'a Content,
+    groep: u8,
+    date: NaiveDate,
+    child_seed: &str,
+    discussed_before: &[String],
+    discussed_today: &[String],
+    skip: usize,
+) -> Option<&'a Prompt> {
+    if skip == 0 {
+        if let Some(kept) = discussed_today
+            .iter()
+            .rev()
+            .find_map(|id| find_prompt(content, id))
+        {
+            return Some(kept);
+        }
+    }
+    daily_prompt(content, groep, date, child_seed, discussed_before, skip)
+}
+
+/// A prompt by id, from the school's bank or a theme.
+pub fn find_prompt<'a>(content: &'a Content, id: &str) -> Option<&'a Prompt> {
+    content
+        .prompts
+        .iter()
+        .chain(content.themes.iter().flat_map(|t| &t.prompts))
+        .find(|p| p.id == id)
+}
+
 /// Every prompt that fits the child today, in the day's order (see the module documentation):
 /// the first is today's prompt. Each prompt occurs once.
 pub fn prompt_order<'a>(

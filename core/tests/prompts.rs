@@ -6,7 +6,7 @@ use chrono::{Datelike, Duration, NaiveDate, Weekday};
 use common::arb::{any_content, any_date};
 use common::*;
 use driehoek_core::model::*;
-use driehoek_core::prompts::{daily_prompt, fnv1a, is_day_off, prompt_order};
+use driehoek_core::prompts::{daily_prompt, fnv1a, is_day_off, prompt_on_card, prompt_order};
 use proptest::prelude::*;
 
 /// A bank with `school` school-day prompts and `off` weekend prompts, all for every groep, and
@@ -418,4 +418,37 @@ proptest! {
         prop_assert_eq!(chosen.is_some(), !order.is_empty());
         let _ = is_day_off(&content, groep, date);
     }
+}
+
+#[test]
+fn a_prompt_chosen_and_discussed_today_stays_on_the_card_all_day() {
+    let c = bank(5, 0);
+    let d = monday();
+    let order: Vec<String> = prompt_order(&c, 4, d, "kind")
+        .iter()
+        .map(|p| p.id.clone())
+        .collect();
+    // The parent tapped "Andere vraag" twice and marked the third prompt as discussed; after a
+    // reload nothing is skipped, and the card still shows that prompt.
+    let chosen = vec![order[2].clone()];
+    let on_card = |skip| {
+        prompt_on_card(&c, 4, d, "kind", &[], &chosen, skip)
+            .expect("prompt")
+            .id
+            .clone()
+    };
+    assert_eq!(on_card(0), order[2]);
+    // "Andere vraag" still moves on from the day's order.
+    assert_eq!(on_card(1), order[1]);
+    // Without anything discussed today, the day's own prompt.
+    assert_eq!(
+        prompt_on_card(&c, 4, d, "kind", &[], &[], 0).map(|p| &p.id),
+        Some(&order[0])
+    );
+    // A prompt the school took away is not kept on the card.
+    let gone = vec!["weg".to_owned()];
+    assert_eq!(
+        prompt_on_card(&c, 4, d, "kind", &[], &gone, 0).map(|p| &p.id),
+        Some(&order[0])
+    );
 }

@@ -6,7 +6,29 @@ use leptos::prelude::*;
 use crate::records::{Child, Children};
 use driehoek_web::browser::new_id;
 use driehoek_web::i18n::use_locale;
-use driehoek_web::state::use_record;
+use driehoek_web::state::{use_record, Persisted};
+
+/// Adds the child typed in `name` and `groep` to the family and saves at once; on success the
+/// name field is emptied and the child's name returned (for the live region). A blank name adds
+/// nothing; a failed save is reported by the storage banner and keeps what was typed.
+pub fn add_typed_child(
+    children: Persisted<Children>,
+    name: RwSignal<String>,
+    groep: RwSignal<u8>,
+) -> Option<String> {
+    let child_name = name.get_untracked().trim().to_owned();
+    if child_name.is_empty() {
+        return None;
+    }
+    let child = Child {
+        id: new_id("kind"),
+        name: child_name.clone(),
+        groep: groep.get_untracked(),
+    };
+    children.update(|c| c.0.push(child)).ok()?;
+    name.set(String::new());
+    Some(child_name)
+}
 
 /// A small form that adds a child to the family and saves at once.
 #[component]
@@ -14,27 +36,23 @@ pub fn AddChild(
     /// Told what happened ("Anna is toegevoegd."), for a live region.
     #[prop(into)]
     announce: Callback<String>,
+    /// The name as typed, when the screen around the form wants to add a typed child itself
+    /// (the welcome's "Verder" does, so that a typed name is never dropped).
+    #[prop(optional)]
+    name: Option<RwSignal<String>>,
+    /// The groep as chosen, with `name`.
+    #[prop(optional)]
+    groep: Option<RwSignal<u8>>,
 ) -> impl IntoView {
     let locale = use_locale();
     let children = use_record::<Children>();
-    let (name, set_name) = signal(String::new());
-    let (groep, set_groep) = signal(1u8);
+    let name = name.unwrap_or_else(|| RwSignal::new(String::new()));
+    let groep = groep.unwrap_or_else(|| RwSignal::new(1u8));
 
     let add = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
-        let child_name = name.get_untracked().trim().to_owned();
-        if child_name.is_empty() {
-            return;
-        }
-        let child = Child {
-            id: new_id("kind"),
-            name: child_name.clone(),
-            groep: groep.get_untracked(),
-        };
-        // Only a saved child is shown as added; a failed save is reported by the storage path.
-        if children.update(|c| c.0.push(child)).is_ok() {
-            set_name.set(String::new());
-            announce.run(locale.t().child_added.replace("{name}", &child_name));
+        if let Some(added) = add_typed_child(children, name, groep) {
+            announce.run(locale.t().child_added.replace("{name}", &added));
         }
     };
 
@@ -43,9 +61,9 @@ pub fn AddChild(
             <div class="field">
                 <label for="child-name">{move || locale.t().child_name}</label>
                 <input id="child-name" type="text" autocomplete="off" maxlength="40" required
-                    prop:value=name on:input=move |ev| set_name.set(event_target_value(&ev))/>
+                    prop:value=name on:input=move |ev| name.set(event_target_value(&ev))/>
             </div>
-            <GroepSelect id="child-groep" groep=groep set_groep=set_groep/>
+            <GroepSelect id="child-groep" groep=groep.read_only() set_groep=groep.write_only()/>
             <button type="submit" class="button">{move || locale.t().child_add}</button>
         </form>
     }

@@ -5,4 +5,6 @@ pub mod children;
 pub mod growing;
 pub mod kind_icon;
 pub mod nav;
+pub mod sync_banner;
 pub mod text;
+pub mod upcoming;

@@ -126,6 +126,8 @@ fn deadline_text(lang: Lang, activity: &Activity) -> String {
 /// Activiteiten (`/activiteiten`): activities and RSVPs.
 #[component]
 pub fn Activities() -> impl IntoView {
+    // What is on this screen is seen: its count on the navigation goes.
+    crate::components::nav::see_news(driehoek_core::overview::Seen::see_activities);
     let locale = use_locale();
     let content = use_content();
     // "Now" once per visit of the screen: an activity that ends while the list is open moves on

@@ -17,6 +17,8 @@ use driehoek_web::state::use_record;
 /// Afspraken (`/afspraken`).
 #[component]
 pub fn Agreements() -> impl IntoView {
+    // What is on this screen is seen: its count on the navigation goes.
+    crate::components::nav::see_news(driehoek_core::overview::Seen::see_agreement);
     let locale = use_locale();
     let content = use_content();
     let agreement = Memo::new(move |_| content.with(|c| c.agreement.clone()));

@@ -1,10 +1,12 @@
-//! Maandinfo (`/maandinfo`): the school's monthly bulletins, newest month first, with unread
-//! marks, a filter on the groepen of the family's children, calendar files and reading aloud;
-//! and one item on its own page (`/maandinfo/:id`), for deep links.
+//! Maandinfo (`/maandinfo`): the school's monthly bulletins, the current month first and each
+//! item under the month of its date, with unread marks, a filter on the groepen of the family's
+//! children, calendar files and reading aloud; an "Agenda" of everything dated from today on, by
+//! week, with the next day off on top; and one item on its own page (`/maandinfo/:id`), for deep
+//! links.
 
 use std::collections::BTreeSet;
 
-use driehoek_core::overview::{months_shown, MonthItems};
+use driehoek_core::overview::{agenda, months_shown, next_day_off, MonthItems};
 use driehoek_core::{BulletinItem, ItemKind, YearMonth};
 use leptos::prelude::*;
 use leptos_router::components::A;
@@ -13,10 +15,11 @@ use leptos_router::hooks::use_params_map;
 use super::Screen;
 use crate::components::kind_icon::{glyph, kind_icon};
 use crate::components::text::groepen_list;
+use crate::components::upcoming::{day_label, upcoming_href};
 use crate::content::use_content;
 use crate::records::{Children, ReadItems};
 use driehoek_web::browser;
-use driehoek_web::clock::now_local;
+use driehoek_web::clock::{now_local, today};
 use driehoek_web::dates;
 use driehoek_web::i18n::{use_locale, Lang};
 use driehoek_web::labels::item_kind_label;
@@ -70,6 +73,8 @@ fn mark_read(read: Persisted<ReadItems>, ids: impl IntoIterator<Item = String>) 
 /// Maandinfo (`/maandinfo`): the monthly bulletins.
 #[component]
 pub fn Bulletins() -> impl IntoView {
+    // What is on this screen is seen: its count on the navigation goes.
+    crate::components::nav::see_news(driehoek_core::overview::Seen::see_bulletins);
     let locale = use_locale();
     let content = use_content();
     let children = use_record::<Children>();
@@ -77,15 +82,26 @@ pub fn Bulletins() -> impl IntoView {
     // Only the items for the family's own children at first: that is what most parents want to
     // see; the rest of the school is one tap away.
     let show_all = RwSignal::new(false);
+    // "Per maand" (false) or "Agenda" (true).
+    let as_agenda = RwSignal::new(false);
+    let day = today();
     let has_children = move || children.with(|c| !c.0.is_empty());
     let months = Memo::new(move |_| {
         let all = show_all.get();
         content.with(|content| {
             children.with(|children| {
                 let groepen: Vec<u8> = children.0.iter().map(|c| c.groep).collect();
-                months_shown(&content.bulletins, &groepen, all)
+                months_shown(&content.bulletins, &groepen, all, day)
             })
         })
+    });
+    // The groepen the agenda is for: none (everything) when the parent asked for all.
+    let agenda_groepen = Signal::derive(move || {
+        if show_all.get() {
+            Vec::new()
+        } else {
+            children.with(|c| c.0.iter().map(|c| c.groep).collect::<Vec<u8>>())
+        }
     });
     // A year of maandinfo is drawn a month per frame after the first: the tap answers at once.
     let drawn = crate::components::growing::use_growing_limit(1, 1, move || months.with(Vec::len));
@@ -121,6 +137,18 @@ pub fn Bulletins() -> impl IntoView {
 
     view! {
         <Screen title=|t| t.bulletins_title intro=|t| t.bulletins_intro/>
+        <div class="view-switch" role="group" aria-label=move || locale.t().bulletins_view_label>
+            <button type="button" class="button view-switch__option"
+                aria-pressed=move || (!as_agenda.get()).to_string()
+                on:click=move |_| as_agenda.set(false)>
+                {move || locale.t().bulletins_by_month}
+            </button>
+            <button type="button" class="button view-switch__option"
+                aria-pressed=move || as_agenda.get().to_string()
+                on:click=move |_| as_agenda.set(true)>
+                {move || locale.t().bulletins_agenda}
+            </button>
+        </div>
         <div class="bulletins-tools">
             <p class="bulletins-tools__note">{filter_note}</p>
             <div class="bulletins-tools__buttons">
@@ -140,16 +168,88 @@ pub fn Bulletins() -> impl IntoView {
             </div>
         </div>
         <p class="visually-hidden" role="status">{move || said.get()}</p>
-        <Show when=move || months.with(|m| m.is_empty())>
-            <p class="muted">{move || locale.t().bulletins_empty}</p>
+        <Show when=move || as_agenda.get() fallback=move || view! {
+            <Show when=move || months.with(|m| m.is_empty())>
+                <p class="muted">{move || locale.t().bulletins_empty}</p>
+            </Show>
+            // Keyed by month; each month takes its items from `months` itself, so that the
+            // filter changes the items of a month that stays on screen.
+            <For each=move || months.with(|m| {
+                    m.iter().take(drawn.get()).map(|m| m.month).collect::<Vec<_>>()
+                })
+                key=|month| *month let:month>
+                <MonthSection month=month months=months said=said/>
+            </For>
+        }>
+            <Agenda groepen=agenda_groepen day=day/>
         </Show>
-        // Keyed by month; each month takes its items from `months` itself, so that the filter
-        // changes the items of a month that stays on screen.
-        <For each=move || months.with(|m| {
-                m.iter().take(drawn.get()).map(|m| m.month).collect::<Vec<_>>()
-            })
-            key=|month| *month let:month>
-            <MonthSection month=month months=months said=said/>
+    }
+}
+
+/// The agenda: the next day off, then every dated item and activity from today on, by week.
+#[component]
+fn Agenda(
+    /// The groepen it is for; empty for the whole school.
+    groepen: Signal<Vec<u8>>,
+    /// Today.
+    day: chrono::NaiveDate,
+) -> impl IntoView {
+    let locale = use_locale();
+    let content = use_content();
+    let weeks = Memo::new(move |_| {
+        let groepen = groepen.get();
+        content.with(|c| agenda(c, &groepen, day, locale.0.get().code()))
+    });
+    let day_off = Memo::new(move |_| {
+        let groepen = groepen.get();
+        content.with(|c| {
+            next_day_off(c, &groepen, day)
+                .map(|(date, item)| (date, item.id.clone(), item.title.clone()))
+        })
+    });
+    let this_monday = driehoek_core::overview::monday_of(day);
+    let week_name = move |monday: chrono::NaiveDate| {
+        let lang = locale.0.get();
+        let t = lang.strings();
+        if monday == this_monday {
+            t.today_this_week.to_owned()
+        } else if monday == this_monday + chrono::Duration::days(7) {
+            t.today_next_week.to_owned()
+        } else {
+            t.bulletins_week_of
+                .replace("{date}", &dates::day_month(lang, monday))
+        }
+    };
+    view! {
+        {move || day_off.get().map(|(date, id, title)| {
+            let lang = locale.0.get();
+            view! {
+                <p class="card agenda__day-off">
+                    <span class="agenda__day-off-label">{lang.strings().bulletins_next_day_off}</span>
+                    " "
+                    <A href=format!("/maandinfo/{id}")>
+                        {day_label(lang, day, date)} ": " {title.get(lang.code()).to_owned()}
+                    </A>
+                </p>
+            }
+        })}
+        <Show when=move || weeks.with(Vec::is_empty)>
+            <p class="muted">{move || locale.t().bulletins_agenda_empty}</p>
+        </Show>
+        <For each=move || weeks.get() key=|w| (w.monday, w.days.len()) let:week>
+            <section class="agenda-week" aria-label=week_name(week.monday)>
+                <h2 class="agenda-week__title">{week_name(week.monday)}</h2>
+                <ul class="week__list">
+                    {week.days.into_iter().map(|line| view! {
+                        <li>
+                            <A href=upcoming_href(&line.what)>
+                                <span class="week__day">{day_label(locale.0.get(), day, line.date)}</span>
+                                <span class="week__title">{line.title.clone()}</span>
+                            </A>
+                        </li>
+                    }).collect_view()}
+                </ul>
+            </section>
         </For>
     }
 }
@@ -234,6 +334,9 @@ fn ItemCard(
     let text = item.text.get(lang.code()).to_owned();
     let dated = item.when.is_some();
     let item = StoredValue::new(item);
+    // "Zet in agenda" says on the card itself what happened: the status line above the list
+    // may be far out of view.
+    let calendar_said = RwSignal::new("");
     let to_calendar = move |_| {
         let stamp = driehoek_core::tz::local_to_utc(now_local());
         let file = content.with_untracked(|c| {
@@ -242,11 +345,13 @@ fn ItemCard(
         let done = file.is_some_and(|file| {
             browser::download(&item.with_value(ics_name), "text/calendar", &file)
         });
-        said.set(if done {
+        let message = if done {
             t.bulletins_calendar_done
         } else {
             t.bulletins_calendar_failed
-        });
+        };
+        calendar_said.set(message);
+        said.set(message);
     };
     let can_speak = browser::can_speak(lang);
     let read_aloud = move |_| {
@@ -302,6 +407,9 @@ fn ItemCard(
                     </button>
                 })}
             </div>
+            <Show when=move || !calendar_said.get().is_empty()>
+                <p class="bulletin-item__said">{move || calendar_said.get()}</p>
+            </Show>
         </article>
     }
 }

@@ -6,14 +6,16 @@ use wasm_bindgen::JsCast;
 
 use crate::components::children::{AddChild, GroepSelect, SchoolAddress};
 use crate::components::text::parse_names;
-use crate::records::{check_import, Child, Children, ContentCache, SyncRecord};
+use crate::records::{
+    check_import, Acknowledgements, Child, Children, ContentCache, Rsvps, SyncRecord,
+};
 use crate::sync::{problem_text, sync_context};
 use driehoek_web::browser::download;
 use driehoek_web::clock::now_local;
 use driehoek_web::i18n::{use_locale, Lang};
 use driehoek_web::link::JoinLink;
 use driehoek_web::state::{use_record, use_storage};
-use driehoek_web::storage::{ImportError, StorageError};
+use driehoek_web::storage::{ExportFile, ImportError, StorageError};
 
 /// Instellingen (`/instellingen`).
 #[component]
@@ -73,16 +75,26 @@ pub fn Settings() -> impl IntoView {
         }
     };
 
+    let (export_message, set_export_message) = signal(String::new());
     let export = move |_| {
         // Written out by hand: chrono's strftime machinery weighs on the wasm for one line.
         let day = now_local().date();
         let stamp = driehoek_web::dates::date_value(day);
-        if let Ok(file) = storage.with_store(|store| store.export(&stamp)) {
-            download(&format!("driehoek-{stamp}.json"), "application/json", &file);
-        }
+        let name = format!("driehoek-{stamp}.json");
+        let t = locale.t();
+        let done = storage
+            .with_store(|store| store.export(&stamp))
+            .is_ok_and(|file| download(&name, "application/json", &file));
+        set_export_message.set(if done {
+            t.settings_export_done.replace("{file}", &name)
+        } else {
+            t.settings_export_failed.to_owned()
+        });
     };
 
     let (import_message, set_import_message) = signal(String::new());
+    // A file read and shown, waiting for "Terugzetten": its text and what it holds.
+    let pending = RwSignal::new(None::<(String, ImportPreview)>);
     let import = move |ev: leptos::ev::Event| {
         let Some(input) = ev
             .target()
@@ -101,18 +113,40 @@ pub fn Settings() -> impl IntoView {
                 .and_then(|v| v.as_string())
                 .unwrap_or_default();
             let t = locale.t();
-            match storage.with_store(|store| store.import(&text, check_import)) {
-                // Everything on screen comes from storage: start again from what was imported.
-                Ok(()) => {
-                    let _ = window().location().reload();
-                }
+            set_import_message.set(String::new());
+            match ExportFile::read(&text).and_then(|file| file.check(check_import).map(|()| file)) {
+                Ok(file) => pending.set(Some((text, ImportPreview::of(&file)))),
                 Err(ImportError::Newer) => set_import_message.set(t.settings_import_newer.into()),
-                Err(ImportError::Write(StorageError::QuotaExceeded)) => {
-                    set_import_message.set(t.settings_import_full.into())
-                }
                 Err(_) => set_import_message.set(t.settings_import_bad.into()),
             }
         });
+    };
+    let replace = move |_| {
+        let Some((text, _)) = pending.get_untracked() else {
+            return;
+        };
+        let t = locale.t();
+        match storage.with_store(|store| store.import(&text, check_import)) {
+            // Everything on screen comes from storage: start again from what was imported.
+            Ok(()) => {
+                let _ = window().location().reload();
+            }
+            Err(error) => {
+                pending.set(None);
+                set_import_message.set(
+                    match error {
+                        ImportError::Newer => t.settings_import_newer,
+                        ImportError::Write(StorageError::QuotaExceeded) => t.settings_import_full,
+                        _ => t.settings_import_bad,
+                    }
+                    .into(),
+                );
+            }
+        }
+    };
+    let preview_text = move || {
+        let lang = locale.0.get();
+        pending.with(|p| p.as_ref().map(|(_, preview)| preview.describe(lang)))
     };
 
     let (confirm_erase, set_confirm_erase) = signal(false);
@@ -211,6 +245,26 @@ pub fn Settings() -> impl IntoView {
                         on:change=import/>
                 </label>
             </div>
+            <p role="status" aria-live="polite">{export_message}</p>
+            <Show when=move || pending.with(Option::is_some)>
+                <div class="import-preview" role="group"
+                    aria-label=move || locale.t().settings_import_check_title>
+                    <h3>{move || locale.t().settings_import_check_title}</h3>
+                    <ul>
+                        {move || preview_text().unwrap_or_default().into_iter()
+                            .map(|line| view! { <li>{line}</li> }).collect_view()}
+                    </ul>
+                    <p><strong>{move || locale.t().settings_import_check_warning}</strong></p>
+                    <div class="actions">
+                        <button type="button" class="button button--danger" on:click=replace>
+                            {move || locale.t().settings_import_replace}
+                        </button>
+                        <button type="button" class="button" on:click=move |_| pending.set(None)>
+                            {move || locale.t().settings_import_cancel}
+                        </button>
+                    </div>
+                </div>
+            </Show>
             <p role="status" aria-live="polite">{import_message}</p>
             <Show when=move || confirm_erase.get()
                 fallback=move || view! {
@@ -330,9 +384,13 @@ fn SyncStatus() -> impl IntoView {
             }
         }
     };
+    // "Alles is naar school gestuurd" only when nothing waits and the last sync went through:
+    // beside "De toegangscode klopt niet meer" it would not be true in the parent's eyes.
     let waiting = move || {
         let t = locale.t();
-        match sync.record.with(|r| r.outbox.entries.len()) {
+        let (waiting, problem) = sync.record.with(|r| (r.outbox.entries.len(), r.problem));
+        match waiting {
+            0 if problem.is_some() => String::new(),
             0 => t.sync_all_sent.to_owned(),
             1 => t.sync_waiting_one.to_owned(),
             n => t.sync_waiting.replace("{n}", &n.to_string()),
@@ -355,6 +413,65 @@ fn SyncStatus() -> impl IntoView {
                 </button>
             </section>
         </Show>
+    }
+}
+
+/// What an export file holds, shown before it replaces what is on the phone.
+#[derive(Clone, Debug, PartialEq)]
+struct ImportPreview {
+    made: Option<chrono::NaiveDate>,
+    children: Vec<(String, u8)>,
+    answers: usize,
+    acknowledgements: usize,
+    school: bool,
+}
+
+impl ImportPreview {
+    fn of(file: &ExportFile) -> ImportPreview {
+        ImportPreview {
+            made: driehoek_web::dates::parse_date(&file.exported_at),
+            children: file
+                .record::<Children>()
+                .map(|c| c.0.into_iter().map(|c| (c.name, c.groep)).collect())
+                .unwrap_or_default(),
+            answers: file.record::<Rsvps>().map_or(0, |r| r.0.len()),
+            acknowledgements: file.record::<Acknowledgements>().map_or(0, |a| a.0.len()),
+            school: file
+                .record::<crate::records::Settings>()
+                .is_some_and(|s| s.sync_url.is_some()),
+        }
+    }
+
+    /// The lines a parent reads.
+    fn describe(&self, lang: Lang) -> Vec<String> {
+        let t = lang.strings();
+        let made = match self.made {
+            Some(day) => driehoek_web::dates::long_date(lang, day),
+            None => t.settings_import_unknown_date.to_owned(),
+        };
+        let children = if self.children.is_empty() {
+            t.settings_import_no_children.to_owned()
+        } else {
+            self.children
+                .iter()
+                .map(|(name, groep)| {
+                    format!("{name} ({})", t.groep_n.replace("{n}", &groep.to_string()))
+                })
+                .collect::<Vec<_>>()
+                .join(", ")
+        };
+        let mut lines = vec![
+            t.settings_import_made.replace("{date}", &made),
+            t.settings_import_children.replace("{children}", &children),
+            t.settings_import_answers
+                .replace("{n}", &self.answers.to_string()),
+            t.settings_import_acks
+                .replace("{n}", &self.acknowledgements.to_string()),
+        ];
+        if self.school {
+            lines.push(t.settings_import_school.to_owned());
+        }
+        lines
     }
 }
 

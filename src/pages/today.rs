@@ -1,41 +1,42 @@
 //! Vandaag (`/`): what is on this week, and today's conversation prompt per child. The first time,
 //! a short welcome instead.
 
-use chrono::{Duration, NaiveDate};
-use driehoek_core::overview::{this_week, Upcoming};
-use driehoek_core::prompts::daily_prompt;
+use chrono::NaiveDate;
+use driehoek_core::overview::this_week;
+use driehoek_core::prompts::{find_prompt, prompt_on_card};
 use driehoek_core::{concerns, is_day_off};
 use leptos::prelude::*;
 use leptos_router::components::A;
 
 use crate::components::agreement_banner::NewAgreementBanner;
-use crate::components::children::{AddChild, SchoolAddress};
+use crate::components::children::{add_typed_child, AddChild, SchoolAddress};
+use crate::components::upcoming::{day_label, upcoming_href};
 use crate::content::use_content;
 use crate::records::{Child, Discussed, DiscussedPrompt};
-use crate::records::{Children, Settings};
+use crate::records::{Children, ContentCache, Settings};
 use driehoek_web::browser::{can_speak, speak};
 use driehoek_web::clock::today;
 use driehoek_web::dates;
 use driehoek_web::i18n::use_locale;
 use driehoek_web::state::use_record;
 
-/// The screen a line of the week leads to.
-fn href(what: &Upcoming) -> String {
-    match what {
-        Upcoming::Activity(id) => format!("/activiteiten/{id}"),
-        Upcoming::Item(id) => format!("/maandinfo/{id}"),
-    }
-}
-
-/// The ids of the prompts a child discussed before `today`: those go to the back of the order,
-/// while one discussed today stays on the card as discussed.
-fn discussed_before(discussed: &Discussed, child: &str, today: NaiveDate) -> Vec<String> {
-    discussed
-        .0
-        .iter()
-        .filter(|d| d.child_id == child && d.date < today)
-        .map(|d| d.prompt_id.clone())
-        .collect()
+/// The ids of the prompts a child discussed before `today` (those go to the back of the order),
+/// and those discussed today, oldest first (the last one stays on the card all day).
+fn discussed_split(
+    discussed: &Discussed,
+    child: &str,
+    today: NaiveDate,
+) -> (Vec<String>, Vec<String>) {
+    let mine = discussed.0.iter().filter(|d| d.child_id == child);
+    (
+        mine.clone()
+            .filter(|d| d.date < today)
+            .map(|d| d.prompt_id.clone())
+            .collect(),
+        mine.filter(|d| d.date == today)
+            .map(|d| d.prompt_id.clone())
+            .collect(),
+    )
 }
 
 /// Vandaag (`/`).
@@ -63,16 +64,7 @@ fn TodayScreen() -> impl IntoView {
         let groepen: Vec<u8> = children.with(|c| c.0.iter().map(|c| c.groep).collect());
         content.with(|content| this_week(content, &groepen, day, locale.0.get().code()))
     });
-    let day_label = move |date: NaiveDate| {
-        let t = locale.t();
-        if date == day {
-            t.today_label.to_owned()
-        } else if date == day + Duration::days(1) {
-            t.tomorrow_label.to_owned()
-        } else {
-            dates::weekday_date(locale.0.get(), date)
-        }
-    };
+    let day_label = move |date: NaiveDate| day_label(locale.0.get(), day, date);
 
     view! {
         <h1>{move || locale.t().today_title}</h1>
@@ -82,16 +74,36 @@ fn TodayScreen() -> impl IntoView {
             <h2 id="week-title">{move || locale.t().today_whats_on}</h2>
             <Show when=move || !week.with(Vec::is_empty)
                 fallback=move || view! { <p class="muted">{move || locale.t().today_nothing_on}</p> }>
-                <ul class="week__list">
-                    <For each=move || week.get() key=|u| href(&u.what) let:item>
-                        <li>
-                            <A href=href(&item.what)>
-                                <span class="week__day">{day_label(item.date)}</span>
-                                <span class="week__title">{item.title.clone()}</span>
-                            </A>
-                        </li>
-                    </For>
-                </ul>
+                // This calendar week, then the next: on a Friday, Monday is "volgende week".
+                {move || {
+                    [false, true]
+                        .into_iter()
+                        .filter(|next| week.with(|w| w.iter().any(|u| u.next_week == *next)))
+                        .map(|next| {
+                            let t = locale.t();
+                            let label = if next { t.today_next_week } else { t.today_this_week };
+                            let lines = week.with(|w| {
+                                w.iter().filter(|u| u.next_week == next).cloned().collect::<Vec<_>>()
+                            });
+                            view! {
+                                <h3 class="week__part">{label}</h3>
+                                <ul class="week__list">
+                                    {lines
+                                        .into_iter()
+                                        .map(|item| view! {
+                                            <li>
+                                                <A href=upcoming_href(&item.what)>
+                                                    <span class="week__day">{day_label(item.date)}</span>
+                                                    <span class="week__title">{item.title.clone()}</span>
+                                                </A>
+                                            </li>
+                                        })
+                                        .collect_view()}
+                                </ul>
+                            }
+                        })
+                        .collect_view()
+                }}
             </Show>
         </section>
         <Show when=move || !children.with(|c| c.0.is_empty())
@@ -128,14 +140,15 @@ fn PromptCard(
     let groep = child.groep;
 
     let prompt = Memo::new(move |_| {
-        let before = discussed.with(|d| discussed_before(d, &child_id.get_value(), day));
+        let (before, today) = discussed.with(|d| discussed_split(d, &child_id.get_value(), day));
         content.with(|content| {
-            daily_prompt(
+            prompt_on_card(
                 content,
                 groep,
                 day,
                 &child_id.get_value(),
                 &before,
+                &today,
                 skip.get(),
             )
             .map(|p| (p.id.clone(), p.text.clone()))
@@ -198,20 +211,13 @@ fn PromptCard(
         let id = child_id.get_value();
         let mut done: Vec<(NaiveDate, String)> = discussed.with(|d| {
             d.0.iter()
-                .filter(|x| x.child_id == id && x.date < day)
+                .filter(|x| x.child_id == id && x.date <= day)
                 .map(|x| (x.date, x.prompt_id.clone()))
                 .collect()
         });
         done.sort_by(|a, b| b.cmp(a));
         content.with(|content| {
-            let text = |pid: &str| {
-                content
-                    .prompts
-                    .iter()
-                    .chain(content.themes.iter().flat_map(|t| &t.prompts))
-                    .find(|p| p.id == pid)
-                    .map(|p| p.text.clone())
-            };
+            let text = |pid: &str| find_prompt(content, pid).map(|p| p.text.clone());
             done.into_iter()
                 .filter_map(|(date, pid)| Some((date, pid.clone(), text(&pid)?)))
                 .collect::<Vec<_>>()
@@ -273,7 +279,13 @@ fn PromptCard(
                         <For each=move || history.get() key=|(date, id, _)| (*date, id.clone())
                             let:entry>
                             <li>
-                                <span class="muted">{dates::weekday_date(lang(), entry.0)}</span>
+                                <span class="muted">
+                                    {if entry.0 == day {
+                                        locale.t().today_label.to_owned()
+                                    } else {
+                                        dates::weekday_date(lang(), entry.0)
+                                    }}
+                                </span>
                                 " "
                                 {entry.2.get(lang().code()).to_owned()}
                             </li>
@@ -291,14 +303,51 @@ fn Welcome() -> impl IntoView {
     let locale = use_locale();
     let settings = use_record::<Settings>();
     let children = use_record::<Children>();
+    let cache = use_record::<ContentCache>();
     let (step, set_step) = signal(0u8);
     let (said, set_said) = signal(String::new());
-    // Opened with the school's link: the school is chosen and filled in already.
+    // Opened with the school's link: the school is connected already, so the school step is
+    // left out.
     let joined = settings.with_untracked(|s| s.sync_url.clone());
-    let (sync, set_sync) = signal(joined.is_some());
+    let by_link = joined.is_some();
+    let (sync, set_sync) = signal(by_link);
     let (url, set_url) = signal(joined.unwrap_or_default());
     let (url_error, set_url_error) = signal(false);
+    // The child being typed: "Verder" adds it, so that a typed name is never dropped.
+    let typed_name = RwSignal::new(String::new());
+    let typed_groep = RwSignal::new(1u8);
+    // The school's name, once its content arrived (the sync starts when the link is opened).
+    let school_name = move || cache.with(|c| c.0.as_ref().map(|c| c.school.name.clone()));
+    let connected = move || {
+        let t = locale.t();
+        match school_name() {
+            Some(name) => t.welcome_connected.replace("{school}", &name),
+            None => t.welcome_connected_pending.to_owned(),
+        }
+    };
 
+    // A failed save is told by the storage banner; the welcome then stays.
+    let welcomed = move |link: Option<String>| {
+        let _ = settings.update(|s| {
+            if link.is_some() {
+                s.sync_url = link;
+            }
+            s.welcomed = true;
+        });
+    };
+    let next = move |_| {
+        if !typed_name.with_untracked(|n| n.trim().is_empty()) {
+            let Some(added) = add_typed_child(children, typed_name, typed_groep) else {
+                return;
+            };
+            set_said.set(locale.t().child_added.replace("{name}", &added));
+        }
+        if by_link {
+            welcomed(None);
+        } else {
+            set_step.set(2);
+        }
+    };
     let finish = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
         let link = if sync.get_untracked() {
@@ -310,18 +359,15 @@ fn Welcome() -> impl IntoView {
         } else {
             None
         };
-        // A failed save is told by the storage banner; the welcome then stays.
-        let _ = settings.update(|s| {
-            if link.is_some() {
-                s.sync_url = link;
-            }
-            s.welcomed = true;
-        });
+        welcomed(link);
     };
 
     view! {
         <h1>{move || locale.t().welcome_title}</h1>
         <p class="visually-hidden" role="status" aria-live="polite">{said}</p>
+        <Show when=move || by_link>
+            <p class="card welcome__connected" role="status">{connected}</p>
+        </Show>
         <Show when=move || step.get() == 0>
             <p>{move || locale.t().welcome_text}</p>
             <p class="card">{move || locale.t().welcome_privacy}</p>
@@ -340,16 +386,11 @@ fn Welcome() -> impl IntoView {
                     </li>
                 </For>
             </ul>
-            <AddChild announce=Callback::new(move |s| set_said.set(s))/>
+            <AddChild announce=Callback::new(move |s| set_said.set(s)) name=typed_name
+                groep=typed_groep/>
             <div class="actions">
-                <button class="button button--primary" on:click=move |_| set_step.set(2)>
-                    {move || {
-                        if children.with(|c| c.0.is_empty()) {
-                            locale.t().welcome_skip
-                        } else {
-                            locale.t().welcome_next
-                        }
-                    }}
+                <button class="button button--primary" on:click=next>
+                    {move || locale.t().welcome_next}
                 </button>
             </div>
         </Show>
@@ -377,19 +418,5 @@ fn Welcome() -> impl IntoView {
                 </button>
             </form>
         </Show>
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn each_line_of_the_week_leads_to_its_own_screen() {
-        assert_eq!(
-            href(&Upcoming::Activity("a-04".into())),
-            "/activiteiten/a-04"
-        );
-        assert_eq!(href(&Upcoming::Item("mi-1".into())), "/maandinfo/mi-1");
     }
 }

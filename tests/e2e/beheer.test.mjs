@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { axeViolations } from './axe.mjs';
 import { launchProfile } from './browser.mjs';
 import { momentDay } from './clock.mjs';
-import { ROOT, startSyncServer, texts, waitForServiceWorker, watchPage } from './server.mjs';
+import { ROOT, finishWelcome, startSyncServer, texts, waitForServiceWorker, watchPage } from './server.mjs';
 
 const nl = texts('nl');
 const SHOTS = join(ROOT, 'out', 'screenshots');
@@ -148,10 +148,7 @@ test('the school publishes an item and an activity; a parent answers; the school
   try {
     const page = await phone.context.newPage();
     await page.goto(server.url + server.joinPath);
-    await page.getByRole('button', { name: nl.welcome_start }).click();
-    await page.getByRole('button', { name: nl.welcome_skip }).click();
-    await page.getByRole('button', { name: nl.welcome_done }).click();
-    await page.getByRole('heading', { level: 1, name: nl.today_title }).waitFor();
+    await finishWelcome(page);
     await waitForServiceWorker(page);
     await page.getByRole('link', { name: nl.nav_bulletins }).click();
     await page.getByText(itemTitle).first().waitFor();

@@ -151,6 +151,8 @@ test('"Zet in agenda" downloads a calendar file on the date the item shows', asy
       card.getByRole('button', { name: nl.bulletins_calendar }).click(),
     ]);
     assert.match(download.suggestedFilename(), /\.ics$/);
+    // The card itself says what happened, where the parent is looking.
+    await card.getByText(nl.bulletins_calendar_done).waitFor();
     const ics = readFileSync(await download.path(), 'utf8');
     // Unfold (RFC 5545: a line break followed by a space or tab continues the line).
     const lines = ics.replace(/\r\n[ \t]/g, '').split('\r\n');

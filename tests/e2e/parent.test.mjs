@@ -46,13 +46,15 @@ test('first run with two children: a question per child, fitting their groep', a
   await page.getByRole('heading', { level: 1, name: nl.welcome_title }).waitFor();
   await page.screenshot({ path: join(shots, 'welkom-light.png') });
   await page.getByRole('button', { name: nl.welcome_start }).click();
-  for (const [name, groep] of [['Anna', '2'], ['Bram', '7']]) {
-    await page.getByLabel(nl.child_name).fill(name);
-    await page.getByLabel(nl.child_groep).selectOption(groep);
-    await page.getByRole('button', { name: nl.child_add }).click();
-    await page.getByText(nl.child_added.replace('{name}', name)).waitFor();
-  }
+  await page.getByLabel(nl.child_name).fill('Anna');
+  await page.getByLabel(nl.child_groep).selectOption('2');
+  await page.getByRole('button', { name: nl.child_add }).click();
+  await page.getByText(nl.child_added.replace('{name}', 'Anna')).waitFor();
+  // A hurried parent types the second child and taps the big button at once: the child is kept.
+  await page.getByLabel(nl.child_name).fill('Bram');
+  await page.getByLabel(nl.child_groep).selectOption('7');
   await page.screenshot({ path: join(shots, 'welkom-kinderen-light.png') });
+  assert.equal(await page.getByRole('button', { name: 'Overslaan' }).count(), 0, 'no "Overslaan"');
   await page.getByRole('button', { name: nl.welcome_next }).click();
   await page.getByRole('radio', { name: nl.welcome_school_demo }).check();
   await page.getByRole('button', { name: nl.welcome_done }).click();
@@ -89,6 +91,30 @@ test('"Besproken" survives a reload, can be undone, and "Andere vraag" changes t
   await card('Bram').getByRole('button', { name: nl.prompt_other }).click();
   assert.notEqual(await promptText('Bram'), bram, 'another question');
   assert.ok(['6-8', 'all'].includes(bandOf.get(await promptText('Bram'))), 'still for groep 7');
+});
+
+test('a question chosen with "Andere vraag" and marked "Besproken" stays today, in another tab and after a reload', async () => {
+  await card('Bram').getByRole('button', { name: nl.prompt_other }).click();
+  const chosen = await promptText('Bram');
+  await card('Bram').getByRole('button', { name: nl.prompt_discussed, exact: true }).click();
+  await card('Bram').getByText(nl.prompt_discussed_done).waitFor();
+  const nav = page.getByRole('navigation');
+  await nav.getByRole('link', { name: nl.nav_bulletins }).click();
+  await page.getByRole('heading', { level: 1, name: nl.bulletins_title }).waitFor();
+  await nav.getByRole('link', { name: nl.nav_today }).click();
+  await card('Bram').getByText(nl.prompt_discussed_done).waitFor();
+  assert.equal(await promptText('Bram'), chosen, 'the chosen question is still on the card');
+  await page.reload();
+  await card('Bram').getByText(nl.prompt_discussed_done).waitFor();
+  assert.equal(await promptText('Bram'), chosen, 'and after a reload');
+  // Today's question is in the history, under "Vandaag".
+  await card('Bram').getByText(nl.prompt_history).click();
+  const history = card('Bram').locator('.prompt__history li');
+  await history.filter({ hasText: chosen }).waitFor();
+  assert.match(await history.filter({ hasText: chosen }).innerText(), new RegExp(`^${nl.today_label}`));
+  // Undone again, so that the next tests start from the day's own question.
+  await card('Bram').getByRole('button', { name: nl.prompt_undo }).click();
+  await card('Bram').getByRole('button', { name: nl.prompt_discussed, exact: true }).waitFor();
 });
 
 test('acknowledging the agreement shows who read it and when, after a reload', async () => {
@@ -182,6 +208,8 @@ test('export, erase, import: everything back exactly as before', async () => {
   ]);
   const file = join(tmpdir(), `driehoek-export-${process.pid}.json`);
   await download.saveAs(file);
+  // Where the file went, and that it is to be kept like a key.
+  await page.getByText(nl.settings_export_done.replace('{file}', download.suggestedFilename())).waitFor();
   assert.equal(JSON.parse(readFileSync(file, 'utf8')).format, 'driehoek-export');
 
   await page.getByRole('button', { name: nl.settings_erase }).click();
@@ -200,9 +228,20 @@ test('export, erase, import: everything back exactly as before', async () => {
   await page.getByText(nl.settings_import_bad).waitFor();
   assert.deepEqual(await snapshot(), {}, 'nothing half-applied');
 
+  // The file is shown first: nothing is replaced until the parent says so.
+  await page.getByLabel(nl.settings_import).setInputFiles(file);
+  const preview = page.getByRole('group', { name: nl.settings_import_check_title });
+  await preview.waitFor();
+  const shown = await preview.innerText();
+  assert.ok(shown.includes('Anna (groep 2)') && shown.includes('Bram (groep 4)'), shown);
+  assert.ok(shown.includes(nl.settings_import_check_warning), shown);
+  await preview.getByRole('button', { name: nl.settings_import_cancel }).click();
+  await preview.waitFor({ state: 'detached' });
+  assert.deepEqual(await snapshot(), {}, 'not replaced while the parent said no');
+  await page.getByLabel(nl.settings_import).setInputFiles(file);
   await Promise.all([
     page.waitForEvent('load'),
-    page.getByLabel(nl.settings_import).setInputFiles(file),
+    preview.getByRole('button', { name: nl.settings_import_replace }).click(),
   ]);
   await page.getByRole('heading', { level: 1 }).waitFor();
   assert.deepEqual(await snapshot(), before, 'exactly what was there');

@@ -75,15 +75,11 @@ async function withConnectedPhone(fn) {
     const watched = watchPage(browser.context, server.url);
     const page = await browser.context.newPage();
     await page.goto(server.url + server.joinPath);
+    // The link connected the school already: the welcome says so by name and does not ask again.
+    const { content } = await publishedContent();
+    await page.getByText(nl.welcome_connected.replace('{school}', content.school.name)).waitFor();
     await page.getByRole('button', { name: nl.welcome_start }).click();
-    await page.getByRole('button', { name: nl.welcome_skip }).click();
-    // The link chose the school already.
-    assert.equal(
-      await page.getByRole('radio', { name: nl.welcome_school_sync }).isChecked(),
-      true,
-      'the school from the link is chosen',
-    );
-    await page.getByRole('button', { name: nl.welcome_done }).click();
+    await page.getByRole('button', { name: nl.welcome_next }).click();
     await page.getByRole('heading', { level: 1, name: nl.today_title }).waitFor();
     assert.equal(new URL(page.url()).search, '', 'the access code left the address bar');
     await waitForServiceWorker(page);
@@ -197,12 +193,31 @@ test('a bulletin item the school adds appears in the app after a sync', async ()
       title: { nl: title, en: 'School photographer' },
       text: { nl: 'Zorg dat uw kind er netjes bij zit.', en: 'Dress nicely.' },
     });
+    // And a new version of the agreement.
+    content.agreement.version += 1;
+    content.agreement.vision.nl += ' We zeggen het als er iets verandert.';
     await publish(content, etag);
 
     await syncNow(page);
     await page.getByText(nl.sync_all_sent).waitFor();
-    await page.getByRole('link', { name: nl.nav_bulletins }).click();
+    // A calm count on the tab, with an accessible name, until the parent has looked.
+    const nav = page.getByRole('navigation');
+    const withNews = `${nl.nav_bulletins}${nl.nav_news.replace('{n}', '1')}`;
+    await nav.getByRole('link', { name: withNews, exact: true }).waitFor();
+    assert.equal(
+      await nav.getByRole('link', { name: nl.nav_activities, exact: true }).count(),
+      1,
+      'nothing new on Activiteiten',
+    );
+    const agreementNews = `${nl.nav_agreements}${nl.nav_news.replace('{n}', '1')}`;
+    await nav.getByRole('link', { name: agreementNews, exact: true }).waitFor();
+    await nav.getByRole('link', { name: withNews, exact: true }).click();
     await page.getByText(title).first().waitFor();
+    await nav.getByRole('link', { name: nl.nav_bulletins, exact: true }).waitFor();
+    await page.reload();
+    await nav.getByRole('link', { name: nl.nav_bulletins, exact: true }).waitFor();
+    await nav.getByRole('link', { name: agreementNews, exact: true }).click();
+    await nav.getByRole('link', { name: nl.nav_agreements, exact: true }).waitFor();
   });
 });
 
@@ -226,6 +241,14 @@ test('a changed access code is explained, and the answer waits until the new lin
     await page.getByText(nl.sync_waiting_one).waitFor();
     await page.goto(`${server.url}/activiteiten/${activity.id}`);
     await rsvpState(page).filter({ hasText: nl.activities_state_saved }).waitFor();
+    // Every screen says so calmly, with what waits and the way to fix it.
+    for (const path of ['/', `/activiteiten/${activity.id}`]) {
+      await page.goto(server.url + path);
+      const banner = page.getByRole('status').filter({ hasText: nl.sync_code_wrong });
+      await banner.waitFor();
+      assert.ok((await banner.innerText()).includes(nl.sync_waiting_one), await banner.innerText());
+      await banner.getByRole('link', { name: nl.sync_fix }).waitFor();
+    }
 
     // The parent enters the school's new link.
     await page.goto(server.url + '/instellingen');

@@ -313,6 +313,50 @@ impl<B: Backend> Store<B> {
 /// them. The editor's records take their kind from here, so the two cannot drift apart.
 pub const EDITOR_KINDS: [&str; 2] = ["beheer", "beheer-login"];
 
+/// An export file opened to be shown before it is imported: when it was made, and its records.
+pub struct ExportFile {
+    /// The day it was made (`YYYY-MM-DD`, as the app wrote it).
+    pub exported_at: String,
+    records: BTreeMap<String, Box<RawValue>>,
+}
+
+impl ExportFile {
+    /// Reads an export file; the same refusals as [`Store::import`] for a file that is not one.
+    pub fn read(json: &str) -> Result<ExportFile, ImportError> {
+        let file: Export = serde_json::from_str(json).map_err(|_| ImportError::NotAnExport)?;
+        if file.format != EXPORT_FORMAT {
+            return Err(ImportError::NotAnExport);
+        }
+        if file.schema > EXPORT_SCHEMA {
+            return Err(ImportError::Newer);
+        }
+        Ok(ExportFile {
+            exported_at: file.exported_at,
+            records: file.records,
+        })
+    }
+
+    /// Checks every record of the file as [`Store::import`] will (`check`, with every record
+    /// kind the app knows), so that a bad file is refused before it is shown.
+    pub fn check(
+        &self,
+        check: impl Fn(&str, &str) -> Result<(), ImportError>,
+    ) -> Result<(), ImportError> {
+        self.records
+            .iter()
+            .try_for_each(|(kind, envelope)| check(kind, envelope.get()))
+    }
+
+    /// The file's record of kind `R` (migrated forward where older); `None` when the file has
+    /// none, or one this app cannot read.
+    pub fn record<R: Record>(&self) -> Option<R> {
+        match decode::<R>(self.records.get(R::KIND)?.get()) {
+            Ok(Decoded::Current(value) | Decoded::Migrated(value)) => Some(value),
+            _ => None,
+        }
+    }
+}
+
 /// Checks that a record of another app of this origin is at least a readable envelope, so that
 /// an import can take it over for the app that keeps it.
 pub fn check_envelope(kind: &str, raw: &str) -> Result<(), ImportError> {
