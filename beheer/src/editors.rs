@@ -123,6 +123,7 @@ fn gone(back: String) -> AnyView {
 }
 
 /// One entry of a list screen.
+#[derive(Clone, PartialEq)]
 struct Row {
     href: String,
     title: String,
@@ -169,7 +170,8 @@ fn list_screen(
     add: impl Fn() -> String + 'static,
 ) -> impl IntoView {
     let navigate = use_navigate();
-    let rows = move || links(rows());
+    let rows = Memo::new(move |_| rows());
+    let rows = move || links(rows.get());
     view! {
         <Back href=href("") label="Overzicht"/>
         <h2>{heading}</h2>
@@ -297,28 +299,27 @@ fn bulletin_form(b: usize) -> AnyView {
     let editor = use_editor();
     let navigate = use_navigate();
     let path = format!("bulletins[{b}]");
-    let items = move || {
-        editor
-            .draft
-            .with(|c| {
-                c.bulletins.get(b).map(|bulletin| {
-                    bulletin
-                        .items
-                        .iter()
-                        .map(|item| {
-                            let when = item
-                                .when
-                                .as_ref()
-                                .map(|w| dates::when(Lang::Nl, w))
-                                .unwrap_or_else(|| "zonder datum".to_owned());
-                            let to = format!("maandinfo/{}/{}", bulletin.id, item.id);
-                            Row::new(href(&to), &item.title, when)
-                        })
-                        .collect()
-                })
+    // Redrawn when an item's title or date changes, not when the month's title is typed.
+    let items = Memo::new(move |_| {
+        editor.draft.with(|c| {
+            c.bulletins.get(b).map(|bulletin| {
+                bulletin
+                    .items
+                    .iter()
+                    .map(|item| {
+                        let when = item
+                            .when
+                            .as_ref()
+                            .map(|w| dates::when(Lang::Nl, w))
+                            .unwrap_or_else(|| "zonder datum".to_owned());
+                        let to = format!("maandinfo/{}/{}", bulletin.id, item.id);
+                        Row::new(href(&to), &item.title, when)
+                    })
+                    .collect::<Vec<_>>()
             })
-            .map(links)
-    };
+        })
+    });
+    let items = move || items.get().map(links);
     let add = {
         let navigate = navigate.clone();
         move |_| {

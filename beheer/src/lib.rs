@@ -12,7 +12,6 @@ pub mod follow;
 
 use driehoek_core::{Content, FieldError};
 use leptos::prelude::*;
-use leptos::task::spawn_local;
 use leptos_router::components::{Outlet, A};
 use leptos_router::hooks::{use_location, use_query_map};
 
@@ -235,7 +234,6 @@ fn keep_draft(record: Persisted<BeheerRecord>, login: Login, editor: Editor) {
 fn Workspace(login: Login, logout: Callback<()>) -> impl IntoView {
     let record = use_record::<BeheerRecord>();
     let editor = RwSignal::new(None::<Editor>);
-    let (problem, set_problem) = signal(String::new());
     let kept = record
         .with_untracked(|r| r.draft.clone())
         .filter(|d| d.base == login.base && d.school == login.school);
@@ -253,37 +251,41 @@ fn Workspace(login: Login, logout: Callback<()>) -> impl IntoView {
         }
     };
     // A draft with changes is the school's work: it is opened as it was, even offline. Without
-    // changes, the newest published version is fetched.
-    match kept.filter(|d| !changes(d.published.as_ref(), &d.content).is_empty()) {
-        Some(draft) => start(draft),
-        None => {
-            let login = login.clone();
-            let load = move || {
-                let (login, start) = (login.clone(), start.clone());
-                set_problem.set(String::new());
-                spawn_local(async move {
-                    match api::published(&login).await {
-                        Ok(found) => {
-                            let (published, etag) =
-                                found.map_or((None, None), |(c, e)| (Some(c), e));
-                            let content = published
-                                .clone()
-                                .unwrap_or_else(|| blank(&login.school, today()));
-                            start(Draft {
-                                base: login.base.clone(),
-                                school: login.school.clone(),
-                                etag,
-                                published,
-                                content,
-                            });
-                        }
-                        Err(message) => set_problem.set(message),
-                    }
-                });
-            };
-            load();
+    // changes, the newest published version is fetched (again on "Opnieuw proberen").
+    let kept = kept.filter(|d| !changes(d.published.as_ref(), &d.content).is_empty());
+    let source = {
+        let login = login.clone();
+        LocalResource::new(move || {
+            let (login, kept) = (login.clone(), kept.clone());
+            async move {
+                if let Some(draft) = kept {
+                    return Ok(draft);
+                }
+                let (published, etag) = api::published(&login)
+                    .await?
+                    .map_or((None, None), |(c, e)| (Some(c), e));
+                let content = published
+                    .clone()
+                    .unwrap_or_else(|| blank(&login.school, today()));
+                Ok::<_, String>(Draft {
+                    base: login.base.clone(),
+                    school: login.school.clone(),
+                    etag,
+                    published,
+                    content,
+                })
+            }
+        })
+    };
+    // The editor is made once, from the first draft that arrives; later the editor holds it.
+    Effect::new(move |_| {
+        if let Some(Ok(draft)) = source.get() {
+            if editor.with_untracked(Option::is_none) {
+                start(draft);
+            }
         }
-    }
+    });
+    let problem = move || source.get().and_then(|r| r.err()).unwrap_or_default();
 
     // The screens below (nested routes) find the login here.
     provide_context(login.clone());
@@ -294,13 +296,14 @@ fn Workspace(login: Login, logout: Callback<()>) -> impl IntoView {
             .pathname
             .with(|p| p.trim_end_matches('/') == FOLLOW)
     });
-    let school_name = move || {
+    // A memo: typing elsewhere in the draft does not redraw the school's name.
+    let school_name = Memo::new(move |_| {
         editor
             .get()
             .map(|e| e.draft.with(|c| c.school.name.clone()))
             .filter(|n| !n.is_empty())
             .unwrap_or_else(|| login.school.clone())
-    };
+    });
     view! {
         <div class="beheer-head">
             <h1>"Beheer"</h1>
@@ -323,13 +326,13 @@ fn Workspace(login: Login, logout: Callback<()>) -> impl IntoView {
                     provide_context(e);
                     view! { <Write/> }.into_any()
                 }
-                None if problem.with(String::is_empty) => {
+                None if problem().is_empty() => {
                     view! { <p role="status">"De gepubliceerde inhoud wordt opgehaald…"</p> }.into_any()
                 }
                 None => view! {
                     <div class="notice" role="alert">
-                        <p>{move || problem.get()}</p>
-                        <button type="button" class="button" on:click=move |_| { let _ = window().location().reload(); }>
+                        <p>{problem}</p>
+                        <button type="button" class="button" on:click=move |_| source.refetch()>
                             "Opnieuw proberen"
                         </button>
                     </div>
