@@ -12,11 +12,12 @@ use leptos_router::hooks::{use_navigate, use_params_map};
 use serde::de::DeserializeOwned;
 use serde::Serialize;
 
-use super::draft::list_label;
+use super::draft::{list_label, place_by_date};
 use super::fields::{
     use_editor, CheckInput, GroepenInput, Lens, Moment, MomentInput, MomentValue, NumberInput,
     SelectInput, TextField, TextInput,
 };
+use super::preview::{activity_preview, item_preview};
 use driehoek_web::browser::new_id;
 use driehoek_web::clock::today;
 use driehoek_web::dates;
@@ -418,6 +419,55 @@ fn time_from(v: MomentValue) -> Option<NaiveTime> {
     }
 }
 
+/// When the form of an item is left, a new item, or one whose date changed, moves to its place
+/// by date among the others (not while the form is open: the school is still typing).
+fn place_when_left(editor: super::fields::Editor, month: String, id: String) {
+    let date_of = {
+        let (month, id) = (month.clone(), id.clone());
+        move |c: &Content| {
+            c.bulletins
+                .iter()
+                .find(|b| b.id == month)
+                .and_then(|b| b.items.iter().find(|i| i.id == id))
+                .and_then(|i| i.when.as_ref().map(|w| w.date))
+        }
+    };
+    let opened = editor.draft.with_untracked(&date_of);
+    let new = editor.published.with_untracked(|p| {
+        !p.as_ref().is_some_and(|p| {
+            p.bulletins
+                .iter()
+                .any(|b| b.items.iter().any(|i| i.id == id))
+        })
+    });
+    let draft = editor.draft;
+    on_cleanup(move || {
+        // After the screen's own cleanup, so that the draft changes outside of it.
+        set_timeout(
+            move || {
+                let now = draft.try_with_untracked(&date_of).flatten();
+                if now.is_none() || (!new && now == opened) {
+                    return;
+                }
+                let moves = draft.try_with_untracked(|c| {
+                    c.bulletins
+                        .iter()
+                        .find(|b| b.id == month)
+                        .is_some_and(|b| place_by_date(&mut b.items.clone(), &id))
+                });
+                if moves == Some(true) {
+                    draft.update(|c| {
+                        if let Some(b) = c.bulletins.iter_mut().find(|b| b.id == month) {
+                            place_by_date(&mut b.items, &id);
+                        }
+                    });
+                }
+            },
+            std::time::Duration::ZERO,
+        );
+    });
+}
+
 /// One item of a month, found by the ids in its address (`maandinfo/<month>/<item>`).
 #[component]
 pub fn ItemForm() -> impl IntoView {
@@ -429,14 +479,15 @@ pub fn ItemForm() -> impl IntoView {
             let i = c.bulletins[b].items.iter().position(|i| i.id == id)?;
             Some((b, i))
         },
-        move |(b, i)| item_form(b, i, month()),
+        move |(b, i)| item_form(b, i, month(), id()),
         move || href(&format!("maandinfo/{}", month())),
     )
 }
 
 /// The item at place `i` of month `b` (whose id is `month`): every field of the model.
-fn item_form(b: usize, i: usize, month: String) -> AnyView {
+fn item_form(b: usize, i: usize, month: String, id: String) -> AnyView {
     let editor = use_editor();
+    place_when_left(editor, month.clone(), id);
     let navigate = use_navigate();
     let back = href(&format!("maandinfo/{month}"));
     let back_after_removal = back.clone();
@@ -498,6 +549,7 @@ fn item_form(b: usize, i: usize, month: String) -> AnyView {
         </Show>
         <GroepenInput path=format!("{path}.groepen")
             lens=item(b, i, |it| it.groepen.clone(), |it, v| it.groepen = v)/>
+        {item_preview(move || editor.draft.with(|c| c.bulletins.get(b)?.items.get(i).cloned()))}
         <div class="actions beheer-danger">
             <button type="button" class="button button--danger" on:click=remove>"Bericht weghalen"</button>
         </div>
@@ -634,6 +686,7 @@ fn activity_form(a: usize) -> AnyView {
         <CheckInput label="Afgelast: ouders zien dat het niet doorgaat en kunnen niet meer antwoorden"
             path=format!("{path}.cancelled")
             lens=act(a, |x| x.cancelled, |x, v| x.cancelled = v)/>
+        {activity_preview(move || editor.draft.with(|c| c.activities.get(a).cloned()))}
         <div class="actions beheer-danger">
             <button type="button" class="button button--danger" on:click=remove>"Activiteit weghalen"</button>
         </div>

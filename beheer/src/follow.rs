@@ -21,6 +21,22 @@ fn families(n: impl std::fmt::Display, one: bool) -> String {
     }
 }
 
+/// How many people come: "1 persoon komt", "3 personen komen".
+fn coming(n: impl Into<u64>) -> String {
+    match n.into() {
+        1 => "1 persoon komt".to_owned(),
+        n => format!("{n} personen komen"),
+    }
+}
+
+/// How many help: "1 helpt mee", "2 helpen mee".
+fn helping(n: impl Into<u64>) -> String {
+    match n.into() {
+        1 => "1 helpt mee".to_owned(),
+        n => format!("{n} helpen mee"),
+    }
+}
+
 /// The answers to one activity.
 fn activity_card(activity: ActivityRsvps) -> impl IntoView {
     let t = activity.totals;
@@ -67,8 +83,8 @@ fn activity_card(activity: ActivityRsvps) -> impl IntoView {
             <p class="muted">{when}</p>
             <p class="beheer-totals">
                 {format!(
-                    "Ja: {} · Misschien: {} · Nee: {} · {} personen komen{places} · {} helpen mee",
-                    t.ja, t.misschien, t.nee, t.people, t.helpers
+                    "Ja: {} · Misschien: {} · Nee: {} · {}{places} · {}",
+                    t.ja, t.misschien, t.nee, coming(t.people), helping(t.helpers)
                 )}
             </p>
             <ul class="beheer-answers">{rows}</ul>
@@ -203,5 +219,19 @@ pub fn Follow() -> impl IntoView {
         <Suspense fallback=|| view! { <p role="status">"De aanmeldingen worden opgehaald…"</p> }>
             {move || Suspend::new(async move { rsvps_view(rsvps.await) })}
         </Suspense>
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn one_person_comes_and_two_people_come() {
+        assert_eq!(coming(1u32), "1 persoon komt");
+        assert_eq!(coming(0u32), "0 personen komen");
+        assert_eq!(coming(2u32), "2 personen komen");
+        assert_eq!(helping(1u32), "1 helpt mee");
+        assert_eq!(helping(3u32), "3 helpen mee");
     }
 }

@@ -9,6 +9,7 @@ pub mod draft;
 pub mod editors;
 pub mod fields;
 pub mod follow;
+pub mod preview;
 
 use driehoek_core::{Content, FieldError};
 use leptos::prelude::*;
@@ -16,8 +17,8 @@ use leptos_router::components::{Outlet, A};
 use leptos_router::hooks::{use_location, use_query_map};
 
 use self::draft::{
-    blank, changes, describe, pane_of, prepare, rebase, BeheerLogin, BeheerRecord, Draft, Login,
-    Pane, ParentsLink,
+    blank, changes, describe, pane_of, place_new_items, prepare, rebase, BeheerLogin, BeheerRecord,
+    Draft, Login, Pane, ParentsLink,
 };
 use self::editors::{href, AgreementChanges};
 use self::fields::{use_editor, Editor};
@@ -358,12 +359,26 @@ fn Write() -> impl IntoView {
         _ => "U heeft wijzigingen die nog niet gepubliceerd zijn. Ze staan als concept op dit apparaat.".to_owned(),
     }
     };
+    // "Controleren": every problem of the whole draft shows at its field, and the count here.
+    let check = move |_| {
+        let count = editor.check_all();
+        editor.checked.set(Some(count));
+    };
+    let checked = move || {
+        editor.checked.get().map(|count| match count {
+            0 => "Alles is in orde. U kunt publiceren.".to_owned(),
+            1 => "Er is 1 punt om te verbeteren. Het staat in rood bij het veld, en onder “Controleren en publiceren”.".to_owned(),
+            n => format!("Er zijn {n} punten om te verbeteren. Ze staan in rood bij de velden, en onder “Controleren en publiceren”."),
+        })
+    };
     view! {
         <div class="beheer-status">
             <p role="status">{status}</p>
             <div class="actions">
+                <button type="button" class="button" on:click=check>"Controleren"</button>
                 <A href=href("controleren") attr:class="button button--primary">"Controleren en publiceren"</A>
             </div>
+            <p class="beheer-checked" role="status">{checked}</p>
         </div>
         <Outlet/>
     }
@@ -455,12 +470,15 @@ enum Request {
 /// Publishes the draft; on success the published version becomes the draft's base.
 async fn publish(editor: Editor, login: Login) -> Outcome {
     if !editor.errors.with_untracked(Vec::is_empty) {
+        editor.check_all();
         return Outcome::Refused;
     }
     let content = editor.published.with_untracked(|p| {
-        editor
-            .draft
-            .with_untracked(|d| prepare(p.as_ref(), d, today()))
+        editor.draft.with_untracked(|d| {
+            let mut content = prepare(p.as_ref(), d, today());
+            place_new_items(p.as_ref(), &mut content);
+            content
+        })
     });
     let etag = editor.etag.get_untracked();
     match api::publish(&login, &content, etag.as_deref()).await {
@@ -473,6 +491,7 @@ async fn publish(editor: Editor, login: Login) -> Outcome {
         api::Published::Conflict => Outcome::Conflict,
         api::Published::Invalid(errors) => {
             editor.server.set(errors);
+            editor.check_all();
             Outcome::Refused
         }
         api::Published::LoggedOut => Outcome::Failed(
@@ -516,6 +535,14 @@ pub fn Publish() -> impl IntoView {
         }
     });
     let busy = request.pending();
+    // The review names every problem: from here on, each also shows at its field.
+    editor.check_all();
+    // Nothing to publish or throw away while the draft is what is published.
+    let unchanged = Memo::new(move |_| {
+        editor
+            .published
+            .with(|p| editor.draft.with(|d| changes(p.as_ref(), d).is_empty()))
+    });
 
     let problems = move || {
         let errors = editor.errors.get();
@@ -646,10 +673,13 @@ pub fn Publish() -> impl IntoView {
         {message}
         <div class="actions">
             <button type="button" class="button button--primary" on:click=publish
-                disabled=move || busy.get()>
+                disabled=move || busy.get() || unchanged.get()>
                 "Publiceren"
             </button>
-            <button type="button" class="button button--danger" on:click=discard>"Concept weggooien"</button>
+            <button type="button" class="button button--danger" on:click=discard
+                disabled=move || busy.get() || unchanged.get()>
+                "Concept weggooien"
+            </button>
         </div>
     }
 }
