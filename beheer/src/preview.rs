@@ -5,10 +5,11 @@
 //! The parents' card components live in the parents' app, which Beheer may not depend on; this
 //! is a faithful copy of their markup until the cards move into `driehoek-web`.
 
-use driehoek_core::rsvp::deadline;
+use driehoek_core::rsvp::{deadline, is_open};
 use driehoek_core::{Activity, BulletinItem};
 use leptos::prelude::*;
 
+use driehoek_web::clock::now_local;
 use driehoek_web::dates;
 use driehoek_web::i18n::Lang;
 use driehoek_web::labels::{activity_kind_label, item_kind_label};
@@ -108,6 +109,13 @@ fn activity_card(activity: &Activity) -> AnyView {
         ),
     );
     let cancelled = activity.cancelled;
+    let answer = if cancelled {
+        t.activities_cancelled_text.to_owned()
+    } else if is_open(activity, now_local()) {
+        until
+    } else {
+        t.activities_closed.to_owned()
+    };
     view! {
         <article class="activity-card">
             <p class="activity-card__title beheer-phone__title">{title}</p>
@@ -126,9 +134,7 @@ fn activity_card(activity: &Activity) -> AnyView {
                 {places.map(|p| view! { <dt>{t.activities_places_label}</dt><dd>{p}</dd> })}
             </dl>
             <p class="activity-detail__text">{activity.text.get("nl").to_owned()}</p>
-            <p class="rsvp__deadline">
-                {if cancelled { t.activities_cancelled_text.to_owned() } else { until }}
-            </p>
+            <p class="rsvp__deadline">{answer}</p>
         </div>
     }
     .into_any()

@@ -4,6 +4,7 @@
 // "Voorbeeld" shows an item or an activity as a parent's phone will.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
+import { axeViolations } from './axe.mjs';
 import { launchProfile } from './browser.mjs';
 import { localAt, momentDay } from './clock.mjs';
 import { startSyncServer, texts, waitForServiceWorker, watchPage } from './server.mjs';
@@ -249,6 +250,7 @@ test('"Voorbeeld" shows an item and an activity as a parent\'s phone does, 360 p
       assert.equal(await card.getAttribute('class'), 'bulletin-item bulletin-item--unread');
       await page.getByLabel('Titel', { exact: true }).fill('Nieuwe overdekte fietsenstalling');
       await card.getByText('Nieuwe overdekte fietsenstalling').waitFor();
+      assert.deepEqual(await axeViolations(page), [], 'the form with its preview passes axe');
 
       // An activity: its card and what its page tells a parent.
       await page.goto(`${server.url}/beheer/activiteiten/${activity.id}`);
@@ -261,5 +263,35 @@ test('"Voorbeeld" shows an item and an activity as a parent\'s phone does, 360 p
       assert.equal(await shown.locator('article.activity-card').count(), 1);
     },
     { viewport: { width: 1280, height: 800 } },
+  );
+});
+
+test('at 320 px with 200 % text the new item, its preview and the review fit the screen', async () => {
+  await withOffice(
+    async (page) => {
+      await logIn(page);
+      await newItem(page);
+      const big = () => page.evaluate(() => { document.documentElement.style.fontSize = '200%'; });
+      const fits = async (what) => {
+        const width = await page.evaluate(() => document.documentElement.scrollWidth);
+        assert.ok(width <= 320, `${what}: nothing wider than the screen (${width})`);
+      };
+      await big();
+      await page.getByRole('button', { name: 'Controleren', exact: true }).click();
+      await page.getByRole('button', { name: 'Voorbeeld', exact: true }).click();
+      await page.getByRole('region', { name: /^Voorbeeld/ }).getByRole('article').waitFor();
+      await fits('the item with its problems and preview');
+      // The buttons of the status bar keep their words whole inside them.
+      for (const name of ['Controleren', 'Uitloggen']) {
+        const button = page.getByRole('button', { name, exact: true });
+        const fitsInside = await button.evaluate((b) => b.scrollWidth <= b.clientWidth);
+        assert.ok(fitsInside, `${name}: the word fits in its button`);
+      }
+      await page.getByRole('link', { name: 'Controleren en publiceren' }).click();
+      await page.getByRole('heading', { level: 2, name: 'Controleren en publiceren' }).waitFor();
+      await big();
+      await fits('the review');
+    },
+    { viewport: { width: 320, height: 740 } },
   );
 });
