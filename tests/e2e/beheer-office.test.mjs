@@ -295,3 +295,31 @@ test('at 320 px with 200 % text the new item, its preview and the review fit the
     { viewport: { width: 320, height: 740 } },
   );
 });
+
+test('a first load that fails says so, and "Opnieuw proberen" loads the school\'s content', async () => {
+  const browser = await launchProfile();
+  try {
+    const page = await browser.context.newPage();
+    // The server does not answer the first request for the content.
+    let refused = 0;
+    await page.route('**/content', async (route) => {
+      if (refused === 0) {
+        refused += 1;
+        await route.abort('internetdisconnected');
+      } else {
+        await route.continue();
+      }
+    });
+    await page.goto(`${server.url}/beheer?school=${server.school}`);
+    await page.getByLabel('Beheercode').fill(server.admin);
+    await page.getByRole('button', { name: 'Inloggen' }).click();
+    const alert = page.getByRole('alert').filter({ hasText: 'De server antwoordt niet' });
+    await alert.waitFor();
+    await alert.getByRole('button', { name: 'Opnieuw proberen' }).click();
+    await page.getByRole('heading', { name: 'Wat wilt u schrijven?' }).waitFor();
+    assert.equal(refused, 1);
+    assert.equal(await page.getByText('De server antwoordt niet').count(), 0, 'the old problem is gone');
+  } finally {
+    await browser.close();
+  }
+});
