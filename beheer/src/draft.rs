@@ -2,7 +2,7 @@
 //! published version, what a publication sends, which screen an error belongs to, and the form
 //! values of dates and times. Pure Rust, tested natively.
 
-use driehoek_core::{AgreementList, Content, Text};
+use driehoek_core::{AgreementList, BulletinItem, Content, Text};
 use serde::{Deserialize, Serialize};
 
 use driehoek_web::storage::{Record, EDITOR_KINDS};
@@ -76,6 +76,52 @@ pub use driehoek_web::dates::{
     date_time_value, date_value, month_value, parse_date, parse_date_time, parse_month, parse_time,
     time_value,
 };
+
+/// Moves the item `id` to its place by date: before the first other item with a later date,
+/// else just after the last dated one (news without a date keeps its place around it). An item
+/// without a date stays where it is. Says whether it moved.
+pub fn place_by_date(items: &mut Vec<BulletinItem>, id: &str) -> bool {
+    let Some(from) = items.iter().position(|i| i.id == id) else {
+        return false;
+    };
+    let Some(date) = items[from].when.as_ref().map(|w| w.date) else {
+        return false;
+    };
+    let item = items.remove(from);
+    let later = items
+        .iter()
+        .position(|i| i.when.as_ref().is_some_and(|w| w.date > date));
+    let to = later.unwrap_or_else(|| {
+        items
+            .iter()
+            .rposition(|i| i.when.is_some())
+            .map_or(from.min(items.len()), |last| last + 1)
+    });
+    items.insert(to, item);
+    to != from
+}
+
+/// Places every item the published version does not have yet by its date.
+pub fn place_new_items(published: Option<&Content>, draft: &mut Content) {
+    for bulletin in &mut draft.bulletins {
+        let known = |id: &str| {
+            published.is_some_and(|p| {
+                p.bulletins
+                    .iter()
+                    .any(|b| b.items.iter().any(|i| i.id == id))
+            })
+        };
+        let new: Vec<String> = bulletin
+            .items
+            .iter()
+            .filter(|i| !known(&i.id))
+            .map(|i| i.id.clone())
+            .collect();
+        for id in new {
+            place_by_date(&mut bulletin.items, &id);
+        }
+    }
+}
 
 /// Which screen of the editor shows the field at `path` (as the core's validation names it).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -249,6 +295,72 @@ mod tests {
             describe(&content, "school.email"),
             "Schoolgegevens, E-mailadres"
         );
+    }
+
+    fn dated(id: &str, date: Option<NaiveDate>) -> BulletinItem {
+        BulletinItem {
+            id: id.into(),
+            kind: driehoek_core::ItemKind::Nieuws,
+            title: Text::nl(id),
+            text: Text::nl(id),
+            when: date.map(|date| driehoek_core::When {
+                date,
+                until: None,
+                from_time: None,
+                to_time: None,
+            }),
+            groepen: Vec::new(),
+        }
+    }
+
+    fn ids(items: &[BulletinItem]) -> Vec<&str> {
+        items.iter().map(|i| i.id.as_str()).collect()
+    }
+
+    #[test]
+    fn a_new_item_takes_its_place_by_date_not_the_end() {
+        let mut items = vec![
+            dated("a", Some(day(2026, 12, 1))),
+            dated("nieuws", None),
+            dated("b", Some(day(2026, 12, 10))),
+            dated("c", Some(day(2026, 12, 5))),
+        ];
+        assert!(place_by_date(&mut items, "c"));
+        assert_eq!(ids(&items), ["a", "nieuws", "c", "b"]);
+        // The latest goes after the last dated item, before news without a date after it.
+        let mut items = vec![
+            dated("a", Some(day(2026, 12, 1))),
+            dated("nieuws", None),
+            dated("d", Some(day(2026, 12, 20))),
+        ];
+        items.swap(1, 2);
+        assert_eq!(ids(&items), ["a", "d", "nieuws"]);
+        assert!(!place_by_date(&mut items, "d"));
+        // Without a date, an item stays where it is; an unknown id changes nothing.
+        assert!(!place_by_date(&mut items, "nieuws"));
+        assert!(!place_by_date(&mut items, "weg"));
+        assert_eq!(ids(&items), ["a", "d", "nieuws"]);
+    }
+
+    #[test]
+    fn before_publishing_only_new_items_move() {
+        let mut content = blank("wilgenhoek", day(2026, 12, 3));
+        content.bulletins.push(driehoek_core::Bulletin {
+            id: "maandinfo-2026-12".into(),
+            month: driehoek_core::YearMonth::of(day(2026, 12, 1)),
+            title: Text::nl("Maandinfo december"),
+            items: vec![
+                dated("b", Some(day(2026, 12, 10))),
+                dated("a", Some(day(2026, 12, 1))),
+            ],
+        });
+        let published = content.clone();
+        content.bulletins[0]
+            .items
+            .push(dated("nieuw", Some(day(2026, 12, 4))));
+        place_new_items(Some(&published), &mut content);
+        // The published order stays as the school had it; the new item goes before the 10th.
+        assert_eq!(ids(&content.bulletins[0].items), ["nieuw", "b", "a"]);
     }
 
     #[test]

@@ -12,11 +12,12 @@ use leptos_router::hooks::{use_navigate, use_params_map};
 use serde::de::DeserializeOwned;
 use serde::Serialize;
 
-use super::draft::list_label;
+use super::draft::{list_label, place_by_date};
 use super::fields::{
     use_editor, CheckInput, GroepenInput, Lens, Moment, MomentInput, MomentValue, NumberInput,
     SelectInput, TextField, TextInput,
 };
+use super::preview::{activity_preview, item_preview};
 use driehoek_web::browser::new_id;
 use driehoek_web::clock::today;
 use driehoek_web::dates;
@@ -123,6 +124,7 @@ fn gone(back: String) -> AnyView {
 }
 
 /// One entry of a list screen.
+#[derive(Clone, PartialEq)]
 struct Row {
     href: String,
     title: String,
@@ -169,7 +171,8 @@ fn list_screen(
     add: impl Fn() -> String + 'static,
 ) -> impl IntoView {
     let navigate = use_navigate();
-    let rows = move || links(rows());
+    let rows = Memo::new(move |_| rows());
+    let rows = move || links(rows.get());
     view! {
         <Back href=href("") label="Overzicht"/>
         <h2>{heading}</h2>
@@ -297,28 +300,27 @@ fn bulletin_form(b: usize) -> AnyView {
     let editor = use_editor();
     let navigate = use_navigate();
     let path = format!("bulletins[{b}]");
-    let items = move || {
-        editor
-            .draft
-            .with(|c| {
-                c.bulletins.get(b).map(|bulletin| {
-                    bulletin
-                        .items
-                        .iter()
-                        .map(|item| {
-                            let when = item
-                                .when
-                                .as_ref()
-                                .map(|w| dates::when(Lang::Nl, w))
-                                .unwrap_or_else(|| "zonder datum".to_owned());
-                            let to = format!("maandinfo/{}/{}", bulletin.id, item.id);
-                            Row::new(href(&to), &item.title, when)
-                        })
-                        .collect()
-                })
+    // Redrawn when an item's title or date changes, not when the month's title is typed.
+    let items = Memo::new(move |_| {
+        editor.draft.with(|c| {
+            c.bulletins.get(b).map(|bulletin| {
+                bulletin
+                    .items
+                    .iter()
+                    .map(|item| {
+                        let when = item
+                            .when
+                            .as_ref()
+                            .map(|w| dates::when(Lang::Nl, w))
+                            .unwrap_or_else(|| "zonder datum".to_owned());
+                        let to = format!("maandinfo/{}/{}", bulletin.id, item.id);
+                        Row::new(href(&to), &item.title, when)
+                    })
+                    .collect::<Vec<_>>()
             })
-            .map(links)
-    };
+        })
+    });
+    let items = move || items.get().map(links);
     let add = {
         let navigate = navigate.clone();
         move |_| {
@@ -417,6 +419,55 @@ fn time_from(v: MomentValue) -> Option<NaiveTime> {
     }
 }
 
+/// When the form of an item is left, a new item, or one whose date changed, moves to its place
+/// by date among the others (not while the form is open: the school is still typing).
+fn place_when_left(editor: super::fields::Editor, month: String, id: String) {
+    let date_of = {
+        let (month, id) = (month.clone(), id.clone());
+        move |c: &Content| {
+            c.bulletins
+                .iter()
+                .find(|b| b.id == month)
+                .and_then(|b| b.items.iter().find(|i| i.id == id))
+                .and_then(|i| i.when.as_ref().map(|w| w.date))
+        }
+    };
+    let opened = editor.draft.with_untracked(&date_of);
+    let new = editor.published.with_untracked(|p| {
+        !p.as_ref().is_some_and(|p| {
+            p.bulletins
+                .iter()
+                .any(|b| b.items.iter().any(|i| i.id == id))
+        })
+    });
+    let draft = editor.draft;
+    on_cleanup(move || {
+        // After the screen's own cleanup, so that the draft changes outside of it.
+        set_timeout(
+            move || {
+                let now = draft.try_with_untracked(&date_of).flatten();
+                if now.is_none() || (!new && now == opened) {
+                    return;
+                }
+                let moves = draft.try_with_untracked(|c| {
+                    c.bulletins
+                        .iter()
+                        .find(|b| b.id == month)
+                        .is_some_and(|b| place_by_date(&mut b.items.clone(), &id))
+                });
+                if moves == Some(true) {
+                    draft.update(|c| {
+                        if let Some(b) = c.bulletins.iter_mut().find(|b| b.id == month) {
+                            place_by_date(&mut b.items, &id);
+                        }
+                    });
+                }
+            },
+            std::time::Duration::ZERO,
+        );
+    });
+}
+
 /// One item of a month, found by the ids in its address (`maandinfo/<month>/<item>`).
 #[component]
 pub fn ItemForm() -> impl IntoView {
@@ -428,14 +479,15 @@ pub fn ItemForm() -> impl IntoView {
             let i = c.bulletins[b].items.iter().position(|i| i.id == id)?;
             Some((b, i))
         },
-        move |(b, i)| item_form(b, i, month()),
+        move |(b, i)| item_form(b, i, month(), id()),
         move || href(&format!("maandinfo/{}", month())),
     )
 }
 
 /// The item at place `i` of month `b` (whose id is `month`): every field of the model.
-fn item_form(b: usize, i: usize, month: String) -> AnyView {
+fn item_form(b: usize, i: usize, month: String, id: String) -> AnyView {
     let editor = use_editor();
+    place_when_left(editor, month.clone(), id);
     let navigate = use_navigate();
     let back = href(&format!("maandinfo/{month}"));
     let back_after_removal = back.clone();
@@ -497,6 +549,7 @@ fn item_form(b: usize, i: usize, month: String) -> AnyView {
         </Show>
         <GroepenInput path=format!("{path}.groepen")
             lens=item(b, i, |it| it.groepen.clone(), |it, v| it.groepen = v)/>
+        {item_preview(move || editor.draft.with(|c| c.bulletins.get(b)?.items.get(i).cloned()))}
         <div class="actions beheer-danger">
             <button type="button" class="button button--danger" on:click=remove>"Bericht weghalen"</button>
         </div>
@@ -633,6 +686,7 @@ fn activity_form(a: usize) -> AnyView {
         <CheckInput label="Afgelast: ouders zien dat het niet doorgaat en kunnen niet meer antwoorden"
             path=format!("{path}.cancelled")
             lens=act(a, |x| x.cancelled, |x, v| x.cancelled = v)/>
+        {activity_preview(move || editor.draft.with(|c| c.activities.get(a).cloned()))}
         <div class="actions beheer-danger">
             <button type="button" class="button button--danger" on:click=remove>"Activiteit weghalen"</button>
         </div>

@@ -2,7 +2,7 @@
 //! through a [`Lens`], and shows the messages of the core's validation for its own path, so that
 //! the school sees each problem where it is, as the server would report it.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::sync::Arc;
 
 use chrono::{NaiveDate, NaiveDateTime, NaiveTime};
@@ -27,6 +27,19 @@ pub struct Editor {
     pub server: RwSignal<Vec<FieldError>>,
     /// Every problem: the core's rules, the input, the server.
     pub errors: Memo<Vec<FieldError>>,
+    /// The fields whose problems are shown: those the school typed in or left, and everything
+    /// "Controleren" found. A new, blank entry is not red before anyone touched it.
+    pub touched: RwSignal<BTreeSet<String>>,
+    /// What the last "Controleren" found (the number of problems), until the draft changes.
+    pub checked: RwSignal<Option<usize>>,
+}
+
+/// Whether an error at `field` belongs to the control of `path`: the path itself or below it.
+fn under(field: &str, path: &str) -> bool {
+    field == path
+        || field
+            .strip_prefix(path)
+            .is_some_and(|rest| rest.starts_with('.') || rest.starts_with('['))
 }
 
 impl Editor {
@@ -58,39 +71,66 @@ impl Editor {
             local,
             server,
             errors,
+            touched: RwSignal::new(BTreeSet::new()),
+            checked: RwSignal::new(None),
         }
+    }
+
+    /// Marks the fields of one control as touched: their problems show from now on.
+    pub fn touch(&self, paths: &[String]) {
+        if self
+            .touched
+            .with_untracked(|t| paths.iter().all(|p| t.contains(p)))
+        {
+            return;
+        }
+        self.touched.update(|t| t.extend(paths.iter().cloned()));
+    }
+
+    /// Checks the whole draft: every problem now known shows at its field. Returns their number.
+    pub fn check_all(&self) -> usize {
+        let fields: Vec<String> = self
+            .errors
+            .with_untracked(|e| e.iter().map(|e| e.field.clone()).collect());
+        let count = fields.len();
+        self.touch(&fields);
+        count
+    }
+
+    /// Whether the problem at `field` is shown.
+    fn shown(&self, field: &str) -> bool {
+        self.touched
+            .with(|t| t.iter().any(|path| under(field, path)))
     }
 
     /// Changes the draft; the server's old refusal no longer applies.
     pub fn edit(&self, f: impl FnOnce(&mut Content)) {
         self.draft.update(f);
+        if self.checked.with_untracked(Option::is_some) {
+            self.checked.set(None);
+        }
         if self.server.with_untracked(|s| !s.is_empty()) {
             self.server.set(Vec::new());
         }
     }
 
-    /// The messages for exactly these paths.
+    /// The messages for exactly these paths, once shown.
     pub fn messages(&self, paths: &[String]) -> Vec<String> {
         self.errors.with(|errors| {
             errors
                 .iter()
-                .filter(|e| paths.contains(&e.field))
+                .filter(|e| paths.contains(&e.field) && self.shown(&e.field))
                 .map(|e| e.message.clone())
                 .collect()
         })
     }
 
-    /// The messages for `path` and everything under it (`path[0]`, `path.nl`).
+    /// The messages for `path` and everything under it (`path[0]`, `path.nl`), once shown.
     pub fn messages_under(&self, path: &str) -> Vec<String> {
         self.errors.with(|errors| {
             errors
                 .iter()
-                .filter(|e| {
-                    e.field == path
-                        || e.field
-                            .strip_prefix(path)
-                            .is_some_and(|rest| rest.starts_with('.') || rest.starts_with('['))
-                })
+                .filter(|e| under(&e.field, path) && self.shown(&e.field))
                 .map(|e| e.message.clone())
                 .collect()
         })
@@ -174,7 +214,7 @@ fn shell(
     id: String,
     label: String,
     hint: Option<&'static str>,
-    errors: Signal<Vec<String>>,
+    errors: Memo<Vec<String>>,
     control: impl IntoView + 'static,
 ) -> impl IntoView {
     let error_id = format!("{id}-fout");
@@ -221,23 +261,27 @@ fn text_control(
 ) -> impl IntoView {
     let editor = use_editor();
     let id = control_id(paths.last().map(String::as_str).unwrap_or_default());
-    let errors = Signal::derive(move || editor.messages(&paths));
+    let mine = StoredValue::new(paths.clone());
+    let errors = Memo::new(move |_| editor.messages(&paths));
     let get = lens.get.clone();
-    let value = move || editor.draft.with(|c| get(c));
+    // The field's own value: a keystroke elsewhere re-reads it, but redraws nothing here.
+    let value = Memo::new(move |_| editor.draft.with(|c| get(c)));
     let on_input = move |ev: leptos::ev::Event| {
         let text = event_target_value(&ev);
         editor.edit(|c| (lens.set)(c, text));
+        mine.with_value(|p| editor.touch(p));
     };
+    let on_blur = move |_| mine.with_value(|p| editor.touch(p));
     let invalid = move || (!errors.get().is_empty()).to_string();
     let control = if multiline {
         view! {
-            <textarea id=id.clone() rows="3" prop:value=value on:input=on_input
+            <textarea id=id.clone() rows="3" prop:value=value on:input=on_input on:blur=on_blur
                 aria-invalid=invalid aria-describedby=described_by(&id, hint)></textarea>
         }
         .into_any()
     } else {
         view! {
-            <input id=id.clone() type=kind prop:value=value on:input=on_input
+            <input id=id.clone() type=kind prop:value=value on:input=on_input on:blur=on_blur
                 aria-invalid=invalid aria-describedby=described_by(&id, hint)/>
         }
         .into_any()
@@ -356,7 +400,7 @@ impl MomentValue {
 /// A control whose text `read` turns into the model's value: `Ok` writes it, `Err` keeps the
 /// model as it was and shows the message at the field until the text can be read.
 #[allow(clippy::too_many_arguments)]
-fn parsed_control<T: 'static>(
+fn parsed_control<T: Clone + PartialEq + Send + Sync + 'static>(
     label: &'static str,
     path: String,
     hint: Option<&'static str>,
@@ -369,19 +413,25 @@ fn parsed_control<T: 'static>(
     let editor = use_editor();
     let id = control_id(&path);
     let paths = vec![path.clone()];
-    let errors = Signal::derive(move || editor.messages(&paths));
+    let mine = StoredValue::new(paths.clone());
+    let errors = Memo::new(move |_| editor.messages(&paths));
     let get = lens.get.clone();
-    let value = move || show(editor.draft.with(|c| get(c)));
-    let on_input = move |ev: leptos::ev::Event| match read(&event_target_value(&ev)) {
-        Ok(value) => {
-            editor.set_local(&path, None);
-            editor.edit(|c| (lens.set)(c, value));
+    let value = Memo::new(move |_| editor.draft.with(|c| get(c)));
+    let value = move || show(value.get());
+    let on_input = move |ev: leptos::ev::Event| {
+        match read(&event_target_value(&ev)) {
+            Ok(value) => {
+                editor.set_local(&path, None);
+                editor.edit(|c| (lens.set)(c, value));
+            }
+            Err(message) => editor.set_local(&path, Some(&message)),
         }
-        Err(message) => editor.set_local(&path, Some(&message)),
+        mine.with_value(|p| editor.touch(p));
     };
+    let on_blur = move |_| mine.with_value(|p| editor.touch(p));
     let invalid = move || (!errors.get().is_empty()).to_string();
     let control = view! {
-        <input id=id.clone() type=input_type prop:value=value on:input=on_input
+        <input id=id.clone() type=input_type prop:value=value on:input=on_input on:blur=on_blur
             min=range.map(|r| r.0) max=range.map(|r| r.1)
             inputmode=range.map(|_| "numeric")
             aria-invalid=invalid aria-describedby=described_by(&id, hint)/>
@@ -457,19 +507,21 @@ pub fn SelectInput(
     let editor = use_editor();
     let id = control_id(&path);
     let paths = vec![path];
-    let errors = Signal::derive(move || editor.messages(&paths));
+    let mine = StoredValue::new(paths.clone());
+    let errors = Memo::new(move |_| editor.messages(&paths));
     let get = lens.get.clone();
-    let current = move || editor.draft.with(|c| get(c));
+    let current = Memo::new(move |_| editor.draft.with(|c| get(c)));
     let on_change = move |ev: leptos::ev::Event| {
         let value = event_target_value(&ev);
         editor.edit(|c| (lens.set)(c, value));
+        mine.with_value(|p| editor.touch(p));
     };
     let options = options
         .into_iter()
         .map(|(value, text)| {
             let selected = {
-                let (value, current) = (value.clone(), current.clone());
-                move || current() == value
+                let value = value.clone();
+                move || current.with(|c| *c == value)
             };
             view! { <option value=value selected=selected>{text}</option> }
         })
@@ -487,7 +539,7 @@ pub fn SelectInput(
 pub fn CheckInput(label: &'static str, path: String, lens: Lens<bool>) -> impl IntoView {
     let editor = use_editor();
     let get = lens.get.clone();
-    let checked = move || editor.draft.with(|c| get(c));
+    let checked = Memo::new(move |_| editor.draft.with(|c| get(c)));
     let on_change = move |ev: leptos::ev::Event| {
         let value = event_target_checked(&ev);
         editor.edit(|c| (lens.set)(c, value));
@@ -506,14 +558,17 @@ pub fn GroepenInput(path: String, lens: Lens<Vec<u8>>) -> impl IntoView {
     let editor = use_editor();
     let error_id = format!("{}-fout", control_id(&path));
     let described = error_id.clone();
+    let mine = StoredValue::new(vec![path.clone()]);
     let errors = {
         let path = path.clone();
-        move || editor.messages_under(&path).join(" ")
+        Memo::new(move |_| editor.messages_under(&path).join(" "))
     };
+    let get = lens.get.clone();
+    let ticked = Memo::new(move |_| editor.draft.with(|c| get(c)));
     let boxes = (1..=8u8)
         .map(|groep| {
-            let (get, set, read) = (lens.get.clone(), lens.set.clone(), lens.get.clone());
-            let checked = move || editor.draft.with(|c| get(c).contains(&groep));
+            let (set, read) = (lens.set.clone(), lens.get.clone());
+            let checked = move || ticked.with(|t| t.contains(&groep));
             let on_change = move |ev: leptos::ev::Event| {
                 let on = event_target_checked(&ev);
                 editor.edit(|c| {
@@ -525,6 +580,7 @@ pub fn GroepenInput(path: String, lens: Lens<Vec<u8>>) -> impl IntoView {
                     }
                     set(c, groepen)
                 });
+                mine.with_value(|p| editor.touch(p));
             };
             view! {
                 <label class="check groepen__box">
@@ -539,7 +595,7 @@ pub fn GroepenInput(path: String, lens: Lens<Vec<u8>>) -> impl IntoView {
             <legend>"Voor welke groepen?"</legend>
             <p class="field__hint">"Niets aangevinkt: voor de hele school."</p>
             <div class="groepen__grid">{boxes}</div>
-            <p class="field__error" id=error_id>{errors}</p>
+            <p class="field__error" id=error_id>{move || errors.get()}</p>
         </fieldset>
     }
 }

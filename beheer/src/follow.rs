@@ -4,7 +4,6 @@
 use driehoek_core::report::{AckReport, ActivityRsvps, RsvpReport};
 use driehoek_core::Answer;
 use leptos::prelude::*;
-use leptos::task::spawn_local;
 
 use super::api;
 use super::draft::Login;
@@ -19,6 +18,22 @@ fn families(n: impl std::fmt::Display, one: bool) -> String {
         format!("{n} gezin")
     } else {
         format!("{n} gezinnen")
+    }
+}
+
+/// How many people come: "1 persoon komt", "3 personen komen".
+fn coming(n: impl Into<u64>) -> String {
+    match n.into() {
+        1 => "1 persoon komt".to_owned(),
+        n => format!("{n} personen komen"),
+    }
+}
+
+/// How many help: "1 helpt mee", "2 helpen mee".
+fn helping(n: impl Into<u64>) -> String {
+    match n.into() {
+        1 => "1 helpt mee".to_owned(),
+        n => format!("{n} helpen mee"),
     }
 }
 
@@ -68,8 +83,8 @@ fn activity_card(activity: ActivityRsvps) -> impl IntoView {
             <p class="muted">{when}</p>
             <p class="beheer-totals">
                 {format!(
-                    "Ja: {} · Misschien: {} · Nee: {} · {} personen komen{places} · {} helpen mee",
-                    t.ja, t.misschien, t.nee, t.people, t.helpers
+                    "Ja: {} · Misschien: {} · Nee: {} · {}{places} · {}",
+                    t.ja, t.misschien, t.nee, coming(t.people), helping(t.helpers)
                 )}
             </p>
             <ul class="beheer-answers">{rows}</ul>
@@ -160,35 +175,42 @@ pub fn Follow() -> impl IntoView {
         let login = login.get_value();
         async move { api::acknowledgements(&login).await }
     });
-    let (csv_problem, set_csv_problem) = signal(String::new());
     let load = move || {
         rsvps.refetch();
         acks.refetch();
     };
-    let csv = move |_| {
-        spawn_local(async move {
-            let login = login.get_value();
-            match api::rsvps_csv(&login).await {
-                Ok(text) => {
-                    let day = today();
-                    let name = format!(
-                        "aanmeldingen-{}-{}.csv",
-                        login.school,
-                        dates::date_value(day)
-                    );
-                    set_csv_problem.set(String::new());
-                    download(&name, "text/csv;charset=utf-8", &text);
-                }
-                Err(message) => set_csv_problem.set(message),
-            }
-        });
+    // One download at a time; its answer (a problem, or nothing) is the action's value.
+    let csv = Action::new_local(move |_: &()| {
+        let login = login.get_value();
+        async move {
+            let text = api::rsvps_csv(&login).await?;
+            let name = format!(
+                "aanmeldingen-{}-{}.csv",
+                login.school,
+                dates::date_value(today())
+            );
+            download(&name, "text/csv;charset=utf-8", &text);
+            Ok::<(), String>(())
+        }
+    });
+    let downloading = csv.pending();
+    let csv_problem = move || {
+        if downloading.get() {
+            return String::new();
+        }
+        csv.value()
+            .with(|v| v.as_ref().and_then(|r| r.as_ref().err()).cloned())
+            .unwrap_or_default()
     };
     view! {
         <div class="actions">
             <button type="button" class="button" on:click=move |_| load()>"Vernieuwen"</button>
-            <button type="button" class="button" on:click=csv>"Download als CSV (Excel)"</button>
+            <button type="button" class="button" on:click=move |_| { csv.dispatch(()); }
+                disabled=move || downloading.get()>
+                "Download als CSV (Excel)"
+            </button>
         </div>
-        <p class="field__error" role="alert">{move || csv_problem.get()}</p>
+        <p class="field__error" role="alert">{csv_problem}</p>
         <h2>"Afspraken gelezen"</h2>
         <Suspense fallback=|| view! { <p role="status">"Wordt opgehaald…"</p> }>
             {move || Suspend::new(async move { acks_view(acks.await) })}
@@ -197,5 +219,19 @@ pub fn Follow() -> impl IntoView {
         <Suspense fallback=|| view! { <p role="status">"De aanmeldingen worden opgehaald…"</p> }>
             {move || Suspend::new(async move { rsvps_view(rsvps.await) })}
         </Suspense>
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn one_person_comes_and_two_people_come() {
+        assert_eq!(coming(1u32), "1 persoon komt");
+        assert_eq!(coming(0u32), "0 personen komen");
+        assert_eq!(coming(2u32), "2 personen komen");
+        assert_eq!(helping(1u32), "1 helpt mee");
+        assert_eq!(helping(3u32), "3 helpen mee");
     }
 }

@@ -9,16 +9,16 @@ pub mod draft;
 pub mod editors;
 pub mod fields;
 pub mod follow;
+pub mod preview;
 
 use driehoek_core::{Content, FieldError};
 use leptos::prelude::*;
-use leptos::task::spawn_local;
 use leptos_router::components::{Outlet, A};
 use leptos_router::hooks::{use_location, use_query_map};
 
 use self::draft::{
-    blank, changes, describe, pane_of, prepare, rebase, BeheerLogin, BeheerRecord, Draft, Login,
-    Pane, ParentsLink,
+    blank, changes, describe, pane_of, place_new_items, prepare, rebase, BeheerLogin, BeheerRecord,
+    Draft, Login, Pane, ParentsLink,
 };
 use self::editors::{href, AgreementChanges};
 use self::fields::{use_editor, Editor};
@@ -235,7 +235,6 @@ fn keep_draft(record: Persisted<BeheerRecord>, login: Login, editor: Editor) {
 fn Workspace(login: Login, logout: Callback<()>) -> impl IntoView {
     let record = use_record::<BeheerRecord>();
     let editor = RwSignal::new(None::<Editor>);
-    let (problem, set_problem) = signal(String::new());
     let kept = record
         .with_untracked(|r| r.draft.clone())
         .filter(|d| d.base == login.base && d.school == login.school);
@@ -253,37 +252,41 @@ fn Workspace(login: Login, logout: Callback<()>) -> impl IntoView {
         }
     };
     // A draft with changes is the school's work: it is opened as it was, even offline. Without
-    // changes, the newest published version is fetched.
-    match kept.filter(|d| !changes(d.published.as_ref(), &d.content).is_empty()) {
-        Some(draft) => start(draft),
-        None => {
-            let login = login.clone();
-            let load = move || {
-                let (login, start) = (login.clone(), start.clone());
-                set_problem.set(String::new());
-                spawn_local(async move {
-                    match api::published(&login).await {
-                        Ok(found) => {
-                            let (published, etag) =
-                                found.map_or((None, None), |(c, e)| (Some(c), e));
-                            let content = published
-                                .clone()
-                                .unwrap_or_else(|| blank(&login.school, today()));
-                            start(Draft {
-                                base: login.base.clone(),
-                                school: login.school.clone(),
-                                etag,
-                                published,
-                                content,
-                            });
-                        }
-                        Err(message) => set_problem.set(message),
-                    }
-                });
-            };
-            load();
+    // changes, the newest published version is fetched (again on "Opnieuw proberen").
+    let kept = kept.filter(|d| !changes(d.published.as_ref(), &d.content).is_empty());
+    let source = {
+        let login = login.clone();
+        LocalResource::new(move || {
+            let (login, kept) = (login.clone(), kept.clone());
+            async move {
+                if let Some(draft) = kept {
+                    return Ok(draft);
+                }
+                let (published, etag) = api::published(&login)
+                    .await?
+                    .map_or((None, None), |(c, e)| (Some(c), e));
+                let content = published
+                    .clone()
+                    .unwrap_or_else(|| blank(&login.school, today()));
+                Ok::<_, String>(Draft {
+                    base: login.base.clone(),
+                    school: login.school.clone(),
+                    etag,
+                    published,
+                    content,
+                })
+            }
+        })
+    };
+    // The editor is made once, from the first draft that arrives; later the editor holds it.
+    Effect::new(move |_| {
+        if let Some(Ok(draft)) = source.get() {
+            if editor.with_untracked(Option::is_none) {
+                start(draft);
+            }
         }
-    }
+    });
+    let problem = move || source.get().and_then(|r| r.err()).unwrap_or_default();
 
     // The screens below (nested routes) find the login here.
     provide_context(login.clone());
@@ -294,13 +297,14 @@ fn Workspace(login: Login, logout: Callback<()>) -> impl IntoView {
             .pathname
             .with(|p| p.trim_end_matches('/') == FOLLOW)
     });
-    let school_name = move || {
+    // A memo: typing elsewhere in the draft does not redraw the school's name.
+    let school_name = Memo::new(move |_| {
         editor
             .get()
             .map(|e| e.draft.with(|c| c.school.name.clone()))
             .filter(|n| !n.is_empty())
             .unwrap_or_else(|| login.school.clone())
-    };
+    });
     view! {
         <div class="beheer-head">
             <h1>"Beheer"</h1>
@@ -323,13 +327,13 @@ fn Workspace(login: Login, logout: Callback<()>) -> impl IntoView {
                     provide_context(e);
                     view! { <Write/> }.into_any()
                 }
-                None if problem.with(String::is_empty) => {
+                None if problem().is_empty() => {
                     view! { <p role="status">"De gepubliceerde inhoud wordt opgehaald…"</p> }.into_any()
                 }
                 None => view! {
                     <div class="notice" role="alert">
-                        <p>{move || problem.get()}</p>
-                        <button type="button" class="button" on:click=move |_| { let _ = window().location().reload(); }>
+                        <p>{problem}</p>
+                        <button type="button" class="button" on:click=move |_| source.refetch()>
                             "Opnieuw proberen"
                         </button>
                     </div>
@@ -355,12 +359,26 @@ fn Write() -> impl IntoView {
         _ => "U heeft wijzigingen die nog niet gepubliceerd zijn. Ze staan als concept op dit apparaat.".to_owned(),
     }
     };
+    // "Controleren": every problem of the whole draft shows at its field, and the count here.
+    let check = move |_| {
+        let count = editor.check_all();
+        editor.checked.set(Some(count));
+    };
+    let checked = move || {
+        editor.checked.get().map(|count| match count {
+            0 => "Alles is in orde. U kunt publiceren.".to_owned(),
+            1 => "Er is 1 punt om te verbeteren. Het staat in rood bij het veld, en onder “Controleren en publiceren”.".to_owned(),
+            n => format!("Er zijn {n} punten om te verbeteren. Ze staan in rood bij de velden, en onder “Controleren en publiceren”."),
+        })
+    };
     view! {
         <div class="beheer-status">
             <p role="status">{status}</p>
             <div class="actions">
+                <button type="button" class="button" on:click=check>"Controleren"</button>
                 <A href=href("controleren") attr:class="button button--primary">"Controleren en publiceren"</A>
             </div>
+            <p class="beheer-checked" role="status">{checked}</p>
         </div>
         <Outlet/>
     }
@@ -452,12 +470,15 @@ enum Request {
 /// Publishes the draft; on success the published version becomes the draft's base.
 async fn publish(editor: Editor, login: Login) -> Outcome {
     if !editor.errors.with_untracked(Vec::is_empty) {
+        editor.check_all();
         return Outcome::Refused;
     }
     let content = editor.published.with_untracked(|p| {
-        editor
-            .draft
-            .with_untracked(|d| prepare(p.as_ref(), d, today()))
+        editor.draft.with_untracked(|d| {
+            let mut content = prepare(p.as_ref(), d, today());
+            place_new_items(p.as_ref(), &mut content);
+            content
+        })
     });
     let etag = editor.etag.get_untracked();
     match api::publish(&login, &content, etag.as_deref()).await {
@@ -470,6 +491,7 @@ async fn publish(editor: Editor, login: Login) -> Outcome {
         api::Published::Conflict => Outcome::Conflict,
         api::Published::Invalid(errors) => {
             editor.server.set(errors);
+            editor.check_all();
             Outcome::Refused
         }
         api::Published::LoggedOut => Outcome::Failed(
@@ -513,6 +535,14 @@ pub fn Publish() -> impl IntoView {
         }
     });
     let busy = request.pending();
+    // The review names every problem: from here on, each also shows at its field.
+    editor.check_all();
+    // Nothing to publish or throw away while the draft is what is published.
+    let unchanged = Memo::new(move |_| {
+        editor
+            .published
+            .with(|p| editor.draft.with(|d| changes(p.as_ref(), d).is_empty()))
+    });
 
     let problems = move || {
         let errors = editor.errors.get();
@@ -643,10 +673,13 @@ pub fn Publish() -> impl IntoView {
         {message}
         <div class="actions">
             <button type="button" class="button button--primary" on:click=publish
-                disabled=move || busy.get()>
+                disabled=move || busy.get() || unchanged.get()>
                 "Publiceren"
             </button>
-            <button type="button" class="button button--danger" on:click=discard>"Concept weggooien"</button>
+            <button type="button" class="button button--danger" on:click=discard
+                disabled=move || busy.get() || unchanged.get()>
+                "Concept weggooien"
+            </button>
         </div>
     }
 }
