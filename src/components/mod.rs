@@ -4,5 +4,6 @@ pub mod agreement_banner;
 pub mod children;
 pub mod growing;
 pub mod kind_icon;
+pub mod language;
 pub mod nav;
 pub mod text;
