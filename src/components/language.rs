@@ -57,11 +57,11 @@ pub fn LanguageChoice() -> impl IntoView {
                         }
                     });
                     view! {
-                        <label class="choice__option language__option" lang=lang.code()>
+                        <label class="choice__option language__option">
                             <input type="radio" name="language" value=lang.code()
                                 prop:checked=move || locale.0.get() == lang
                                 on:change=move |_| choose(lang)/>
-                            <span class="language__text">
+                            <span class="language__text" lang=lang.code()>
                                 <span class="language__name">{lang.name()}</span>
                                 {note}
                             </span>

@@ -88,7 +88,7 @@ fn TodayScreen() -> impl IntoView {
                         <li>
                             <A href=href(&item.what)>
                                 <span class="week__day">{day_label(item.date)}</span>
-                                <span class="week__title">{item.title.clone()}</span>
+                                <span class="week__title" dir="auto">{item.title.clone()}</span>
                             </A>
                         </li>
                     </For>
