@@ -29,14 +29,20 @@ pub fn App() -> impl IntoView {
     provide_school_content();
     request_persistence();
 
+    // The parent's choice; before any (the first run), the phone's own language where the app
+    // speaks it, else Dutch. Only a choice is kept in the settings.
     let lang = use_record::<Settings>()
         .with_untracked(|settings| Lang::from_code(&settings.lang))
+        .or_else(|| {
+            let tags = driehoek_web::browser::preferred_languages();
+            Lang::first_known(tags.iter().map(String::as_str))
+        })
         .unwrap_or_default();
     let locale = Locale(RwSignal::new(lang));
     provide_context(locale);
 
     // Keep `<html lang dir>` in step with the parent's language, for screen readers and for
-    // right-to-left languages later.
+    // Arabic, whose layout the stylesheets mirror through logical properties.
     Effect::new(move |_| {
         let lang = locale.0.get();
         if let Some(html) = document().document_element() {

@@ -7,8 +7,17 @@ use std::collections::BTreeMap;
 use std::fmt::Write as _;
 use std::path::Path;
 
-/// The languages, Dutch first: its keys define the table.
-const LANGS: [(&str, &str); 2] = [("nl", "NL"), ("en", "EN")];
+/// The languages, Dutch first: its keys define the table. A new language is a folder in locales/
+/// with every Dutch key (`node scripts/missing-texts.mjs` lists what a language still lacks), a
+/// line here, and a variant of `Lang` in src/i18n.rs.
+const LANGS: [(&str, &str); 6] = [
+    ("nl", "NL"),
+    ("en", "EN"),
+    ("ar", "AR"),
+    ("tr", "TR"),
+    ("pl", "PL"),
+    ("uk", "UK"),
+];
 
 fn main() {
     let mut tables: Vec<(&str, BTreeMap<String, String>)> = Vec::new();
@@ -56,6 +65,16 @@ fn main() {
                 "locales: {name} has an unknown text `{key}`"
             );
         }
+        // A placeholder the code fills in must be in every language, spelled as in Dutch.
+        for (key, dutch) in &tables[0].1 {
+            let (mut want, mut have) = (placeholders(dutch), placeholders(&table[key]));
+            want.sort();
+            have.sort();
+            assert_eq!(
+                want, have,
+                "locales: {name} `{key}` must have the placeholders of the Dutch text"
+            );
+        }
     }
 
     let mut out = String::from("/// The texts of the app in one language (generated from locales/).\npub struct Strings {\n");
@@ -76,4 +95,18 @@ fn main() {
     }
     let dest = Path::new(&std::env::var("OUT_DIR").unwrap()).join("strings.rs");
     std::fs::write(dest, out).unwrap();
+}
+
+/// The `{name}` placeholders in a text.
+fn placeholders(text: &str) -> Vec<&str> {
+    let mut found = Vec::new();
+    let mut rest = text;
+    while let Some(start) = rest.find('{') {
+        let Some(len) = rest[start..].find('}') else {
+            break;
+        };
+        found.push(&rest[start..start + len + 1]);
+        rest = &rest[start + len + 1..];
+    }
+    found
 }

@@ -4,6 +4,7 @@ pub mod agreement_banner;
 pub mod children;
 pub mod growing;
 pub mod kind_icon;
+pub mod language;
 pub mod nav;
 pub mod sync_banner;
 pub mod text;

@@ -15,13 +15,14 @@ use leptos_router::hooks::use_params_map;
 
 use super::Screen;
 use crate::components::kind_icon::{glyph, kind_icon};
+use crate::components::language::dutch_label;
 use crate::components::text::groepen_list;
 use crate::content::use_content;
 use crate::records::{Children, Rsvps, SendState, Settings, StoredRsvp};
 use driehoek_web::browser;
 use driehoek_web::clock::now_local;
 use driehoek_web::dates;
-use driehoek_web::i18n::{use_locale, Lang, Strings};
+use driehoek_web::i18n::{shown_in, use_locale, Lang, Strings};
 use driehoek_web::labels::{activity_kind_label, answer_label};
 use driehoek_web::state::use_record;
 
@@ -202,6 +203,7 @@ fn ActivityCard(
     let cancelled = activity.cancelled;
     let href = format!("/activiteiten/{id}");
     let title = activity.title.get(lang.code()).to_owned();
+    let title_lang = shown_in(&activity.title, lang);
     let when = dates::date_time_range(lang, activity.start, activity.end);
     let answer = move || {
         rsvps.with(|rsvps| {
@@ -217,10 +219,11 @@ fn ActivityCard(
 
     view! {
         <article class="activity-card">
-            <h3 class="activity-card__title"><A href=href>{title}</A></h3>
+            <h3 class="activity-card__title" lang=title_lang.code()><A href=href>{title}</A></h3>
             <p class="kind-badge">
                 {kind_icon(kind_glyph(kind))}
                 <span>{activity_kind_label(t, kind)}</span>
+                {dutch_label(title_lang, lang)}
             </p>
             <p class="activity-card__when">{when}</p>
             {cancelled.then(|| view! {
@@ -281,6 +284,10 @@ fn ActivityDetail(
     let (id, kind) = activity.with_value(|a| (a.id.clone(), a.kind));
     let code = move || locale.0.get().code();
     let title = move || activity.with_value(|a| a.title.get(code()).to_owned());
+    // Where the school wrote no translation, the Dutch is shown and marked.
+    let shown = move |text: fn(&Activity) -> &driehoek_core::Text| {
+        activity.with_value(|a| shown_in(text(a), locale.0.get()))
+    };
     let stored = {
         let id = id.clone();
         Memo::new(move |_| rsvps.with(|rsvps| stored_answer(rsvps, &id)))
@@ -345,16 +352,19 @@ fn ActivityDetail(
 
     view! {
         <article class="activity-detail" aria-labelledby="activity-title">
-            <h1 id="activity-title">{title}</h1>
+            <h1 id="activity-title" lang=move || shown(|a| &a.title).code()>{title}</h1>
             <p class="kind-badge">
                 {kind_icon(kind_glyph(kind))}
                 <span>{move || activity_kind_label(locale.t(), kind)}</span>
+                {move || dutch_label(shown(|a| &a.text), locale.0.get())}
             </p>
             <dl class="activity-facts">
                 <dt>{move || locale.t().activities_when}</dt>
                 <dd>{move || activity.with_value(|a| dates::date_time_range(locale.0.get(), a.start, a.end))}</dd>
                 <dt>{move || locale.t().activities_where}</dt>
-                <dd>{move || activity.with_value(|a| a.location.get(code()).to_owned())}</dd>
+                <dd lang=move || shown(|a| &a.location).code()>
+                    {move || activity.with_value(|a| a.location.get(code()).to_owned())}
+                </dd>
                 <dt>{move || locale.t().activities_for}</dt>
                 <dd>{groepen}</dd>
                 {move || places().map(|p| view! {
@@ -362,7 +372,7 @@ fn ActivityDetail(
                     <dd>{p}</dd>
                 })}
             </dl>
-            <p class="activity-detail__text">
+            <p class="activity-detail__text" lang=move || shown(|a| &a.text).code()>
                 {move || activity.with_value(|a| a.text.get(code()).to_owned())}
             </p>
             <section class="rsvp card" aria-labelledby="rsvp-title">

@@ -5,13 +5,14 @@ use driehoek_core::{Agreement, AgreementItem, Text};
 use leptos::prelude::*;
 
 use crate::components::agreement_banner::{acknowledged, NewAgreementBanner};
+use crate::components::language::dutch_label;
 use crate::components::text::parse_names;
 use crate::content::use_content;
 use crate::records::Settings;
 use crate::records::{Acknowledgement, Acknowledgements};
 use driehoek_web::clock::today;
 use driehoek_web::dates;
-use driehoek_web::i18n::{use_locale, Strings};
+use driehoek_web::i18n::{shown_in, use_locale, Strings};
 use driehoek_web::state::use_record;
 
 /// Afspraken (`/afspraken`).
@@ -34,7 +35,10 @@ pub fn Agreements() -> impl IntoView {
                         agreement.with(|a| {
                             items(a)
                                 .iter()
-                                .map(|item| view! { <li>{item.text.get(lang()).to_owned()}</li> })
+                                .map(|item| {
+                                    let shown = shown_in(&item.text, locale.0.get()).code();
+                                    view! { <li lang=shown>{item.text.get(lang()).to_owned()}</li> }
+                                })
                                 .collect_view()
                         })
                     }}
@@ -42,11 +46,16 @@ pub fn Agreements() -> impl IntoView {
             </section>
         }
     };
+    // Where the school wrote no translation, the Dutch is shown, marked once, with `lang="nl"`.
     let paragraphs = move |text: &Text| {
-        text.get(lang())
+        let shown = shown_in(text, locale.0.get());
+        let label = dutch_label(shown, locale.0.get());
+        let paragraphs = text
+            .get(lang())
             .split("\n\n")
-            .map(|p| view! { <p>{p.to_owned()}</p> })
-            .collect_view()
+            .map(|p| view! { <p lang=shown.code()>{p.to_owned()}</p> })
+            .collect_view();
+        (label, paragraphs)
     };
 
     view! {

@@ -14,6 +14,7 @@ use leptos_router::hooks::use_params_map;
 
 use super::Screen;
 use crate::components::kind_icon::{glyph, kind_icon};
+use crate::components::language::dutch_label;
 use crate::components::text::groepen_list;
 use crate::components::upcoming::{day_label, upcoming_href};
 use crate::content::use_content;
@@ -21,7 +22,7 @@ use crate::records::{Children, ReadItems};
 use driehoek_web::browser;
 use driehoek_web::clock::{now_local, today};
 use driehoek_web::dates;
-use driehoek_web::i18n::{use_locale, Lang};
+use driehoek_web::i18n::{shown_in, use_locale, Lang};
 use driehoek_web::labels::item_kind_label;
 use driehoek_web::state::{use_record, Persisted};
 
@@ -314,12 +315,16 @@ fn ItemCard(
         Memo::new(move |_| read.with(|read| !read.0.contains(&id)))
     };
     let title = item.title.get(lang.code()).to_owned();
+    // Where the school wrote no translation, the Dutch is shown, marked, and read in Dutch.
+    let title_lang = shown_in(&item.title, lang).code();
+    let text_lang = shown_in(&item.text, lang);
     let href = format!("/maandinfo/{id}");
     let title_view = if heading == 1 {
-        view! { <h1 id=heading_id.clone() class="bulletin-item__title">{title}</h1> }.into_any()
+        view! { <h1 id=heading_id.clone() class="bulletin-item__title" lang=title_lang>{title}</h1> }
+            .into_any()
     } else {
         view! {
-            <h3 id=heading_id.clone() class="bulletin-item__title">
+            <h3 id=heading_id.clone() class="bulletin-item__title" lang=title_lang>
                 <A href=href>{title}</A>
             </h3>
         }
@@ -353,9 +358,9 @@ fn ItemCard(
         calendar_said.set(message);
         said.set(message);
     };
-    let can_speak = browser::can_speak(lang);
+    let can_speak = browser::can_speak(text_lang);
     let read_aloud = move |_| {
-        browser::speak(&item.with_value(|i| spoken(i, lang)), lang);
+        browser::speak(&item.with_value(|i| spoken(i, text_lang)), text_lang);
     };
     let mark = {
         let id = id.clone();
@@ -382,11 +387,12 @@ fn ItemCard(
                 <Show when=move || is_unread.get()>
                     <span class="new-badge">{t.bulletins_new}</span>
                 </Show>
+                {dutch_label(text_lang, lang)}
             </p>
             {title_view}
             {when.map(|when| view! { <p class="bulletin-item__when">{when}</p> })}
             {groepen.map(|g| view! { <p class="bulletin-item__groepen">{g}</p> })}
-            <p class="bulletin-item__text">{text}</p>
+            <p class="bulletin-item__text" lang=text_lang.code()>{text}</p>
             <div class="bulletin-item__actions">
                 <Show when=move || is_unread.get()>
                     <button type="button" class="button" aria-describedby=id_mark.clone()

@@ -5,6 +5,7 @@ use leptos::prelude::*;
 use wasm_bindgen::JsCast;
 
 use crate::components::children::{AddChild, GroepSelect, SchoolAddress};
+use crate::components::language::LanguageChoice;
 use crate::components::text::parse_names;
 use crate::records::{
     check_import, Acknowledgements, Child, Children, ContentCache, Rsvps, SyncRecord,
@@ -12,7 +13,7 @@ use crate::records::{
 use crate::sync::{problem_text, sync_context};
 use driehoek_web::browser::download;
 use driehoek_web::clock::now_local;
-use driehoek_web::i18n::{use_locale, Lang};
+use driehoek_web::i18n::use_locale;
 use driehoek_web::link::JoinLink;
 use driehoek_web::state::{use_record, use_storage};
 use driehoek_web::storage::{ExportFile, ImportError, StorageError};
@@ -36,15 +37,6 @@ pub fn Settings() -> impl IntoView {
         if settings.update(|s| s.parents = parents).is_ok() {
             set_said.set(locale.t().settings_saved.to_owned());
         }
-    };
-
-    let set_lang = move |code: String| {
-        let Some(lang) = Lang::from_code(&code) else {
-            return;
-        };
-        locale.0.set(lang);
-        // The language changes at once; a failed save is told by the storage banner.
-        let _ = settings.update(|s| s.lang = code);
     };
 
     let (sync, set_sync) = signal(settings.with_untracked(|s| s.sync_url.is_some()));
@@ -188,25 +180,7 @@ pub fn Settings() -> impl IntoView {
 
         <section class="card" aria-labelledby="language-title">
             <h2 id="language-title">{move || locale.t().settings_language}</h2>
-            <div class="field">
-                <label for="language">{move || locale.t().settings_language_label}</label>
-                <select id="language" on:change=move |ev| set_lang(event_target_value(&ev))>
-                    {Lang::ALL
-                        .into_iter()
-                        .map(|lang| {
-                            let label = move || match lang {
-                                Lang::Nl => locale.t().language_nl,
-                                Lang::En => locale.t().language_en,
-                            };
-                            view! {
-                                <option value=lang.code() selected=move || locale.0.get() == lang>
-                                    {label}
-                                </option>
-                            }
-                        })
-                        .collect_view()}
-                </select>
-            </div>
+            <LanguageChoice/>
         </section>
 
         <section class="card" aria-labelledby="school-title">

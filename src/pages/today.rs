@@ -10,6 +10,7 @@ use leptos_router::components::A;
 
 use crate::components::agreement_banner::NewAgreementBanner;
 use crate::components::children::{add_typed_child, AddChild, SchoolAddress};
+use crate::components::language::{dutch_label, LanguageChoice};
 use crate::components::upcoming::{day_label, upcoming_href};
 use crate::content::use_content;
 use crate::records::{Child, Discussed, DiscussedPrompt};
@@ -94,7 +95,7 @@ fn TodayScreen() -> impl IntoView {
                                             <li>
                                                 <A href=upcoming_href(&item.what)>
                                                     <span class="week__day">{day_label(item.date)}</span>
-                                                    <span class="week__title">{item.title.clone()}</span>
+                                                    <span class="week__title" dir="auto">{item.title.clone()}</span>
                                                 </A>
                                             </li>
                                         })
@@ -178,6 +179,13 @@ fn PromptCard(
     let lang = move || locale.0.get();
     let prompt_text =
         move || prompt.with(|p| p.as_ref().map(|(_, t)| t.get(lang().code()).to_owned()));
+    // The language the question is shown in: Dutch where the school gave no translation.
+    let prompt_lang = move || {
+        prompt.with(|p| {
+            p.as_ref()
+                .map_or(lang(), |(_, t)| driehoek_web::i18n::shown_in(t, lang()))
+        })
+    };
 
     let save_discussed =
         move |change: &dyn Fn(&mut Discussed)| discussed.update(|d| change(d)).is_ok();
@@ -247,8 +255,10 @@ fn PromptCard(
                     }
                 }}
             </p>
-            <p class="prompt__text" lang=move || lang().code()>
+            <p class="prompt__text" lang=move || prompt_lang().code()>
                 {move || prompt_text().unwrap_or_else(|| locale.t().prompt_none.to_owned())}
+                " "
+                {move || dutch_label(prompt_lang(), lang())}
             </p>
             <div class="prompt__actions">
                 <Show when=move || !discussed_today()
@@ -263,10 +273,10 @@ fn PromptCard(
                 <button class="button" on:click=move |_| set_skip.update(|s| *s += 1)>
                     {move || locale.t().prompt_other}
                 </button>
-                <Show when=move || can_speak(lang())>
+                <Show when=move || can_speak(prompt_lang())>
                     <button class="button" on:click=move |_| {
                         if let Some(text) = prompt_text() {
-                            speak(&text, lang());
+                            speak(&text, prompt_lang());
                         }
                     }>{move || locale.t().prompt_read_aloud}</button>
                 </Show>
@@ -370,6 +380,7 @@ fn Welcome() -> impl IntoView {
         </Show>
         <Show when=move || step.get() == 0>
             <p>{move || locale.t().welcome_text}</p>
+            <LanguageChoice/>
             <p class="card">{move || locale.t().welcome_privacy}</p>
             <button class="button button--primary" on:click=move |_| set_step.set(1)>
                 {move || locale.t().welcome_start}

@@ -137,3 +137,19 @@ pub fn forget_session() {
         let _ = session.remove_item(&key);
     }
 }
+
+/// The phone's languages, most wanted first (`navigator.languages`, else `navigator.language`).
+pub fn preferred_languages() -> Vec<String> {
+    let Some(navigator) = web_sys::window().map(|w| w.navigator()) else {
+        return Vec::new();
+    };
+    let mut tags: Vec<String> = navigator
+        .languages()
+        .iter()
+        .filter_map(|tag| tag.as_string())
+        .collect();
+    if tags.is_empty() {
+        tags.extend(navigator.language());
+    }
+    tags
+}

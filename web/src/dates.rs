@@ -1,5 +1,7 @@
-//! Dates and times as a parent reads them, in Dutch and English: "donderdag 12 maart, 19:30–21:00",
-//! "Thursday 12 March, 19:30–21:00". A few dozen names, no locale database (see DESIGN.md).
+//! Dates and times as a parent reads them, in the app's six languages: "donderdag 12 maart,
+//! 19:30–21:00", "Thursday 12 March, 19:30–21:00", "czwartek 12 marca, 19:30–21:00". A few dozen
+//! names, no locale database (see DESIGN.md). Polish and Ukrainian say a day's month in the
+//! genitive ("12 marca") and a month on its own in the nominative ("marzec 2026").
 
 use chrono::{Datelike, NaiveDate, NaiveDateTime, NaiveTime, Timelike};
 use driehoek_core::When;
@@ -53,12 +55,127 @@ const MONTHS_EN: [&str; 12] = [
     "December",
 ];
 
+const DAYS_AR: [&str; 7] = [
+    "الاثنين",
+    "الثلاثاء",
+    "الأربعاء",
+    "الخميس",
+    "الجمعة",
+    "السبت",
+    "الأحد",
+];
+const MONTHS_AR: [&str; 12] = [
+    "يناير",
+    "فبراير",
+    "مارس",
+    "أبريل",
+    "مايو",
+    "يونيو",
+    "يوليو",
+    "أغسطس",
+    "سبتمبر",
+    "أكتوبر",
+    "نوفمبر",
+    "ديسمبر",
+];
+const DAYS_TR: [&str; 7] = [
+    "Pazartesi",
+    "Salı",
+    "Çarşamba",
+    "Perşembe",
+    "Cuma",
+    "Cumartesi",
+    "Pazar",
+];
+const MONTHS_TR: [&str; 12] = [
+    "Ocak", "Şubat", "Mart", "Nisan", "Mayıs", "Haziran", "Temmuz", "Ağustos", "Eylül", "Ekim",
+    "Kasım", "Aralık",
+];
+const DAYS_PL: [&str; 7] = [
+    "poniedziałek",
+    "wtorek",
+    "środa",
+    "czwartek",
+    "piątek",
+    "sobota",
+    "niedziela",
+];
+const MONTHS_PL: [&str; 12] = [
+    "styczeń",
+    "luty",
+    "marzec",
+    "kwiecień",
+    "maj",
+    "czerwiec",
+    "lipiec",
+    "sierpień",
+    "wrzesień",
+    "październik",
+    "listopad",
+    "grudzień",
+];
+const MONTHS_OF_PL: [&str; 12] = [
+    "stycznia",
+    "lutego",
+    "marca",
+    "kwietnia",
+    "maja",
+    "czerwca",
+    "lipca",
+    "sierpnia",
+    "września",
+    "października",
+    "listopada",
+    "grudnia",
+];
+const DAYS_UK: [&str; 7] = [
+    "понеділок",
+    "вівторок",
+    "середа",
+    "четвер",
+    "пʼятниця",
+    "субота",
+    "неділя",
+];
+const MONTHS_UK: [&str; 12] = [
+    "січень",
+    "лютий",
+    "березень",
+    "квітень",
+    "травень",
+    "червень",
+    "липень",
+    "серпень",
+    "вересень",
+    "жовтень",
+    "листопад",
+    "грудень",
+];
+const MONTHS_OF_UK: [&str; 12] = [
+    "січня",
+    "лютого",
+    "березня",
+    "квітня",
+    "травня",
+    "червня",
+    "липня",
+    "серпня",
+    "вересня",
+    "жовтня",
+    "листопада",
+    "грудня",
+];
+
 /// The name of the weekday of `date`.
 pub fn weekday(lang: Lang, date: NaiveDate) -> &'static str {
     let i = date.weekday().num_days_from_monday() as usize;
     match lang {
         Lang::Nl => DAYS_NL[i],
         Lang::En => DAYS_EN[i],
+        Lang::Ar => DAYS_AR[i],
+        Lang::Tr => DAYS_TR[i],
+        Lang::Pl => DAYS_PL[i],
+        Lang::Uk => DAYS_UK[i],
     }
 }
 
@@ -68,12 +185,26 @@ pub fn month_name(lang: Lang, month: u32) -> &'static str {
     match lang {
         Lang::Nl => MONTHS_NL[i],
         Lang::En => MONTHS_EN[i],
+        Lang::Ar => MONTHS_AR[i],
+        Lang::Tr => MONTHS_TR[i],
+        Lang::Pl => MONTHS_PL[i],
+        Lang::Uk => MONTHS_UK[i],
+    }
+}
+
+/// The name of month `month` after a day number: "12 marca", where a language declines it.
+fn month_of(lang: Lang, month: u32) -> &'static str {
+    let i = (month.clamp(1, 12) - 1) as usize;
+    match lang {
+        Lang::Pl => MONTHS_OF_PL[i],
+        Lang::Uk => MONTHS_OF_UK[i],
+        _ => month_name(lang, month),
     }
 }
 
 /// "12 maart" / "12 March".
 pub fn day_month(lang: Lang, date: NaiveDate) -> String {
-    format!("{} {}", date.day(), month_name(lang, date.month()))
+    format!("{} {}", date.day(), month_of(lang, date.month()))
 }
 
 /// "3 november 2026" / "3 November 2026".
@@ -210,6 +341,11 @@ mod tests {
     #[test]
     fn a_date_with_year_and_a_range_of_days() {
         assert_eq!(long_date(Lang::Nl, d(2026, 11, 3)), "3 november 2026");
+        assert_eq!(long_date(Lang::Pl, d(2026, 3, 12)), "12 marca 2026");
+        assert_eq!(month_year(Lang::Pl, 2026, 3), "marzec 2026");
+        assert_eq!(weekday_date(Lang::Uk, d(2026, 3, 12)), "четвер 12 березня");
+        assert_eq!(weekday_date(Lang::Tr, d(2026, 3, 12)), "Perşembe 12 Mart");
+        assert_eq!(weekday_date(Lang::Ar, d(2026, 3, 12)), "الخميس 12 مارس");
         let holiday = When {
             date: d(2026, 12, 21),
             until: Some(d(2026, 12, 25)),
