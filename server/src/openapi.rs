@@ -638,6 +638,10 @@ impl Examples {
                 note: "We nemen ook oma mee.".into(),
                 updated_at,
             },
+            children: vec![driehoek_core::sync::ChildInGroep {
+                name: "Noor".into(),
+                groep: 7,
+            }],
         };
         let ack = AckPut {
             id: "a-7f3a9c20-1".into(),
@@ -645,6 +649,16 @@ impl Examples {
             name: "Sanne de Vries".into(),
             agreement_version: content.agreement.version,
             updated_at,
+            children: vec![
+                driehoek_core::sync::ChildInGroep {
+                    name: "Noor".into(),
+                    groep: 7,
+                },
+                driehoek_core::sync::ChildInGroep {
+                    name: "Sem".into(),
+                    groep: 2,
+                },
+            ],
         };
         let report = driehoek_core::report::rsvp_report(
             &content.school.id,
@@ -658,6 +672,14 @@ impl Examples {
                 version: content.agreement.version,
                 published: content.agreement.published,
                 families: 1,
+                readers: driehoek_core::report::family_acks(vec![
+                    ack.clone(),
+                    AckPut {
+                        id: "a-7f3a9c20-2".into(),
+                        name: "Joost de Vries".into(),
+                        ..ack.clone()
+                    },
+                ]),
             }],
         };
         Examples {
