@@ -88,8 +88,9 @@ pub struct RsvpPut {
     /// The answer itself; its `id` equals the path's `rsvp_id`.
     pub rsvp: Rsvp,
     /// The children the answer is for (those in the activity's groepen, as the parent chose);
-    /// empty from phones that did not send any yet.
+    /// empty from phones that did not send any yet. At most [`MAX_CHILDREN`].
     #[serde(default)]
+    #[cfg_attr(feature = "schema", schemars(length(max = MAX_CHILDREN)))]
     pub children: Vec<ChildInGroep>,
 }
 
@@ -118,8 +119,9 @@ pub struct AckPut {
     #[cfg_attr(feature = "schema", schemars(range(min = EARLIEST_UPDATE_MS)))]
     pub updated_at: i64,
     /// The family's children (the agreement is about all of them); absent from phones that did
-    /// not send any yet.
+    /// not send any yet. At most [`MAX_CHILDREN`].
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    #[cfg_attr(feature = "schema", schemars(length(max = MAX_CHILDREN)))]
     pub children: Vec<ChildInGroep>,
 }
 
