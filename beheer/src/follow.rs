@@ -132,9 +132,11 @@ fn acks_view(report: Result<AckReport, String>) -> AnyView {
                     .readers
                     .iter()
                     .map(|f| {
-                        let children = (!f.children.is_empty())
-                            .then(|| format!(" (voor {})", children_text(&f.children)))
-                            .unwrap_or_default();
+                        let children = if f.children.is_empty() {
+                            String::new()
+                        } else {
+                            format!(" (voor {})", children_text(&f.children))
+                        };
                         view! {
                             <li>
                                 <strong>{f.names.join(" en ")}</strong>

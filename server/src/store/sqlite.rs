@@ -789,3 +789,51 @@ fn activity_conflict(
     }
     Ok(None)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Migration 4 keeps every acknowledgement kept before, under the name it was sent with, and
+    /// every RSVP (without children).
+    #[test]
+    fn acknowledgements_kept_before_one_per_parent_survive_the_migration() {
+        let conn = Connection::open_in_memory().unwrap();
+        for sql in &MIGRATIONS[..3] {
+            conn.execute_batch(sql).unwrap();
+        }
+        let old = r#"{"id":"g1","family_id":"f","name":"Sanne, Bram","agreement_version":1,"updated_at":1790000000000}"#;
+        conn.execute(
+            "INSERT INTO acknowledgements (school, family_id, agreement_version, ack, updated_at)
+             VALUES ('s', 'f', 1, ?1, 1790000000000)",
+            params![old],
+        )
+        .unwrap();
+        conn.execute(
+            "INSERT INTO rsvps (school, family_id, activity_id, names, rsvp, updated_at)
+             VALUES ('s', 'f', 'a', 'Sanne', '{}', 1)",
+            [],
+        )
+        .unwrap();
+        conn.execute_batch(MIGRATIONS[3]).unwrap();
+        let (name, ack): (String, String) = conn
+            .query_row(
+                "SELECT name, ack FROM acknowledgements WHERE school = 's' AND family_id = 'f'",
+                [],
+                |row| Ok((row.get(0)?, row.get(1)?)),
+            )
+            .unwrap();
+        assert_eq!((name.as_str(), ack.as_str()), ("Sanne, Bram", old));
+        let children: String = conn
+            .query_row("SELECT children FROM rsvps", [], |row| row.get(0))
+            .unwrap();
+        assert_eq!(children, "[]");
+        // A second parent of the same family and version is a row of its own.
+        conn.execute(
+            "INSERT INTO acknowledgements (school, family_id, agreement_version, name, ack, updated_at)
+             VALUES ('s', 'f', 1, 'Bram', '{}', 1)",
+            [],
+        )
+        .unwrap();
+    }
+}
