@@ -172,8 +172,8 @@ fn refusal(refused: Refused) -> AppError {
     }
 }
 
-/// `PUT …/acknowledgements/{ack_id}`: "gelezen" for one agreement version (last writer wins per
-/// family and version).
+/// `PUT …/acknowledgements/{ack_id}`: "gelezen" for one agreement version by one parent (last
+/// writer wins per family, version and parent's name).
 async fn acknowledgement_put(
     State(state): State<AppState>,
     ParentSchool(school): ParentSchool,
