@@ -36,11 +36,13 @@ impl Children {
     pub fn for_school(&self, ids: &[String]) -> Vec<driehoek_core::sync::ChildInGroep> {
         self.0
             .iter()
-            .filter(|c| ids.contains(&c.id))
+            // What the school would refuse stays home: a blank name, more than it takes.
+            .filter(|c| ids.contains(&c.id) && !c.name.trim().is_empty())
             .map(|c| driehoek_core::sync::ChildInGroep {
                 name: c.name.trim().to_owned(),
                 groep: c.groep,
             })
+            .take(driehoek_core::sync::MAX_CHILDREN)
             .collect()
     }
 
@@ -302,6 +304,38 @@ pub fn check_import(kind: &str, raw: &str) -> Result<(), ImportError> {
 
 #[cfg(test)]
 mod tests {
+
+    #[test]
+    fn an_activity_for_groep_7_proposes_only_the_child_in_groep_7() {
+        let children = Children(vec![
+            Child {
+                id: "k1".into(),
+                name: " Noor ".into(),
+                groep: 2,
+            },
+            Child {
+                id: "k2".into(),
+                name: "Sem".into(),
+                groep: 7,
+            },
+        ]);
+        let proposed = children.proposed_for(&[7, 8]);
+        assert_eq!(proposed, ["k2"]);
+        let sent = children.for_school(&proposed);
+        assert_eq!(sent.len(), 1);
+        assert_eq!((sent[0].name.as_str(), sent[0].groep), ("Sem", 7));
+        assert_eq!(
+            children.proposed_for(&[]).len(),
+            2,
+            "for everyone: every child"
+        );
+        assert_eq!(
+            children.all_for_school()[0].name,
+            "Noor",
+            "the name as the school reads it"
+        );
+    }
+
     use super::*;
     use driehoek_web::storage::{Loaded, MemoryBackend, Notice, StorageError, Store};
 
