@@ -159,12 +159,12 @@ impl Outbox {
         })
     }
 
-    /// Whether nothing was ever sent to the school from this phone (no family made yet): then
-    /// the parent first sees what the school receives.
+    /// Whether the parent is about to send something to the school without having been told
+    /// what the school receives: then the app first shows it, once. (A phone that sent answers
+    /// before this question existed is told once too: its parent never was.)
     pub fn first_send(&self) -> bool {
         self.settings
             .with_untracked(|s| school_link(s).is_some() && !s.school_told)
-            && self.record.with_untracked(|r| r.family_id.is_empty())
     }
 }
 
