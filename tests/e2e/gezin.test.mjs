@@ -88,7 +88,10 @@ test('the school sees the child of groep 7 with its groep, and both parents who 
     // Instellingen: two parents, and the list of what goes to the school.
     await page.getByRole('navigation').getByRole('link', { name: nl.nav_settings }).click();
     await page.getByLabel(nl.settings_parents_label).fill('Fatima, Karim');
-    await page.getByRole('button', { name: nl.settings_save }).first().click();
+    await page
+      .getByRole('region', { name: nl.settings_parents })
+      .getByRole('button', { name: nl.settings_save })
+      .click();
     const disclosure = page.getByRole('region', { name: nl.disclosure_title });
     await disclosure.getByText(nl.disclosure_sent_children).waitFor();
     await disclosure.getByText(nl.disclosure_sent_names).waitFor();
