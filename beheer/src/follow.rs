@@ -47,6 +47,7 @@ pub fn groep_text(g: &GroepTotals) -> String {
 fn activity_card(activity: ActivityRsvps) -> impl IntoView {
     let t = activity.totals;
     let per_groep = activity.per_groep.clone();
+    let groepen_id = format!("groepen-{}", activity.activity_id);
     let title = activity
         .title
         .unwrap_or_else(|| format!("{} (niet meer gepubliceerd)", activity.activity_id));
@@ -99,7 +100,8 @@ fn activity_card(activity: ActivityRsvps) -> impl IntoView {
                 )}
             </p>
             {(!per_groep.is_empty()).then(|| view! {
-                <ul class="beheer-groepen" aria-label="Kinderen per groep">
+                <p class="beheer-groepen__label" id=groepen_id.clone()>"Kinderen per groep"</p>
+                <ul class="beheer-groepen" aria-labelledby=groepen_id.clone()>
                     {per_groep.iter().map(|g| view! { <li>{groep_text(g)}</li> }).collect_view()}
                 </ul>
             })}
