@@ -124,6 +124,15 @@ def readable(body, field, multiline, fallback, longest):
         body[field] = fallback
 
 
+def readable_children(body):
+    """The children's names as the descriptions write them: readable text (core's free_text)."""
+    children = body.get("children")
+    if isinstance(children, list):
+        for child in children:
+            if isinstance(child, dict):
+                readable(child, "name", False, "Noor", 60)
+
+
 def not_ahead(body):
     """An `updated_at` at most a day ahead of the server's clock (a valid one stays valid)."""
     value = body.get("updated_at")
@@ -141,6 +150,7 @@ def rsvp_rules(case):
     not_ahead(rsvp)
     readable(case.body, "names", False, "Sanne", 200)
     readable(rsvp, "note", True, "Tot dan", 500)
+    readable_children(case.body)
     # The activity is published and still open; "ja" and "misschien" fit its limits. Activities
     # without a capacity only: hundreds of generated families would fill any other.
     open_ = [
@@ -166,6 +176,7 @@ def ack_rules(case):
     same_id(case, body, "ack_id")
     not_ahead(body)
     readable(body, "name", False, "Sanne", 200)
+    readable_children(body)
     # The version is one the school published.
     version = body.get("agreement_version")
     if isinstance(version, int) and not isinstance(version, bool) and 1 <= version <= 2**32 - 1:

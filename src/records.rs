@@ -30,6 +30,38 @@ pub struct Child {
 #[serde(transparent)]
 pub struct Children(pub Vec<Child>);
 
+impl Children {
+    /// The children as the school sees them (name and groep), for the ids given, in the
+    /// family's order.
+    pub fn for_school(&self, ids: &[String]) -> Vec<driehoek_core::sync::ChildInGroep> {
+        self.0
+            .iter()
+            // What the school would refuse stays home: a blank name, more than it takes.
+            .filter(|c| ids.contains(&c.id) && !c.name.trim().is_empty())
+            .map(|c| driehoek_core::sync::ChildInGroep {
+                name: c.name.trim().to_owned(),
+                groep: c.groep,
+            })
+            .take(driehoek_core::sync::MAX_CHILDREN)
+            .collect()
+    }
+
+    /// Every child as the school sees it (an acknowledgement is about all of them).
+    pub fn all_for_school(&self) -> Vec<driehoek_core::sync::ChildInGroep> {
+        let ids: Vec<String> = self.0.iter().map(|c| c.id.clone()).collect();
+        self.for_school(&ids)
+    }
+
+    /// The children an activity for `groepen` is about (all of them when it is for everyone).
+    pub fn proposed_for(&self, groepen: &[u8]) -> Vec<String> {
+        self.0
+            .iter()
+            .filter(|c| groepen.is_empty() || groepen.contains(&c.groep))
+            .map(|c| c.id.clone())
+            .collect()
+    }
+}
+
 impl Record for Children {
     const KIND: &'static str = "children";
     /// Schema 1 had no stable id per child; schema 2 adds it.
@@ -72,6 +104,9 @@ pub struct Settings {
     /// Whether the parent went through the welcome (first run).
     #[serde(default)]
     pub welcomed: bool,
+    /// Whether the parent saw, before the first send, what the school receives (and said yes).
+    #[serde(default)]
+    pub school_told: bool,
 }
 
 impl Record for Settings {
@@ -97,6 +132,10 @@ pub enum SendState {
 pub struct StoredRsvp {
     pub rsvp: Rsvp,
     pub state: SendState,
+    /// The ids of the children the answer is for, as the parent chose them; `None` for answers
+    /// saved before children were chosen.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub child_ids: Option<Vec<String>>,
 }
 
 /// The family's RSVPs.
@@ -276,6 +315,38 @@ pub fn check_import(kind: &str, raw: &str) -> Result<(), ImportError> {
 
 #[cfg(test)]
 mod tests {
+
+    #[test]
+    fn an_activity_for_groep_7_proposes_only_the_child_in_groep_7() {
+        let children = Children(vec![
+            Child {
+                id: "k1".into(),
+                name: " Noor ".into(),
+                groep: 2,
+            },
+            Child {
+                id: "k2".into(),
+                name: "Sem".into(),
+                groep: 7,
+            },
+        ]);
+        let proposed = children.proposed_for(&[7, 8]);
+        assert_eq!(proposed, ["k2"]);
+        let sent = children.for_school(&proposed);
+        assert_eq!(sent.len(), 1);
+        assert_eq!((sent[0].name.as_str(), sent[0].groep), ("Sem", 7));
+        assert_eq!(
+            children.proposed_for(&[]).len(),
+            2,
+            "for everyone: every child"
+        );
+        assert_eq!(
+            children.all_for_school()[0].name,
+            "Noor",
+            "the name as the school reads it"
+        );
+    }
+
     use super::*;
     use driehoek_web::storage::{Loaded, MemoryBackend, Notice, StorageError, Store};
 
@@ -462,6 +533,7 @@ mod tests {
                 parents: vec!["Sam".into()],
                 sync_url: None,
                 welcomed: true,
+                school_told: false,
             })
             .unwrap();
         store

@@ -12,7 +12,7 @@
 //! After a failure the next automatic try waits longer each time (with jitter, so that a
 //! school's parents do not all come back at the same second).
 
-use driehoek_core::sync::{AckPut, AckPutResponse, Change, RsvpPut, RsvpPutResponse};
+use driehoek_core::sync::{AckPut, AckPutResponse, Change, ChildInGroep, RsvpPut, RsvpPutResponse};
 use driehoek_core::{Content, Rsvp};
 use leptos::prelude::*;
 use wasm_bindgen::JsValue;
@@ -132,19 +132,21 @@ impl Outbox {
             .is_ok()
     }
 
-    /// Puts an RSVP in the outbox (see [`Outbox::queue`]).
-    pub fn queue_rsvp(&self, names: String, rsvp: &Rsvp) -> bool {
+    /// Puts an RSVP in the outbox (see [`Outbox::queue`]), with the children it is for.
+    pub fn queue_rsvp(&self, names: String, rsvp: &Rsvp, children: Vec<ChildInGroep>) -> bool {
         self.queue(|record| {
             Change::Rsvp(RsvpPut {
                 family_id: record.family_id.clone(),
                 names,
                 rsvp: rsvp.clone(),
+                children,
             })
         })
     }
 
-    /// Puts an acknowledgement of `version` in the outbox (see [`Outbox::queue`]).
-    pub fn queue_ack(&self, name: String, version: u32) -> bool {
+    /// Puts one parent's acknowledgement of `version` in the outbox (see [`Outbox::queue`]),
+    /// under their own `name`, with the family's children.
+    pub fn queue_ack(&self, name: String, version: u32, children: Vec<ChildInGroep>) -> bool {
         self.queue(|record| {
             Change::Ack(AckPut {
                 id: driehoek_web::browser::new_id("gelezen"),
@@ -152,8 +154,17 @@ impl Outbox {
                 name,
                 agreement_version: version,
                 updated_at: driehoek_web::clock::now_millis(),
+                children,
             })
         })
+    }
+
+    /// Whether the parent is about to send something to the school without having been told
+    /// what the school receives: then the app first shows it, once. (A phone that sent answers
+    /// before this question existed is told once too: its parent never was.)
+    pub fn first_send(&self) -> bool {
+        self.settings
+            .with_untracked(|s| school_link(s).is_some() && !s.school_told)
     }
 }
 

@@ -1,7 +1,8 @@
 //! Following up: per activity who comes (counts, names, notes), a CSV file of every answer, and
-//! per version of the agreement how many families read it.
+//! per version of the agreement which families read it, each parent under their own name.
 
-use driehoek_core::report::{AckReport, ActivityRsvps, RsvpReport};
+use driehoek_core::report::{AckReport, ActivityRsvps, GroepTotals, RsvpReport};
+use driehoek_core::sync::ChildInGroep;
 use driehoek_core::Answer;
 use leptos::prelude::*;
 
@@ -37,9 +38,31 @@ fn helping(n: impl Into<u64>) -> String {
     }
 }
 
+/// The children of an answer: "Noor (groep 7), Sem (groep 2)".
+pub fn children_text(children: &[ChildInGroep]) -> String {
+    children
+        .iter()
+        .map(|c| format!("{} (groep {})", c.name, c.groep))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// The counts per groep: "groep 7: 2 ja, 1 misschien".
+pub fn groep_text(g: &GroepTotals) -> String {
+    let mut parts = Vec::new();
+    for (n, word) in [(g.ja, "ja"), (g.misschien, "misschien"), (g.nee, "nee")] {
+        if n > 0 {
+            parts.push(format!("{n} {word}"));
+        }
+    }
+    format!("groep {}: {}", g.groep, parts.join(", "))
+}
+
 /// The answers to one activity.
 fn activity_card(activity: ActivityRsvps) -> impl IntoView {
     let t = activity.totals;
+    let per_groep = activity.per_groep.clone();
+    let groepen_id = format!("groepen-{}", activity.activity_id);
     let title = activity
         .title
         .unwrap_or_else(|| format!("{} (niet meer gepubliceerd)", activity.activity_id));
@@ -68,10 +91,14 @@ fn activity_card(activity: ActivityRsvps) -> impl IntoView {
             }
             let note = (!r.note.is_empty())
                 .then(|| view! { <p class="beheer-note">{format!("“{}”", r.note)}</p> });
+            let children = (!r.children.is_empty()).then(|| {
+                view! { <p class="beheer-children">{format!("Voor {}", children_text(&r.children))}</p> }
+            });
             view! {
                 <li>
                     <strong>{r.names}</strong>
                     <span>{format!(": {detail}")}</span>
+                    {children}
                     {note}
                 </li>
             }
@@ -87,6 +114,12 @@ fn activity_card(activity: ActivityRsvps) -> impl IntoView {
                     t.ja, t.misschien, t.nee, coming(t.people), helping(t.helpers)
                 )}
             </p>
+            {(!per_groep.is_empty()).then(|| view! {
+                <p class="beheer-groepen__label" id=groepen_id.clone()>"Kinderen per groep"</p>
+                <ul class="beheer-groepen" aria-labelledby=groepen_id.clone()>
+                    {per_groep.iter().map(|g| view! { <li>{groep_text(g)}</li> }).collect_view()}
+                </ul>
+            })}
             <ul class="beheer-answers">{rows}</ul>
         </section>
     }
@@ -111,6 +144,26 @@ fn acks_view(report: Result<AckReport, String>) -> AnyView {
             } else {
                 ""
             };
+            let readers = (!v.readers.is_empty()).then(|| {
+                let items = v
+                    .readers
+                    .iter()
+                    .map(|f| {
+                        let children = if f.children.is_empty() {
+                            String::new()
+                        } else {
+                            format!(" (voor {})", children_text(&f.children))
+                        };
+                        view! {
+                            <li>
+                                <strong>{f.names.join(" en ")}</strong>
+                                {children}
+                            </li>
+                        }
+                    })
+                    .collect_view();
+                view! { <ul class="beheer-readers">{items}</ul> }
+            });
             view! {
                 <li>
                     {format!(
@@ -119,6 +172,7 @@ fn acks_view(report: Result<AckReport, String>) -> AnyView {
                         dates::long_date(Lang::Nl, v.published),
                         families(v.families, v.families == 1)
                     )}
+                    {readers}
                 </li>
             }
         })

@@ -5,6 +5,7 @@
 
 pub mod agreement;
 pub mod demo;
+pub mod disclosure;
 pub mod draft;
 pub mod ics;
 pub mod model;
@@ -25,6 +26,7 @@ pub use model::*;
 pub use prompts::{daily_prompt, is_day_off, prompt_order};
 pub use rsvp::{places_left, Answer, Rsvp, RsvpError};
 pub use sync::{
-    apply, AckPut, AckPutResponse, Outbox, Outcome, RsvpPut, RsvpPutResponse, Versioned,
+    apply, AckPut, AckPutResponse, ChildInGroep, Outbox, Outcome, RsvpPut, RsvpPutResponse,
+    Versioned,
 };
 pub use validate::{validate, FieldError};

@@ -8,7 +8,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::model::Activity;
 use crate::rsvp::Answer;
-use crate::sync::RsvpPut;
+use crate::sync::{AckPut, ChildInGroep, RsvpPut};
 
 /// The body of `GET …/rsvps`.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -31,6 +31,10 @@ pub struct ActivityRsvps {
     /// How many people fit in all; `None` when there is no limit.
     pub capacity: Option<u32>,
     pub totals: Totals,
+    /// Per groep (ascending), the children the answers name: so that the school sees which
+    /// classes come. Answers without children (from older phones) are not in it.
+    #[serde(default)]
+    pub per_groep: Vec<GroepTotals>,
     /// "ja" first, then "misschien", then "nee"; by names within each.
     pub rsvps: Vec<RsvpRow>,
 }
@@ -49,6 +53,18 @@ pub struct Totals {
     pub helpers: u32,
 }
 
+/// How many children of one groep the answers to an activity name, per answer.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+pub struct GroepTotals {
+    /// Groep 1 to 8.
+    pub groep: u8,
+    /// Children named with a "ja".
+    pub ja: u32,
+    pub misschien: u32,
+    pub nee: u32,
+}
+
 /// One family's kept answer, as the school sees it ("nee" means nobody comes and nobody helps).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
@@ -56,6 +72,9 @@ pub struct RsvpRow {
     pub activity_id: String,
     pub family_id: String,
     pub names: String,
+    /// The children the answer is for, with their groep, as the parent chose them.
+    #[serde(default)]
+    pub children: Vec<ChildInGroep>,
     pub answer: Answer,
     pub people: u8,
     pub helps: bool,
@@ -83,6 +102,52 @@ pub struct VersionAcks {
     #[cfg_attr(feature = "schema", schemars(with = "crate::schema::Date"))]
     pub published: NaiveDate,
     pub families: u64,
+    /// Per family (by names), the parents or carers who read this version, each under their own
+    /// name, and the family's children.
+    #[serde(default)]
+    pub readers: Vec<FamilyAcks>,
+}
+
+/// One family's acknowledgements of one version.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+pub struct FamilyAcks {
+    pub family_id: String,
+    /// The names under which it was read, in the order they read it.
+    pub names: Vec<String>,
+    /// The family's children with their groep, as the last acknowledgement named them.
+    pub children: Vec<ChildInGroep>,
+}
+
+/// The families that read one version, from its kept acknowledgements: one entry per family
+/// (sorted by their first name, case-insensitively), the names in the order they read it.
+pub fn family_acks(mut acks: Vec<AckPut>) -> Vec<FamilyAcks> {
+    acks.sort_by(|a, b| {
+        (&a.family_id, a.updated_at, &a.name).cmp(&(&b.family_id, b.updated_at, &b.name))
+    });
+    let mut out: Vec<FamilyAcks> = Vec::new();
+    for ack in acks {
+        match out.last_mut() {
+            Some(family) if family.family_id == ack.family_id => {
+                if !family.names.contains(&ack.name) {
+                    family.names.push(ack.name);
+                }
+                if !ack.children.is_empty() {
+                    family.children = ack.children;
+                }
+            }
+            _ => out.push(FamilyAcks {
+                family_id: ack.family_id,
+                names: vec![ack.name],
+                children: ack.children,
+            }),
+        }
+    }
+    out.sort_by(|a, b| {
+        (a.names.first().map(|n| n.to_lowercase()), &a.family_id)
+            .cmp(&(b.names.first().map(|n| n.to_lowercase()), &b.family_id))
+    });
+    out
 }
 
 fn answer_order(answer: Answer) -> u8 {
@@ -102,6 +167,7 @@ pub fn rsvp_report(school: &str, activities: &[Activity], rsvps: Vec<RsvpPut>) -
         family_id,
         names,
         rsvp,
+        children,
     } in rsvps
     {
         let rsvp = rsvp.normalised();
@@ -112,6 +178,7 @@ pub fn rsvp_report(school: &str, activities: &[Activity], rsvps: Vec<RsvpPut>) -
                 activity_id: rsvp.activity_id,
                 family_id,
                 names,
+                children,
                 answer: rsvp.answer,
                 people: rsvp.people,
                 helps: rsvp.helps,
@@ -161,7 +228,19 @@ fn group(
         ))
     });
     let mut totals = Totals::default();
+    let mut per_groep: BTreeMap<u8, GroepTotals> = BTreeMap::new();
     for r in &rsvps {
+        for child in &r.children {
+            let count = per_groep.entry(child.groep).or_insert(GroepTotals {
+                groep: child.groep,
+                ..GroepTotals::default()
+            });
+            match r.answer {
+                Answer::Ja => count.ja += 1,
+                Answer::Misschien => count.misschien += 1,
+                Answer::Nee => count.nee += 1,
+            }
+        }
         match r.answer {
             Answer::Ja => {
                 totals.ja += 1;
@@ -180,6 +259,7 @@ fn group(
         start,
         capacity,
         totals,
+        per_groep: per_groep.into_values().collect(),
         rsvps,
     }
 }

@@ -2,7 +2,7 @@
 //! calls and their answers, the phone's [`Outbox`], and the server's apply rule ([`apply`]).
 //!
 //! Exactly once without an idempotency cache: every change is a whole version of one record,
-//! identified by its natural key (family, activity) or (family, agreement version) and ordered by
+//! identified by its natural key (family, activity) or (family, agreement version, parent's name) and ordered by
 //! the phone's `updated_at`. Applying a version is idempotent (the same version twice is
 //! `Unchanged`) and monotonic (an older version never replaces a newer one), so retries,
 //! duplicates and reordering are harmless; the outbox lets an entry go only when the server has
@@ -15,6 +15,61 @@ use crate::rsvp::Rsvp;
 
 /// The longest name or names of parents, in characters.
 pub const MAX_NAMES: usize = 200;
+
+/// The most children one answer may name.
+pub const MAX_CHILDREN: usize = 12;
+/// The longest child's name (a first name or roepnaam), in characters.
+pub const MAX_CHILD_NAME: usize = 60;
+
+/// A child an answer concerns, as the school sees it: the name the parent entered (a first name
+/// or roepnaam) and the groep. Only the children an answer is about are sent, never the others.
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+pub struct ChildInGroep {
+    /// A first name or roepnaam: readable text (no control or direction characters, not only
+    /// invisible ones).
+    #[cfg_attr(
+        feature = "schema",
+        schemars(length(min = 1, max = MAX_CHILD_NAME), regex(pattern = crate::schema::NOT_BLANK))
+    )]
+    pub name: String,
+    /// Groep 1 to 8.
+    #[cfg_attr(feature = "schema", schemars(range(min = 1, max = 8)))]
+    pub groep: u8,
+}
+
+/// Checks the children of an RSVP or acknowledgement: at most [`MAX_CHILDREN`], each with a
+/// readable name of at most [`MAX_CHILD_NAME`] characters and a groep from 1 to 8. `Err` names
+/// the field (`children[2].groep`) and says what is wrong, in Dutch.
+pub fn check_children(children: &[ChildInGroep]) -> Result<(), (String, String)> {
+    if children.len() > MAX_CHILDREN {
+        return Err((
+            "children".into(),
+            format!("Noem hoogstens {MAX_CHILDREN} kinderen."),
+        ));
+    }
+    for (i, child) in children.iter().enumerate() {
+        if child.name.chars().nth(MAX_CHILD_NAME).is_some() {
+            return Err((
+                format!("children[{i}].name"),
+                format!("De naam van een kind mag hoogstens {MAX_CHILD_NAME} tekens lang zijn."),
+            ));
+        }
+        if let Err(problem) = crate::validate::free_text(&child.name, false) {
+            return Err((
+                format!("children[{i}].name"),
+                format!("Naam van het kind: {}", problem.message()),
+            ));
+        }
+        if !(1..=8).contains(&child.groep) {
+            return Err((
+                format!("children[{i}].groep"),
+                "De groep van een kind is een getal van 1 tot en met 8.".into(),
+            ));
+        }
+    }
+    Ok(())
+}
 
 /// The body of `PUT …/rsvps/{rsvp_id}`.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -32,6 +87,11 @@ pub struct RsvpPut {
     pub names: String,
     /// The answer itself; its `id` equals the path's `rsvp_id`.
     pub rsvp: Rsvp,
+    /// The children the answer is for (those in the activity's groepen, as the parent chose);
+    /// empty from phones that did not send any yet. At most [`MAX_CHILDREN`].
+    #[serde(default)]
+    #[cfg_attr(feature = "schema", schemars(length(max = MAX_CHILDREN)))]
+    pub children: Vec<ChildInGroep>,
 }
 
 /// The body of `PUT …/acknowledgements/{ack_id}`: "gelezen" for one agreement version.
@@ -58,6 +118,11 @@ pub struct AckPut {
     /// after 2020, and at most a day ahead of the server's clock.
     #[cfg_attr(feature = "schema", schemars(range(min = EARLIEST_UPDATE_MS)))]
     pub updated_at: i64,
+    /// The family's children (the agreement is about all of them); absent from phones that did
+    /// not send any yet. At most [`MAX_CHILDREN`].
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    #[cfg_attr(feature = "schema", schemars(length(max = MAX_CHILDREN)))]
+    pub children: Vec<ChildInGroep>,
 }
 
 /// The earliest `updated_at` a server accepts: 1 January 2020 (UTC), in milliseconds. Driehoek
@@ -161,11 +226,17 @@ impl Change {
         format!("rsvp/{family_id}/{activity_id}")
     }
 
+    /// The natural key of an acknowledgement: each parent or carer reads the agreement under
+    /// their own name, so one per family, version and name (exactly as sent).
+    pub fn ack_key(family_id: &str, version: u32, name: &str) -> String {
+        format!("ack/{family_id}/{version}/{name}")
+    }
+
     /// The natural key: one outbox entry per key, the newest version.
     pub fn key(&self) -> String {
         match self {
             Change::Rsvp(put) => Change::rsvp_key(&put.family_id, &put.rsvp.activity_id),
-            Change::Ack(ack) => format!("ack/{}/{}", ack.family_id, ack.agreement_version),
+            Change::Ack(ack) => Change::ack_key(&ack.family_id, ack.agreement_version, &ack.name),
         }
     }
 
@@ -230,6 +301,7 @@ impl Outbox {
             Change::Ack(ack) => {
                 !(ack.family_id == kept.family_id
                     && ack.agreement_version == kept.agreement_version
+                    && ack.name == kept.name
                     && !Versioned::is_newer(ack, kept))
             }
             Change::Rsvp(_) => true,
@@ -278,6 +350,7 @@ mod tests {
                 family_id: "f".into(),
                 names: "A".into(),
                 rsvp: r,
+                children: Vec::new(),
             })
         };
         outbox.push(put(rsvp(1, Answer::Ja)));
@@ -291,5 +364,51 @@ mod tests {
         );
         outbox.confirm_rsvp("f", &rsvp(2, Answer::Nee));
         assert!(outbox.is_empty());
+    }
+
+    fn ack(name: &str, at: i64) -> AckPut {
+        AckPut {
+            id: format!("gelezen-{name}"),
+            family_id: "f".into(),
+            name: name.into(),
+            agreement_version: 1,
+            updated_at: at,
+            children: Vec::new(),
+        }
+    }
+
+    #[test]
+    fn each_parent_acknowledges_under_their_own_name() {
+        let mut outbox = Outbox::default();
+        outbox.push(Change::Ack(ack("Fatima", 1)));
+        outbox.push(Change::Ack(ack("Karim", 2)));
+        assert_eq!(outbox.entries.len(), 2, "two parents, two acknowledgements");
+        outbox.confirm_ack(&ack("Karim", 2));
+        assert_eq!(outbox.entries, vec![Change::Ack(ack("Fatima", 1))]);
+    }
+
+    #[test]
+    fn an_old_outbox_entry_without_children_still_reads() {
+        let old = r#"{"entries":[{"kind":"ack","id":"g1","family_id":"f","name":"A, B","agreement_version":2,"updated_at":1600000000000}]}"#;
+        let outbox: Outbox = serde_json::from_str(old).unwrap();
+        assert_eq!(outbox.entries[0].key(), "ack/f/2/A, B");
+    }
+
+    #[test]
+    fn children_are_checked_with_dutch_messages() {
+        let child = |name: &str, groep| ChildInGroep {
+            name: name.into(),
+            groep,
+        };
+        assert!(check_children(&[child("Noor", 2), child("Sem", 7)]).is_ok());
+        let (field, message) = check_children(&[child("Noor", 9)]).unwrap_err();
+        assert_eq!(field, "children[0].groep");
+        assert!(message.contains("1 tot en met 8"), "{message}");
+        let (field, _) = check_children(&[child("Noor", 2), child(" \u{200b}", 3)]).unwrap_err();
+        assert_eq!(field, "children[1].name");
+        let (field, _) = check_children(&[child(&"a".repeat(61), 3)]).unwrap_err();
+        assert_eq!(field, "children[0].name");
+        let many: Vec<_> = (0..13).map(|_| child("Kind", 1)).collect();
+        assert_eq!(check_children(&many).unwrap_err().0, "children");
     }
 }

@@ -6,7 +6,7 @@
 
 use std::collections::BTreeMap;
 
-use driehoek_core::sync::{apply, AckPut, Change, Outbox, Outcome, RsvpPut};
+use driehoek_core::sync::{apply, AckPut, Change, ChildInGroep, Outbox, Outcome, RsvpPut};
 use driehoek_core::{Answer, Rsvp};
 
 /// SplitMix64: small, fast and good enough to pick schedules.
@@ -91,6 +91,14 @@ fn run(seed: u64) {
                         note: String::new(),
                         updated_at: clock,
                     },
+                    // The parent may change which children come.
+                    children: [vec![("Noor", 7)], vec![("Noor", 7), ("Sem", 2)]][rng.below(2)]
+                        .iter()
+                        .map(|(name, groep)| ChildInGroep {
+                            name: (*name).into(),
+                            groep: *groep,
+                        })
+                        .collect(),
                 });
                 last.insert(change.key(), change.clone());
                 outbox.push(change);
@@ -98,12 +106,19 @@ fn run(seed: u64) {
             2 => {
                 clock += 1 + rng.below(5_000) as i64;
                 let version = 1 + rng.below(2) as u32;
+                // Each parent under their own name, on this phone; "Sanne en Bram" is an
+                // acknowledgement of both from an outbox kept before names were separate.
+                let name = ["Sanne", "Bram", "Sanne en Bram"][rng.below(3)];
                 let change = Change::Ack(AckPut {
-                    id: format!("ack-{version}"),
+                    id: format!("ack-{version}-{name}"),
                     family_id: FAMILY.into(),
-                    name: "Sanne".into(),
+                    name: name.into(),
                     agreement_version: version,
                     updated_at: clock,
+                    children: vec![ChildInGroep {
+                        name: "Noor".into(),
+                        groep: 7,
+                    }],
                 });
                 last.insert(change.key(), change.clone());
                 outbox.push(change);
@@ -164,6 +179,25 @@ fn run(seed: u64) {
         server.kept, last,
         "seed {seed}: the server must end with the parent's last choice, nothing lost"
     );
+    // Every parent who read a version is kept under their own name, each once.
+    for version in 1..=2u32 {
+        let read: Vec<&str> = last
+            .values()
+            .filter_map(|c| match c {
+                Change::Ack(a) if a.agreement_version == version => Some(a.name.as_str()),
+                _ => None,
+            })
+            .collect();
+        let kept: Vec<&str> = server
+            .kept
+            .values()
+            .filter_map(|c| match c {
+                Change::Ack(a) if a.agreement_version == version => Some(a.name.as_str()),
+                _ => None,
+            })
+            .collect();
+        assert_eq!(kept, read, "seed {seed}: version {version}");
+    }
     for ((key, _), count) in &server.stored {
         assert_eq!(
             *count, 1,

@@ -397,8 +397,8 @@ pub const OPERATIONS: &[Operation] = &[
                       published; and, for a version that would be kept, answering is still open \
                       (until the deadline, else the start), `people` is at most the activity's \
                       `max_per_family` and fits in the places left, and `helps` only where the \
-                      activity wants helpers. A family id belongs to the first secret it came \
-                      with.",
+                      activity wants helpers; each child's `name` is readable text. A family \
+                      id belongs to the first secret it came with.",
         who: Who::Parent,
         family_secret: true,
         headers: &[],
@@ -435,10 +435,11 @@ pub const OPERATIONS: &[Operation] = &[
         path: "/api/v1/schools/{school}/acknowledgements/{ack_id}",
         id: "ack_put",
         summary: "\"Gelezen\" for one version of the agreement",
-        description: "Last writer wins per family and agreement version. Rules beyond the \
-                      schema: `id` equals the path's `ack_id`; `agreement_version` is a version \
-                      the school published. A family id belongs to the first secret it came \
-                      with.",
+        description: "Each parent or carer acknowledges under their own name: last writer wins \
+                      per family, agreement version and `name` (exactly as sent). Rules beyond \
+                      the schema: `id` equals the path's `ack_id`; `agreement_version` is a \
+                      version the school published; each child's `name` is readable text. A \
+                      family id belongs to the first secret it came with.",
         who: Who::Parent,
         family_secret: true,
         headers: &[],
@@ -520,8 +521,10 @@ pub const OPERATIONS: &[Operation] = &[
         method: "GET",
         path: "/api/v1/schools/{school}/acknowledgements",
         id: "acknowledgements_get",
-        summary: "Per version of the agreement, how many families read it",
-        description: "Every agreement version ever published, oldest first.",
+        summary: "Per version of the agreement, which families read it, and under which names",
+        description: "Every agreement version ever published, oldest first; per version the \
+                      families that acknowledged it, each with the names of the parents who \
+                      did and the family's children with their groep.",
         who: Who::School,
         family_secret: false,
         headers: &[],
@@ -638,6 +641,10 @@ impl Examples {
                 note: "We nemen ook oma mee.".into(),
                 updated_at,
             },
+            children: vec![driehoek_core::sync::ChildInGroep {
+                name: "Noor".into(),
+                groep: 7,
+            }],
         };
         let ack = AckPut {
             id: "a-7f3a9c20-1".into(),
@@ -645,6 +652,16 @@ impl Examples {
             name: "Sanne de Vries".into(),
             agreement_version: content.agreement.version,
             updated_at,
+            children: vec![
+                driehoek_core::sync::ChildInGroep {
+                    name: "Noor".into(),
+                    groep: 7,
+                },
+                driehoek_core::sync::ChildInGroep {
+                    name: "Sem".into(),
+                    groep: 2,
+                },
+            ],
         };
         let report = driehoek_core::report::rsvp_report(
             &content.school.id,
@@ -658,6 +675,14 @@ impl Examples {
                 version: content.agreement.version,
                 published: content.agreement.published,
                 families: 1,
+                readers: driehoek_core::report::family_acks(vec![
+                    ack.clone(),
+                    AckPut {
+                        id: "a-7f3a9c20-2".into(),
+                        name: "Joost de Vries".into(),
+                        ..ack.clone()
+                    },
+                ]),
             }],
         };
         Examples {

@@ -92,6 +92,13 @@ fn check_names(field: &str, names: &str, message: &str) -> Result<(), AppError> 
         .map_err(|problem| invalid(field, problem.message()))
 }
 
+/// The children named: core's [`check_children`](driehoek_core::sync::check_children) (at most
+/// 12, readable names, groep 1 to 8), a 422 with the field and a Dutch message otherwise.
+fn check_children(children: &[driehoek_core::sync::ChildInGroep]) -> Result<(), AppError> {
+    driehoek_core::sync::check_children(children)
+        .map_err(|(field, message)| invalid(&field, &message))
+}
+
 /// The phone's `updated_at` within core's window around the server's clock.
 fn check_updated_at(state: &AppState, field: &str, updated_at: i64) -> Result<(), AppError> {
     driehoek_core::sync::check_updated_at(updated_at, state.clock.unix_millis())
@@ -122,6 +129,7 @@ async fn rsvp_put(
         &put.names,
         "Vul de namen in (maximaal 200 tekens).",
     )?;
+    check_children(&put.children)?;
     // The answer's own rules hold for every version sent, also one that will not be kept.
     put.rsvp
         .check_form()
@@ -164,8 +172,8 @@ fn refusal(refused: Refused) -> AppError {
     }
 }
 
-/// `PUT …/acknowledgements/{ack_id}`: "gelezen" for one agreement version (last writer wins per
-/// family and version).
+/// `PUT …/acknowledgements/{ack_id}`: "gelezen" for one agreement version by one parent (last
+/// writer wins per family, version and parent's name).
 async fn acknowledgement_put(
     State(state): State<AppState>,
     ParentSchool(school): ParentSchool,
@@ -188,6 +196,7 @@ async fn acknowledgement_put(
         return Err(invalid("family_id", "Ongeldige gezinscode."));
     }
     check_names("name", &ack.name, "Vul uw naam in (maximaal 200 tekens).")?;
+    check_children(&ack.children)?;
     check_updated_at(&state, "updated_at", ack.updated_at)?;
     match state
         .store

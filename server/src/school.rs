@@ -122,7 +122,8 @@ async fn rsvps_get(
     Ok(Json(load_report(&state, &school).await?).into_response())
 }
 
-/// `GET …/rsvps.csv`: the same as a spreadsheet, one row per answer.
+/// `GET …/rsvps.csv`: the same as a spreadsheet, one row per answer; the answer's children in
+/// `kind` and their groepen in `groep`, in the same order.
 async fn rsvps_csv_get(
     State(state): State<AppState>,
     AdminSchool(school): AdminSchool,
@@ -167,6 +168,8 @@ pub fn csv(report: &RsvpReport) -> Result<String, String> {
         "datum",
         "gezin",
         "namen",
+        "kind",
+        "groep",
         "antwoord",
         "personen",
         "helpt",
@@ -188,11 +191,15 @@ pub fn csv(report: &RsvpReport) -> Result<String, String> {
             let updated = driehoek_core::tz::local_from_unix_millis(r.updated_at)
                 .map(local)
                 .unwrap_or_default();
+            let kinds: Vec<&str> = r.children.iter().map(|c| c.name.as_str()).collect();
+            let groepen: Vec<String> = r.children.iter().map(|c| c.groep.to_string()).collect();
             row(&[
                 &title,
                 &date,
                 &r.family_id,
                 &r.names,
+                &kinds.join(", "),
+                &groepen.join(", "),
                 answer,
                 &r.people.to_string(),
                 if r.helps { "ja" } else { "nee" },
@@ -246,6 +253,7 @@ async fn acknowledgements_get(
                 version: v.version,
                 published: v.published,
                 families: v.families,
+                readers: driehoek_core::report::family_acks(v.acks),
             })
             .collect(),
     })

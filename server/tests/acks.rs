@@ -42,8 +42,7 @@ async fn an_acknowledgement_is_kept_once_and_the_school_counts_it() {
     let answer: AckPutResponse = serde_json::from_slice(&body).unwrap();
     assert_eq!(answer.outcome, Outcome::Unchanged, "a retry is harmless");
 
-    let mut older = ack("fam-1", version, 1_000);
-    older.name = "Bram de Vries".into();
+    let older = ack("fam-1", version, 1_000);
     let (_, _, body) = send(&app, put_ack(&older, CODE, SECRET)).await;
     let answer: AckPutResponse = serde_json::from_slice(&body).unwrap();
     assert_eq!(answer.outcome, Outcome::KeptNewer);
@@ -174,4 +173,74 @@ async fn another_phone_cannot_acknowledge_for_a_family() {
         send(&app, put_rsvp(&rsvp, CODE, SECRET)).await.0,
         StatusCode::OK
     );
+}
+
+#[tokio::test]
+async fn both_parents_read_it_under_their_own_name_and_the_school_sees_both() {
+    let setup = setup();
+    let app = setup.app();
+    let version = setup.content.agreement.version;
+    let child = |name: &str, groep| driehoek_core::sync::ChildInGroep {
+        name: name.into(),
+        groep,
+    };
+    let mut sanne = ack("fam-1", version, 1_000);
+    sanne.children = vec![child("Noor", 7), child("Sem", 2)];
+    let mut bram = sanne.clone();
+    bram.id = "ack-fam-1-bram".into();
+    bram.name = "Bram de Vries".into();
+    bram.updated_at = millis(2_000);
+    for body in [&sanne, &bram] {
+        let (status, _, body) = send(&app, put_ack(body, CODE, SECRET)).await;
+        assert_eq!(status, StatusCode::OK, "{}", String::from_utf8_lossy(&body));
+        let answer: AckPutResponse = serde_json::from_slice(&body).unwrap();
+        assert_eq!(answer.outcome, Outcome::Stored, "each parent's own");
+    }
+    // Sanne's phone sends hers again: the same version, kept once.
+    let (_, _, body) = send(&app, put_ack(&sanne, CODE, SECRET)).await;
+    let answer: AckPutResponse = serde_json::from_slice(&body).unwrap();
+    assert_eq!(answer.outcome, Outcome::Unchanged);
+
+    let report = ack_report(&setup).await;
+    assert_eq!(families(&report, version), 1, "one family, two parents");
+    let readers = &report["versions"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|v| v["version"] == version)
+        .unwrap()["readers"];
+    assert_eq!(
+        readers[0]["names"],
+        serde_json::json!(["Sanne de Vries", "Bram de Vries"])
+    );
+    assert_eq!(
+        readers[0]["children"],
+        serde_json::json!([{"name": "Noor", "groep": 7}, {"name": "Sem", "groep": 2}])
+    );
+}
+
+#[tokio::test]
+async fn bad_children_are_refused_with_a_dutch_message_and_nothing_is_kept() {
+    let setup = setup();
+    let app = setup.app();
+    let version = setup.content.agreement.version;
+    let mut bad = serde_json::to_value(ack("fam-1", version, 1_000)).unwrap();
+    bad["children"] = serde_json::json!([{"name": "Noor", "groep": 9}]);
+    let (status, errors) = json(
+        &app,
+        put_json(
+            &format!("/api/v1/schools/demo/acknowledgements/ack-fam-1-{version}"),
+            CODE,
+            Some(SECRET),
+            serde_json::to_vec(&bad).unwrap(),
+        ),
+    )
+    .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(errors[0]["field"], "children[0].groep");
+    assert!(
+        errors[0]["message"].as_str().unwrap().contains("groep"),
+        "{errors}"
+    );
+    assert_eq!(families(&ack_report(&setup).await, version), 0);
 }

@@ -7,18 +7,27 @@ use common::*;
 use driehoek_core::Answer;
 use driehoek_server::school::RsvpReport;
 
+fn child(name: &str, groep: u8) -> driehoek_core::sync::ChildInGroep {
+    driehoek_core::sync::ChildInGroep {
+        name: name.into(),
+        groep,
+    }
+}
+
 /// Three families answer the open activity; one answers another activity.
 async fn answers(setup: &Setup) -> String {
     let app = setup.app();
     let other = open_activity(&setup.content, moment(), |a| a.id != setup.activity).clone();
     let mut ja = rsvp("fam-a", &setup.activity, 1_000, Answer::Ja, 2);
     ja.names = "Sanne en Bram de Vries".into();
+    ja.children = vec![child("Noor", 7), child("Sem", 2)];
     ja.rsvp.note = "We nemen taart mee, \"zelfgebakken\".\nTot dan!".into();
     let mut misschien = rsvp("fam-b", &setup.activity, 1_000, Answer::Misschien, 1);
     misschien.names = "=HYPERLINK(\"http://example.com\",\"klik\")".into();
     misschien.rsvp.note = "Jansen;=cmd|' /C calc'!A0".into();
     let mut nee = rsvp("fam-c", &setup.activity, 1_000, Answer::Nee, 0);
     nee.names = "Ahmed, Fatima".into();
+    nee.children = vec![child("Yara", 7)];
     nee.rsvp.note = "@iedereen sorry".into();
     let elders = rsvp("fam-a", &other.id, 1_000, Answer::Ja, 1);
     let helper = {
@@ -213,6 +222,8 @@ async fn the_csv_opens_in_a_spreadsheet_with_dutch_headers_and_no_formulas() {
             "datum",
             "gezin",
             "namen",
+            "kind",
+            "groep",
             "antwoord",
             "personen",
             "helpt",
@@ -222,7 +233,7 @@ async fn the_csv_opens_in_a_spreadsheet_with_dutch_headers_and_no_formulas() {
     );
     assert_eq!(rows.len(), 1 + 4, "a header and one row per answer");
     assert!(
-        rows.iter().all(|r| r.len() == 9),
+        rows.iter().all(|r| r.len() == 11),
         "every row has every column"
     );
 
@@ -241,10 +252,15 @@ async fn the_csv_opens_in_a_spreadsheet_with_dutch_headers_and_no_formulas() {
     };
     let sanne = by_family("fam-a");
     assert_eq!(sanne[3], "Sanne en Bram de Vries");
-    assert_eq!(sanne[4], "ja");
-    assert_eq!(sanne[5], "2");
     assert_eq!(
-        sanne[7], "We nemen taart mee, \"zelfgebakken\".\nTot dan!",
+        (sanne[4].as_str(), sanne[5].as_str()),
+        ("Noor, Sem", "7, 2"),
+        "the children and their groepen, in the same order"
+    );
+    assert_eq!(sanne[6], "ja");
+    assert_eq!(sanne[7], "2");
+    assert_eq!(
+        sanne[9], "We nemen taart mee, \"zelfgebakken\".\nTot dan!",
         "quotes, comma and line break survive"
     );
     assert_eq!(sanne[0], title);
@@ -253,7 +269,7 @@ async fn the_csv_opens_in_a_spreadsheet_with_dutch_headers_and_no_formulas() {
         activity.start.format("%Y-%m-%d %H:%M").to_string()
     );
     assert_eq!(
-        sanne[8].len(),
+        sanne[10].len(),
         "2026-01-01 01:00".len(),
         "bijgewerkt as a local time"
     );
@@ -264,14 +280,20 @@ async fn the_csv_opens_in_a_spreadsheet_with_dutch_headers_and_no_formulas() {
         "a formula is shown as text, not run"
     );
     assert_eq!(
-        formula[7], "Jansen;'=cmd|' /C calc'!A0",
+        formula[9], "Jansen;'=cmd|' /C calc'!A0",
         "the piece after a ; is guarded too"
     );
     let ahmed = by_family("fam-c");
     assert_eq!(ahmed[3], "Ahmed, Fatima");
-    assert_eq!(ahmed[5], "0");
-    assert_eq!(ahmed[6], "nee");
-    assert_eq!(ahmed[7], "'@iedereen sorry");
+    assert_eq!((ahmed[4].as_str(), ahmed[5].as_str()), ("Yara", "7"));
+    assert_eq!(
+        (formula[4].as_str(), formula[5].as_str()),
+        ("", ""),
+        "an answer without children keeps empty cells"
+    );
+    assert_eq!(ahmed[7], "0");
+    assert_eq!(ahmed[8], "nee");
+    assert_eq!(ahmed[9], "'@iedereen sorry");
 }
 
 #[tokio::test]
@@ -322,4 +344,30 @@ async fn the_school_reads_its_published_content_with_its_admin_token() {
     assert_eq!(content, setup.content);
     let (status, _, _) = send(&app, get(path, "beheer-verkeerd-000000")).await;
     assert_eq!(status, StatusCode::UNAUTHORIZED);
+}
+
+#[tokio::test]
+async fn the_report_shows_each_familys_children_and_counts_them_per_groep() {
+    let setup = setup();
+    answers(&setup).await;
+    let (status, _, body) = send(&setup.app(), get("/api/v1/schools/demo/rsvps", ADMIN)).await;
+    assert_eq!(status, StatusCode::OK);
+    let report: RsvpReport = serde_json::from_slice(&body).unwrap();
+    let group = report
+        .activities
+        .iter()
+        .find(|a| a.activity_id == setup.activity)
+        .unwrap();
+    let sanne = group.rsvps.iter().find(|r| r.family_id == "fam-a").unwrap();
+    assert_eq!(sanne.children, vec![child("Noor", 7), child("Sem", 2)]);
+    let per_groep: Vec<(u8, u32, u32, u32)> = group
+        .per_groep
+        .iter()
+        .map(|g| (g.groep, g.ja, g.misschien, g.nee))
+        .collect();
+    assert_eq!(
+        per_groep,
+        vec![(2, 1, 0, 0), (7, 1, 0, 1)],
+        "groep 2: Sem comes; groep 7: Noor comes, Yara does not"
+    );
 }

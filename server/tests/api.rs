@@ -30,6 +30,7 @@ fn rsvp_body(activity: &str, at: i64, answer: Answer) -> RsvpPut {
             note: String::new(),
             updated_at: common::millis(at),
         },
+        children: Vec::new(),
     }
 }
 
@@ -250,4 +251,56 @@ async fn content_published_by_another_process_is_served_within_milliseconds() {
     assert_ne!(headers[header::ETAG].to_str().unwrap(), before);
     let served: driehoek_core::Content = serde_json::from_slice(&body).unwrap();
     assert_eq!(served.school.phone, "0162 000 000");
+}
+
+#[tokio::test]
+async fn an_rsvp_with_bad_children_is_refused_in_dutch_and_nothing_is_kept() {
+    let (_dir, state, activity) = setup();
+    let child = |name: &str, groep| driehoek_core::sync::ChildInGroep {
+        name: name.into(),
+        groep,
+    };
+    let cases = [
+        (
+            vec![child("Noor", 0)],
+            "children[0].groep",
+            "1 tot en met 8",
+        ),
+        (
+            vec![child("Noor", 7), child("\u{202e}evil", 2)],
+            "children[1].name",
+            "Naam van het kind",
+        ),
+        (
+            vec![child(&"n".repeat(61), 3)],
+            "children[0].name",
+            "60 tekens",
+        ),
+        (
+            vec![child("Kind", 4); 13],
+            "children",
+            "hoogstens 12 kinderen",
+        ),
+    ];
+    for (children, field, words) in cases {
+        let mut body = rsvp_body(&activity, 1_000, Answer::Ja);
+        body.children = children;
+        let (status, _, errors) = send(&state, put_rsvp(&body, CODE, SECRET)).await;
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{field}");
+        let errors: Vec<driehoek_core::FieldError> = serde_json::from_slice(&errors).unwrap();
+        assert_eq!(errors[0].field, field);
+        assert!(errors[0].message.contains(words), "{}", errors[0].message);
+    }
+    assert!(state.store.rsvps("demo").unwrap().is_empty());
+    // The same answer with good children is kept with them.
+    let mut body = rsvp_body(&activity, 1_000, Answer::Ja);
+    body.children = vec![child("Noor", 7)];
+    assert_eq!(
+        send(&state, put_rsvp(&body, CODE, SECRET)).await.0,
+        StatusCode::OK
+    );
+    assert_eq!(
+        state.store.rsvps("demo").unwrap()[0].children,
+        body.children
+    );
 }

@@ -47,6 +47,11 @@ fn put(family: &str, at: i64, answer: Answer, people: u8) -> RsvpPut {
             note: String::new(),
             updated_at: at,
         },
+        // Kept beside the answer and read back with it.
+        children: vec![driehoek_core::sync::ChildInGroep {
+            name: "Noor".into(),
+            groep: 7,
+        }],
     }
 }
 
@@ -192,6 +197,7 @@ fn acknowledgements_need_a_published_version_and_are_counted_per_version() {
             name: "Sanne".into(),
             agreement_version: v,
             updated_at: at,
+            children: Vec::new(),
         },
         secret_hash: SECRET,
     };

@@ -2,6 +2,7 @@
 
 pub mod agreement_banner;
 pub mod children;
+pub mod disclosure;
 pub mod growing;
 pub mod kind_icon;
 pub mod language;

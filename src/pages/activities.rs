@@ -14,6 +14,7 @@ use leptos_router::components::A;
 use leptos_router::hooks::use_params_map;
 
 use super::Screen;
+use crate::components::disclosure::FirstSendPanel;
 use crate::components::kind_icon::{glyph, kind_icon};
 use crate::components::language::dutch_label;
 use crate::components::text::groepen_list;
@@ -106,6 +107,7 @@ fn with_answer(mut rsvps: Rsvps, rsvp: Rsvp) -> Rsvps {
     let stored = StoredRsvp {
         rsvp,
         state: SendState::Saved,
+        child_ids: None,
     };
     match rsvps.0.iter_mut().find(|r| r.rsvp.id == stored.rsvp.id) {
         Some(old) => *old = stored,
@@ -453,20 +455,35 @@ fn RsvpForm(
     let settings = use_record::<Settings>();
     let rsvps = use_record::<Rsvps>();
     let children = use_record::<Children>();
-    let (activity_id, max, helpers) =
-        activity.with_value(|a| (a.id.clone(), a.max_per_family.max(1), a.helpers_wanted));
+    let (activity_id, max, helpers, groepen) = activity.with_value(|a| {
+        (
+            a.id.clone(),
+            a.max_per_family.max(1),
+            a.helpers_wanted,
+            a.groepen.clone(),
+        )
+    });
     // The form keeps its own copy: what the parent is changing is not the answer until saved.
     let start = stored.get_untracked().map(|s| s.rsvp);
     let answer = RwSignal::new(start.as_ref().map(|r| r.answer));
     let people = RwSignal::new(start.as_ref().map_or(1, |r| r.people.clamp(1, max)));
     let helps = RwSignal::new(start.as_ref().is_some_and(|r| r.helps));
     let note = RwSignal::new(start.as_ref().map(|r| r.note.clone()).unwrap_or_default());
+    let activity_id = StoredValue::new(activity_id);
+    // The children the answer is for: as chosen before, else those in the activity's groepen.
+    let proposed = children.with_untracked(|c| c.proposed_for(&groepen));
+    let chosen_children = RwSignal::new(
+        stored
+            .get_untracked()
+            .and_then(|s| s.child_ids)
+            .unwrap_or_else(|| proposed.clone()),
+    );
     let error = RwSignal::new(None::<String>);
     let sync = crate::sync::sync_context();
     let coming = move || matches!(answer.get(), Some(Answer::Ja | Answer::Misschien));
+    let first_send = RwSignal::new(false);
 
-    let save = move |ev: leptos::ev::SubmitEvent| {
-        ev.prevent_default();
+    let save_now = move || {
         let t = locale.t();
         let Some(chosen) = answer.get_untracked() else {
             error.set(Some(t.activities_choose.to_owned()));
@@ -480,7 +497,7 @@ fn RsvpForm(
             .unwrap_or_else(|| browser::new_id("rsvp"));
         let rsvp = Rsvp {
             id,
-            activity_id: activity_id.clone(),
+            activity_id: activity_id.get_value(),
             answer: chosen,
             people: people.get_untracked(),
             helps: helpers && helps.get_untracked(),
@@ -499,12 +516,18 @@ fn RsvpForm(
                 // Into the outbox first, then the answer itself: shown as saved only when
                 // storage took both; otherwise the form keeps what the parent entered, and the
                 // storage banner says why.
-                let queued = sync.outbox.queue_rsvp(names, &rsvp);
-                if queued
-                    && rsvps
-                        .replace(with_answer(rsvps.get_untracked(), rsvp))
-                        .is_ok()
+                let child_ids = chosen_children.get_untracked();
+                let for_school = children.with_untracked(|c| c.for_school(&child_ids));
+                let queued = sync.outbox.queue_rsvp(names, &rsvp, for_school);
+                let mut answers = with_answer(rsvps.get_untracked(), rsvp);
+                if let Some(last) = answers
+                    .0
+                    .iter_mut()
+                    .find(|r| activity_id.with_value(|a| &r.rsvp.activity_id == a))
                 {
+                    last.child_ids = Some(child_ids);
+                }
+                if queued && rsvps.replace(answers).is_ok() {
                     error.set(None);
                     sync.nudge.run(());
                 } else {
@@ -512,6 +535,108 @@ fn RsvpForm(
                 }
             }
         }
+    };
+    let save = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        // Before the first send to a school: first what the school receives.
+        if answer.get_untracked().is_some() && sync.outbox.first_send() {
+            first_send.set(true);
+            return;
+        }
+        save_now();
+    };
+    let agreed = Callback::new(move |()| {
+        let _ = settings.update(|s| s.school_told = true);
+        save_now();
+    });
+    let child_label = move |t: &Strings, c: &crate::records::Child| {
+        t.activities_child
+            .replace("{name}", c.name.trim())
+            .replace("{groep}", &c.groep.to_string())
+    };
+    // One child in the activity's groepen: named plainly; otherwise a choice.
+    let children_part = move || {
+        let all = children.get().0;
+        if all.is_empty() {
+            return None;
+        }
+        let t = locale.t();
+        let proposed_now: Vec<&crate::records::Child> =
+            all.iter().filter(|c| proposed.contains(&c.id)).collect();
+        let boxes = {
+            let all = all.clone();
+            move || {
+                all.iter()
+                    .map(|c| {
+                        let id = c.id.clone();
+                        let id2 = c.id.clone();
+                        view! {
+                            <label class="rsvp__check">
+                                <input type="checkbox"
+                                    prop:checked=move || chosen_children.with(|ids| ids.contains(&id))
+                                    on:change=move |ev| {
+                                        let on = event_target_checked(&ev);
+                                        chosen_children.update(|ids| {
+                                            ids.retain(|i| i != &id2);
+                                            if on {
+                                                ids.push(id2.clone());
+                                            }
+                                        });
+                                    }/>
+                                <span>{child_label(locale.t(), c)}</span>
+                            </label>
+                        }
+                    })
+                    .collect_view()
+            }
+        };
+        if proposed_now.len() == 1 {
+            // One child in the activity's groepen: named plainly, preselected; another child
+            // can still be chosen.
+            let all_for_text = all.clone();
+            let named = move || {
+                let t = locale.t();
+                let chosen: Vec<String> = chosen_children.with(|ids| {
+                    all_for_text
+                        .iter()
+                        .filter(|c| ids.contains(&c.id))
+                        .map(|c| child_label(t, c))
+                        .collect()
+                });
+                if chosen.is_empty() {
+                    t.activities_children_legend.to_owned()
+                } else {
+                    t.activities_children_for
+                        .replace("{children}", &chosen.join(", "))
+                }
+            };
+            let more = (all.len() > 1).then(|| {
+                view! {
+                    <details class="rsvp__children-more">
+                        <summary>{move || locale.t().activities_children_change}</summary>
+                        {boxes}
+                    </details>
+                }
+            });
+            return Some(
+                view! {
+                    <div class="rsvp__children">
+                        <p class="rsvp__children-for">{named}</p>
+                        {more}
+                    </div>
+                }
+                .into_any(),
+            );
+        }
+        Some(
+            view! {
+                <fieldset class="rsvp__children">
+                    <legend>{t.activities_children_legend}</legend>
+                    {boxes}
+                </fieldset>
+            }
+            .into_any(),
+        )
     };
     let radio = move |value: Answer| {
         view! {
@@ -533,6 +658,7 @@ fn RsvpForm(
                 {radio(Answer::Nee)}
                 {radio(Answer::Misschien)}
             </fieldset>
+            {children_part}
             <Show when=coming>
                 <div class="rsvp__field">
                     <label for="rsvp-people">{move || locale.t().activities_people}</label>
@@ -573,6 +699,7 @@ fn RsvpForm(
             <p id="rsvp-error" class="rsvp__error" role="alert">
                 {move || error.get()}
             </p>
+            <FirstSendPanel open=first_send on_yes=agreed id="rsvp"/>
             <button type="submit" class="button button--primary rsvp__save">
                 {move || locale.t().activities_save}
             </button>

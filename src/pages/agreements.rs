@@ -5,11 +5,12 @@ use driehoek_core::{Agreement, AgreementItem, Text};
 use leptos::prelude::*;
 
 use crate::components::agreement_banner::{acknowledged, NewAgreementBanner};
+use crate::components::disclosure::FirstSendPanel;
 use crate::components::language::dutch_label;
 use crate::components::text::parse_names;
 use crate::content::use_content;
-use crate::records::Settings;
 use crate::records::{Acknowledgement, Acknowledgements};
+use crate::records::{Children, Settings};
 use driehoek_web::clock::today;
 use driehoek_web::dates;
 use driehoek_web::i18n::{shown_in, use_locale, Strings};
@@ -83,8 +84,9 @@ pub fn Agreements() -> impl IntoView {
     }
 }
 
-/// "Gelezen?": the parents' names and a tick, stored with the date and the version; afterwards
-/// "Gelezen door … op …".
+/// "Gelezen?": the parents' names, and for each a tick under their own name ("Gelezen door …"),
+/// stored with the date and the version, one acknowledgement per parent; afterwards "Gelezen door
+/// … op …" for each. Both parents can read it on one phone, each ticking their own name.
 #[component]
 fn AcknowledgeForm(
     /// The agreement being read.
@@ -93,41 +95,67 @@ fn AcknowledgeForm(
     let locale = use_locale();
     let settings = use_record::<Settings>();
     let acks = use_record::<Acknowledgements>();
+    let children = use_record::<Children>();
     let sync = crate::sync::sync_context();
     let (names, set_names) = signal(settings.with_untracked(|s| s.parents.join(", ")));
-    let (checked, set_checked) = signal(false);
+    let ticked = RwSignal::new(Vec::<String>::new());
     let (error, set_error) = signal(None::<fn(&Strings) -> &'static str>);
     let (said, set_said) = signal(String::new());
+    let first_send = RwSignal::new(false);
 
+    // Every acknowledgement of this version, and the names that read it.
     let done = Memo::new(move |_| {
         let version = agreement.with(|a| a.version);
-        acks.with(|acks| acknowledged(acks, version).cloned())
+        acks.with(|acks| {
+            acks.0
+                .iter()
+                .filter(|a| a.version == version)
+                .cloned()
+                .collect::<Vec<Acknowledgement>>()
+        })
     });
+    let read_by = move || -> Vec<String> {
+        done.with(|done| done.iter().flat_map(|a| a.names.clone()).collect())
+    };
+    // The names still to tick: the names entered, less those that read this version.
+    let waiting = move || -> Vec<String> {
+        let read = read_by();
+        parse_names(&names.get())
+            .into_iter()
+            .filter(|n| !read.contains(n))
+            .collect()
+    };
+    // The form stays while a parent has not read it yet (or nobody did).
+    let open = move || done.with(Vec::is_empty) || !waiting().is_empty();
 
-    let submit = move |ev: leptos::ev::SubmitEvent| {
-        ev.prevent_default();
+    let save_now = move || {
         let parents = parse_names(&names.get_untracked());
-        if parents.is_empty() {
-            set_error.set(Some(|t| t.ack_need_names));
-            return;
-        }
-        if !checked.get_untracked() {
-            set_error.set(Some(|t| t.ack_need_check));
-            return;
-        }
-        set_error.set(None);
+        let read = read_by();
+        let chosen: Vec<String> = ticked
+            .get_untracked()
+            .into_iter()
+            .filter(|n| parents.contains(n) && !read.contains(n))
+            .collect();
         let current = agreement.get_untracked();
-        // Into the outbox first (with a connected school): "gelezen" only once it is kept.
-        if !sync.outbox.queue_ack(parents.join(", "), current.version) {
-            return;
+        let family = children.with_untracked(|c| c.all_for_school());
+        // Into the outbox first (with a connected school), one per parent: "gelezen" only once
+        // it is kept.
+        for name in &chosen {
+            if !sync
+                .outbox
+                .queue_ack(name.clone(), current.version, family.clone())
+            {
+                return;
+            }
         }
         let ack = Acknowledgement {
             version: current.version,
-            names: parents.clone(),
+            names: chosen,
             date: today(),
             agreement: Some(current),
         };
         if acks.update(|acks| acks.0.push(ack)).is_ok() {
+            ticked.set(Vec::new());
             set_said.set(locale.t().ack_saved.to_owned());
             sync.nudge.run(());
             // The names are the parents' names elsewhere too (RSVPs), unless already set.
@@ -136,43 +164,87 @@ fn AcknowledgeForm(
             }
         }
     };
+    let submit = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        let parents = parse_names(&names.get_untracked());
+        if parents.is_empty() {
+            set_error.set(Some(|t| t.ack_need_names));
+            return;
+        }
+        if !ticked.with_untracked(|t| t.iter().any(|n| parents.contains(n))) {
+            set_error.set(Some(|t| t.ack_need_check));
+            return;
+        }
+        set_error.set(None);
+        if sync.outbox.first_send() {
+            first_send.set(true);
+            return;
+        }
+        save_now();
+    };
+    let agreed = Callback::new(move |()| {
+        let _ = settings.update(|s| s.school_told = true);
+        save_now();
+    });
 
     view! {
         <section class="card ack" aria-labelledby="ack-title">
             <h2 id="ack-title">{move || locale.t().ack_title}</h2>
             <p role="status" aria-live="polite">{said}</p>
-            <Show when=move || done.with(Option::is_some)
-                fallback=move || view! {
-                    <form on:submit=submit novalidate>
-                        <div class="field">
-                            <label for="ack-names">{move || locale.t().ack_names}</label>
-                            <input id="ack-names" type="text" autocomplete="name"
-                                aria-describedby="ack-names-hint ack-error"
-                                prop:value=names on:input=move |ev| set_names.set(event_target_value(&ev))/>
-                            <p id="ack-names-hint" class="muted">{move || locale.t().ack_names_hint}</p>
-                        </div>
-                        <label class="check">
-                            <input type="checkbox" prop:checked=checked
-                                on:change=move |ev| set_checked.set(event_target_checked(&ev))/>
-                            {move || locale.t().ack_check}
-                        </label>
-                        <p id="ack-error" class="field__error">{move || error.get().map(|e| e(locale.t()))}</p>
-                        <button type="submit" class="button button--primary">
-                            {move || locale.t().ack_submit}
-                        </button>
-                    </form>
-                }>
-                <p class="ack__done">
-                    {move || {
-                        done.get().map(|ack| {
-                            locale
+            {move || {
+                done.get()
+                    .into_iter()
+                    .filter(|ack| !ack.names.is_empty())
+                    .map(|ack| view! {
+                        <p class="ack__done">
+                            {locale
                                 .t()
                                 .ack_done
                                 .replace("{names}", &ack.names.join(", "))
-                                .replace("{date}", &dates::long_date(locale.0.get(), ack.date))
-                        })
+                                .replace("{date}", &dates::long_date(locale.0.get(), ack.date))}
+                        </p>
+                    })
+                    .collect_view()
+            }}
+            <Show when=open>
+                <form on:submit=submit novalidate>
+                    <div class="field">
+                        <label for="ack-names">{move || locale.t().ack_names}</label>
+                        <input id="ack-names" type="text" autocomplete="name"
+                            aria-describedby="ack-names-hint ack-error"
+                            prop:value=names on:input=move |ev| set_names.set(event_target_value(&ev))/>
+                        <p id="ack-names-hint" class="muted">{move || locale.t().ack_names_hint}</p>
+                    </div>
+                    {move || {
+                        waiting()
+                            .into_iter()
+                            .map(|name| {
+                                let (on, change) = (name.clone(), name.clone());
+                                view! {
+                                    <label class="check">
+                                        <input type="checkbox"
+                                            prop:checked=move || ticked.with(|t| t.contains(&on))
+                                            on:change=move |ev| {
+                                                let checked = event_target_checked(&ev);
+                                                ticked.update(|t| {
+                                                    t.retain(|n| n != &change);
+                                                    if checked {
+                                                        t.push(change.clone());
+                                                    }
+                                                });
+                                            }/>
+                                        {locale.t().ack_check_name.replace("{name}", &name)}
+                                    </label>
+                                }
+                            })
+                            .collect_view()
                     }}
-                </p>
+                    <p id="ack-error" class="field__error">{move || error.get().map(|e| e(locale.t()))}</p>
+                    <FirstSendPanel open=first_send on_yes=agreed id="ack"/>
+                    <button type="submit" class="button button--primary">
+                        {move || locale.t().ack_submit}
+                    </button>
+                </form>
             </Show>
         </section>
     }

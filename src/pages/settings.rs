@@ -5,6 +5,7 @@ use leptos::prelude::*;
 use wasm_bindgen::JsCast;
 
 use crate::components::children::{AddChild, GroepSelect, SchoolAddress};
+use crate::components::disclosure::WhatGoesToSchool;
 use crate::components::language::LanguageChoice;
 use crate::components::text::parse_names;
 use crate::records::{
@@ -206,6 +207,14 @@ pub fn Settings() -> impl IntoView {
                 <button type="submit" class="button">{move || locale.t().settings_save}</button>
             </form>
             <SyncStatus/>
+        </section>
+
+        <section class="card disclosure" aria-labelledby="disclosure-title">
+            <h2 id="disclosure-title">{move || locale.t().disclosure_title}</h2>
+            <Show when=move || settings.with(|s| s.sync_url.is_none())>
+                <p class="muted">{move || locale.t().disclosure_not_connected}</p>
+            </Show>
+            <WhatGoesToSchool/>
         </section>
 
         <section class="card" aria-labelledby="data-title">

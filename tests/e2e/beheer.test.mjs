@@ -159,6 +159,8 @@ test('the school publishes an item and an activity; a parent answers; the school
     await page.getByLabel(nl.activities_people).selectOption('2');
     await page.getByLabel(nl.activities_note).fill(note);
     await page.getByRole('button', { name: nl.activities_save, exact: true }).click();
+    // The first send: the app says what the school receives, the parent agrees.
+    await page.getByRole('button', { name: nl.disclosure_first_yes }).click();
     await page
       .getByRole('region', { name: nl.activities_form_title, exact: true })
       .getByRole('status')

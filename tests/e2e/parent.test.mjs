@@ -125,7 +125,9 @@ test('acknowledging the agreement shows who read it and when, after a reload', a
   await page.getByRole('button', { name: nl.ack_submit }).click();
   await page.getByText(nl.ack_need_names).waitFor();
   await page.getByLabel(nl.ack_names).fill('Sam, Noor');
-  await page.getByRole('checkbox', { name: nl.ack_check }).check();
+  // Each parent ticks their own name.
+  await page.getByRole('checkbox', { name: nl.ack_check_name.replace('{name}', 'Sam') }).check();
+  await page.getByRole('checkbox', { name: nl.ack_check_name.replace('{name}', 'Noor') }).check();
   await page.getByRole('button', { name: nl.ack_submit }).click();
   await page.reload();
   const today = new Intl.DateTimeFormat('nl-NL', {

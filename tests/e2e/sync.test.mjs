@@ -103,6 +103,11 @@ async function answerYes(page, activity, people, note) {
   await page.getByLabel(nl.activities_people).selectOption(String(people));
   await page.getByLabel(nl.activities_note).fill(note);
   await page.getByRole('button', { name: nl.activities_save, exact: true }).click();
+  // The first time anything goes to the school, the app first says what the school receives.
+  const agree = page.getByRole('button', { name: nl.disclosure_first_yes });
+  if (await agree.waitFor({ timeout: 1500 }).then(() => true, () => false)) {
+    await agree.click();
+  }
 }
 
 function rsvpState(page) {

@@ -160,6 +160,8 @@ pub struct AgreementAcks {
     pub version: u32,
     pub published: NaiveDate,
     pub families: u64,
+    /// The kept acknowledgements of this version (one per family and parent's name).
+    pub acks: Vec<AckPut>,
 }
 
 /// What the sync endpoint needs from its storage.
@@ -207,12 +209,14 @@ pub trait Store: Send + Sync + 'static {
     /// would be kept. Durable when the [`Written`] gives `Ok(Ok(_))`.
     fn put_rsvp(&self, school: &str, write: RsvpWrite)
         -> Written<Result<RsvpPutResponse, Refused>>;
-    /// Applies one acknowledgement with [`apply`] per (school, family, agreement version).
+    /// Applies one acknowledgement with [`apply`] per (school, family, agreement version,
+    /// parent's name).
     /// Durable when the [`Written`] gives `Ok(Ok(_))`.
     fn put_ack(&self, school: &str, write: AckWrite) -> Written<Result<AckPutResponse, Refused>>;
     /// Every kept RSVP of a school, with its family id and names, by activity and family.
     fn rsvps(&self, school: &str) -> Result<Vec<RsvpPut>, StoreError>;
-    /// Per published agreement version (oldest first), how many families acknowledged it.
+    /// Per published agreement version (oldest first), how many families acknowledged it, and
+    /// their kept acknowledgements.
     fn acknowledgements(&self, school: &str) -> Result<Vec<AgreementAcks>, StoreError>;
     /// Whether the store can be read and written now; it writes (and removes) a probe.
     fn readiness(&self) -> Readiness;

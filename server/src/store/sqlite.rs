@@ -80,6 +80,28 @@ const MIGRATIONS: &[&str] = &[
      INSERT OR IGNORE INTO activity_ids (school, activity_id)
         SELECT DISTINCT school, activity_id FROM rsvps;
      CREATE TABLE probe (id INTEGER PRIMARY KEY, filler BLOB);",
+    // 4: the children an RSVP is for (JSON, `[{name, groep}]`), and one acknowledgement per
+    // parent: the natural key becomes (school, family, version, name). Kept acknowledgements keep
+    // the name they were sent with (one for the family's names together).
+    "ALTER TABLE rsvps ADD COLUMN children TEXT NOT NULL DEFAULT '[]';
+     CREATE TABLE acknowledgements_per_name (
+        school TEXT NOT NULL,
+        family_id TEXT NOT NULL,
+        agreement_version INTEGER NOT NULL,
+        name TEXT NOT NULL,
+        ack TEXT NOT NULL,
+        updated_at INTEGER NOT NULL,
+        agreement_sha256 TEXT,
+        PRIMARY KEY (school, family_id, agreement_version, name)
+     );
+     INSERT INTO acknowledgements_per_name
+        (school, family_id, agreement_version, name, ack, updated_at, agreement_sha256)
+        SELECT school, family_id, agreement_version, json_extract(ack, '$.name'), ack,
+               updated_at, agreement_sha256
+        FROM acknowledgements;
+     DROP TABLE acknowledgements;
+     ALTER TABLE acknowledgements_per_name RENAME TO acknowledgements;
+     CREATE INDEX acknowledgements_by_version ON acknowledgements (school, agreement_version);",
 ];
 
 /// SQLite: a writer thread with its own connection, one connection for reads, and one for the
@@ -339,10 +361,11 @@ fn write_rsvp(
         add_family(conn, school, &put.family_id, &write.secret_hash)?;
     }
     conn.prepare_cached(
-        "INSERT INTO rsvps (school, family_id, activity_id, names, rsvp, updated_at, rsvp_id)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)
+        "INSERT INTO rsvps
+            (school, family_id, activity_id, names, rsvp, updated_at, rsvp_id, children)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)
          ON CONFLICT (school, family_id, activity_id)
-         DO UPDATE SET names = ?4, rsvp = ?5, updated_at = ?6, rsvp_id = ?7",
+         DO UPDATE SET names = ?4, rsvp = ?5, updated_at = ?6, rsvp_id = ?7, children = ?8",
     )?
     .execute(params![
         school,
@@ -351,7 +374,8 @@ fn write_rsvp(
         put.names,
         serde_json::to_string(&put.rsvp)?,
         put.rsvp.updated_at,
-        put.rsvp.id
+        put.rsvp.id,
+        serde_json::to_string(&put.children)?
     ])?;
     Ok(Ok(RsvpPutResponse {
         outcome,
@@ -379,10 +403,10 @@ fn write_ack(
     let current: Option<String> = conn
         .prepare_cached(
             "SELECT ack FROM acknowledgements
-             WHERE school = ?1 AND family_id = ?2 AND agreement_version = ?3",
+             WHERE school = ?1 AND family_id = ?2 AND agreement_version = ?3 AND name = ?4",
         )?
         .query_row(
-            params![school, ack.family_id, ack.agreement_version],
+            params![school, ack.family_id, ack.agreement_version, ack.name],
             |row| row.get(0),
         )
         .optional()?;
@@ -397,9 +421,9 @@ fn write_ack(
     }
     conn.prepare_cached(
         "INSERT INTO acknowledgements
-            (school, family_id, agreement_version, ack, updated_at, agreement_sha256)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6)
-         ON CONFLICT (school, family_id, agreement_version)
+            (school, family_id, agreement_version, ack, updated_at, agreement_sha256, name)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)
+         ON CONFLICT (school, family_id, agreement_version, name)
          DO UPDATE SET ack = ?4, updated_at = ?5, agreement_sha256 = ?6",
     )?
     .execute(params![
@@ -408,7 +432,8 @@ fn write_ack(
         ack.agreement_version,
         serde_json::to_string(ack)?,
         ack.updated_at,
-        agreement_sha256(&text)
+        agreement_sha256(&text),
+        ack.name
     ])?;
     Ok(Ok(AckPutResponse {
         outcome,
@@ -586,7 +611,7 @@ impl Store for SqliteStore {
     fn rsvps(&self, school: &str) -> Result<Vec<RsvpPut>, StoreError> {
         let conn = self.read()?;
         let mut stmt = conn.prepare_cached(
-            "SELECT family_id, names, rsvp FROM rsvps WHERE school = ?1
+            "SELECT family_id, names, rsvp, children FROM rsvps WHERE school = ?1
              ORDER BY activity_id, family_id",
         )?;
         let rows = stmt.query_map(params![school], |row| {
@@ -594,15 +619,17 @@ impl Store for SqliteStore {
                 row.get::<_, String>(0)?,
                 row.get::<_, String>(1)?,
                 row.get::<_, String>(2)?,
+                row.get::<_, String>(3)?,
             ))
         })?;
         let mut out = Vec::new();
         for row in rows {
-            let (family_id, names, rsvp) = row?;
+            let (family_id, names, rsvp, children) = row?;
             out.push(RsvpPut {
                 family_id,
                 names,
                 rsvp: serde_json::from_str(&rsvp)?,
+                children: serde_json::from_str(&children)?,
             });
         }
         Ok(out)
@@ -616,7 +643,7 @@ impl Store for SqliteStore {
         let conn = self.read()?;
         let mut stmt = conn.prepare_cached(
             "SELECT a.version, a.agreement,
-                    (SELECT COUNT(*) FROM acknowledgements k
+                    (SELECT COUNT(DISTINCT k.family_id) FROM acknowledgements k
                      WHERE k.school = a.school AND k.agreement_version = a.version)
              FROM agreements a WHERE a.school = ?1 ORDER BY a.version",
         )?;
@@ -635,7 +662,22 @@ impl Store for SqliteStore {
                 version,
                 published,
                 families,
+                acks: Vec::new(),
             });
+        }
+        drop(stmt);
+        let mut stmt = conn.prepare_cached(
+            "SELECT agreement_version, ack FROM acknowledgements WHERE school = ?1
+             ORDER BY agreement_version, family_id, updated_at",
+        )?;
+        let rows = stmt.query_map(params![school], |row| {
+            Ok((row.get::<_, u32>(0)?, row.get::<_, String>(1)?))
+        })?;
+        for row in rows {
+            let (version, ack) = row?;
+            if let Some(v) = out.iter_mut().find(|v| v.version == version) {
+                v.acks.push(serde_json::from_str(&ack)?);
+            }
         }
         Ok(out)
     }
@@ -746,4 +788,52 @@ fn activity_conflict(
         }
     }
     Ok(None)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Migration 4 keeps every acknowledgement kept before, under the name it was sent with, and
+    /// every RSVP (without children).
+    #[test]
+    fn acknowledgements_kept_before_one_per_parent_survive_the_migration() {
+        let conn = Connection::open_in_memory().unwrap();
+        for sql in &MIGRATIONS[..3] {
+            conn.execute_batch(sql).unwrap();
+        }
+        let old = r#"{"id":"g1","family_id":"f","name":"Sanne, Bram","agreement_version":1,"updated_at":1790000000000}"#;
+        conn.execute(
+            "INSERT INTO acknowledgements (school, family_id, agreement_version, ack, updated_at)
+             VALUES ('s', 'f', 1, ?1, 1790000000000)",
+            params![old],
+        )
+        .unwrap();
+        conn.execute(
+            "INSERT INTO rsvps (school, family_id, activity_id, names, rsvp, updated_at)
+             VALUES ('s', 'f', 'a', 'Sanne', '{}', 1)",
+            [],
+        )
+        .unwrap();
+        conn.execute_batch(MIGRATIONS[3]).unwrap();
+        let (name, ack): (String, String) = conn
+            .query_row(
+                "SELECT name, ack FROM acknowledgements WHERE school = 's' AND family_id = 'f'",
+                [],
+                |row| Ok((row.get(0)?, row.get(1)?)),
+            )
+            .unwrap();
+        assert_eq!((name.as_str(), ack.as_str()), ("Sanne, Bram", old));
+        let children: String = conn
+            .query_row("SELECT children FROM rsvps", [], |row| row.get(0))
+            .unwrap();
+        assert_eq!(children, "[]");
+        // A second parent of the same family and version is a row of its own.
+        conn.execute(
+            "INSERT INTO acknowledgements (school, family_id, agreement_version, name, ack, updated_at)
+             VALUES ('s', 'f', 1, 'Bram', '{}', 1)",
+            [],
+        )
+        .unwrap();
+    }
 }

@@ -136,6 +136,7 @@ pub fn rsvp(family: &str, activity: &str, at: i64, answer: Answer, people: u8) -
             note: String::new(),
             updated_at: millis(at),
         },
+        children: Vec::new(),
     }
 }
 
@@ -147,6 +148,7 @@ pub fn ack(family: &str, version: u32, at: i64) -> AckPut {
         name: "Sanne de Vries".into(),
         agreement_version: version,
         updated_at: millis(at),
+        children: Vec::new(),
     }
 }
 
