@@ -181,7 +181,13 @@ pub struct FamilyProfile {
     #[cfg_attr(feature = "schema", schemars(length(max = MAX_CHILDREN)))]
     pub children: Vec<ProfileChild>,
     /// The parents' or carers' names, each readable text of at most 200 characters.
-    #[cfg_attr(feature = "schema", schemars(length(max = MAX_PARENTS)))]
+    #[cfg_attr(
+        feature = "schema",
+        schemars(
+            length(max = MAX_PARENTS),
+            inner(length(min = 1, max = MAX_NAMES), regex(pattern = crate::schema::NOT_BLANK))
+        )
+    )]
     pub parents: Vec<String>,
     /// When a phone changed it: milliseconds since the Unix epoch (UTC), set by the phone.
     #[cfg_attr(feature = "schema", schemars(range(min = EARLIEST_UPDATE_MS)))]
@@ -227,6 +233,32 @@ impl FamilyProfile {
             }
         }
         Ok(())
+    }
+
+    /// What a phone that just joined the family keeps: the family's profile (`self`, as the
+    /// school keeps it), with the children and names this phone had and the family lacks (by
+    /// name, whatever the case), so that nothing entered on it is lost.
+    pub fn joined_with(&self, mine: &FamilyProfile) -> FamilyProfile {
+        let mut joined = self.clone();
+        for child in &mine.children {
+            if !joined
+                .children
+                .iter()
+                .any(|c| c.name.to_lowercase() == child.name.to_lowercase())
+            {
+                joined.children.push(child.clone());
+            }
+        }
+        for name in &mine.parents {
+            if !joined
+                .parents
+                .iter()
+                .any(|p| p.to_lowercase() == name.to_lowercase())
+            {
+                joined.parents.push(name.clone());
+            }
+        }
+        joined
     }
 
     /// The same children and names, whatever the time: whether a phone's own list differs.
@@ -317,6 +349,16 @@ impl Change {
     /// The natural key of a family's RSVP to one activity: one answer per family and activity.
     pub fn rsvp_key(family_id: &str, activity_id: &str) -> String {
         format!("rsvp/{family_id}/{activity_id}")
+    }
+
+    /// The change made for another family: a phone that joins a family sends what waited in its
+    /// outbox as that family's.
+    pub fn set_family(&mut self, family_id: &str) {
+        match self {
+            Change::Rsvp(put) => put.family_id = family_id.to_owned(),
+            Change::Ack(ack) => ack.family_id = family_id.to_owned(),
+            Change::Profile { family_id: id, .. } => *id = family_id.to_owned(),
+        }
     }
 
     /// The natural key of a family's profile.
@@ -502,6 +544,37 @@ mod tests {
             apply(Some(&profile(3, &["Bram"])), &profile(2, &["Sanne"])),
             Outcome::KeptNewer
         );
+    }
+
+    #[test]
+    fn a_joining_phone_keeps_the_family_and_adds_only_what_the_family_lacks() {
+        let child = |id: &str, name: &str, groep: u8| ProfileChild {
+            id: id.into(),
+            name: name.into(),
+            groep,
+        };
+        let family = FamilyProfile {
+            children: vec![child("kind-a", "Noor", 7)],
+            parents: vec!["Sanne".into()],
+            updated_at: 5,
+        };
+        let mine = FamilyProfile {
+            children: vec![child("kind-b", "noor", 6), child("kind-c", "Sem", 2)],
+            parents: vec!["sanne".into(), "Bram".into()],
+            updated_at: 0,
+        };
+        let joined = family.joined_with(&mine);
+        let names: Vec<_> = joined.children.iter().map(|c| c.name.as_str()).collect();
+        assert_eq!(names, ["Noor", "Sem"], "Noor once, as the family has her");
+        assert_eq!(joined.children[0].groep, 7);
+        assert_eq!(joined.parents, ["Sanne", "Bram"]);
+        assert!(
+            !joined.same_as(&family),
+            "the joined phone sends what it added"
+        );
+        assert!(family
+            .joined_with(&FamilyProfile::default())
+            .same_as(&family));
     }
 
     #[test]

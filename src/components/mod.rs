@@ -3,6 +3,8 @@
 pub mod agreement_banner;
 pub mod children;
 pub mod growing;
+pub mod join_family;
 pub mod kind_icon;
 pub mod nav;
+pub mod qr;
 pub mod text;
