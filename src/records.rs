@@ -238,6 +238,10 @@ pub struct SyncRecord {
     /// family's profile, keeping what it had that the family lacks.
     #[serde(default)]
     pub joined: bool,
+    /// The school knows this family (it confirmed a change, or a read-back found it): only then
+    /// is there anything to read back.
+    #[serde(default)]
+    pub known: bool,
 }
 
 impl SyncRecord {

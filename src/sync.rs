@@ -421,6 +421,7 @@ fn confirm(ctx: Ctx, change: &Change, body: &str) -> Result<(), Failure> {
     if !record.outbox.entries.iter().any(|e| e.key() == key) {
         record.refused.retain(|r| r.key != key);
     }
+    record.known = true;
     let _ = ctx.record.update_shown(|r| *r = record);
     Ok(())
 }
@@ -535,6 +536,13 @@ fn take_profile(ctx: Ctx, profile: &FamilyProfile) {
 /// profile another phone of the family sent comes over; a change waiting in the outbox wins
 /// (core's [`read_back`]). A family the school does not know yet has nothing to read.
 async fn read_family(ctx: Ctx, link: &JoinLink, family: &(String, String)) -> Result<(), Failure> {
+    // A phone that never sent anything has nothing to read back (and no 404 to log).
+    let sent_before = ctx.record.with_untracked(|r| r.known || r.joined)
+        || ctx.rsvps.with_untracked(|r| !r.0.is_empty())
+        || ctx.acks.with_untracked(|a| !a.0.is_empty());
+    if !sent_before {
+        return Ok(());
+    }
     let auth = format!("Bearer {}", link.code);
     let headers = [
         ("authorization", auth.as_str()),
@@ -599,6 +607,7 @@ async fn read_family(ctx: Ctx, link: &JoinLink, family: &(String, String)) -> Re
     }
 
     let mut record = ctx.record.get_untracked();
+    record.known = reply.status == 200;
     let local = local_profile(ctx);
     match records.profile {
         Some(kept) if record.joined => {
@@ -625,6 +634,7 @@ async fn read_family(ctx: Ctx, link: &JoinLink, family: &(String, String)) -> Re
         let _ = ctx.record.update_shown(|r| {
             r.profile = record.profile;
             r.joined = record.joined;
+            r.known = record.known;
         });
     }
     Ok(())
