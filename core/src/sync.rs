@@ -451,7 +451,7 @@ impl Outbox {
             Change::Profile {
                 family_id: id,
                 profile,
-            } => !(id == family_id && !profile.is_newer(kept)),
+            } => id != family_id || profile.is_newer(kept),
             _ => true,
         });
     }

@@ -362,9 +362,11 @@ fn SecondPhone() -> impl IntoView {
                     <p>{move || locale.t().second_phone_how}</p>
                     {move || link.get().map(|text| view! {
                         <QrImage text=text.clone() label=locale.t().second_phone_qr_label.to_owned()/>
-                        <p class="second-phone__link" aria-label=locale.t().second_phone_link_label>
-                            {text}
-                        </p>
+                        <div class="field">
+                            <label for="second-phone-link">{locale.t().second_phone_link_label}</label>
+                            <textarea id="second-phone-link" class="second-phone__link" readonly rows="5"
+                                prop:value=text></textarea>
+                        </div>
                     })}
                     <div class="actions">
                         <button type="button" class="button button--primary" on:click=copy>

@@ -112,7 +112,7 @@ test('two phones of one family: linked, each sees the other one\'s change, one f
     await a.page.getByText(nl.second_phone_warning).waitFor();
     await a.page.getByRole('img', { name: nl.second_phone_qr_label }).waitFor();
     await a.page.getByRole('button', { name: nl.second_phone_copy }).waitFor();
-    const link = (await a.page.getByLabel(nl.second_phone_link_label).innerText()).trim();
+    const link = (await a.page.getByLabel(nl.second_phone_link_label, { exact: true }).inputValue()).trim();
     const address = new URL(link);
     assert.equal(address.origin, server.url, link);
     assert.equal(address.search, '', 'nothing of the family in the request line');
