@@ -4,6 +4,7 @@
 // sync, marked as changed there, and the school sees one family with both parents' names.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
+import { axeViolations } from './axe.mjs';
 import { launchProfile } from './browser.mjs';
 import { localAt } from './clock.mjs';
 import { startSyncServer, texts, waitForServiceWorker, watchPage } from './server.mjs';
@@ -117,6 +118,7 @@ test('two phones of one family: linked, each sees the other one\'s change, one f
     assert.equal(address.origin, server.url, link);
     assert.equal(address.search, '', 'nothing of the family in the request line');
     assert.match(address.hash, /^#koppel&/, link);
+    assert.deepEqual(await axeViolations(a.page), [], 'the link and its QR code pass axe');
 
     // Phone B opens the link: it asks first, naming the school and the parent.
     await b.page.goto(link);
@@ -126,6 +128,7 @@ test('two phones of one family: linked, each sees the other one\'s change, one f
       .waitFor();
     assert.ok((await question.innerText()).includes(school), 'the school is named');
     assert.equal(new URL(b.page.url()).hash, '', 'the secret left the address bar');
+    assert.deepEqual(await axeViolations(b.page), [], 'the question passes axe');
     await question.getByRole('button', { name: nl.join_yes }).click();
     await b.page.getByRole('status').filter({ hasText: nl.join_done }).waitFor();
     await waitForServiceWorker(b.page);
