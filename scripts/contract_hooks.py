@@ -80,6 +80,8 @@ def map_case(context, case):
         rsvp_rules(case)
     elif label == ("PUT", "/api/v1/schools/{school}/acknowledgements/{ack_id}"):
         ack_rules(case)
+    elif label == ("PUT", "/api/v1/schools/{school}/families/{family_id}/profile"):
+        profile_rules(case)
     elif label == ("PUT", "/api/v1/schools/{school}/content"):
         content_rules(case)
     return case
@@ -181,6 +183,23 @@ def ack_rules(case):
     version = body.get("agreement_version")
     if isinstance(version, int) and not isinstance(version, bool) and 1 <= version <= 2**32 - 1:
         body["agreement_version"] = published()["agreement"]["version"]
+
+
+def profile_rules(case):
+    body = case.body
+    # A family of its own per case (its id belongs to the first secret it came with).
+    if valid("Id", case.path_parameters.get("family_id")):
+        case.path_parameters["family_id"] = f"p-{os.getpid()}-{next(FAMILIES)}"
+    not_ahead(body)
+    for child in body.get("children") or []:
+        if isinstance(child, dict):
+            readable(child, "name", False, "Noor", 40)
+    parents = body.get("parents")
+    if isinstance(parents, list):
+        for i, name in enumerate(parents):
+            holder = {"name": name}
+            readable(holder, "name", False, "Sanne", 200)
+            parents[i] = holder["name"]
 
 
 def content_rules(case):

@@ -5,6 +5,7 @@ use leptos::prelude::*;
 use leptos_router::components::{Route, Router, Routes};
 use leptos_router::path;
 
+use crate::components::join_family::JoinFamily;
 use crate::components::nav::BottomNav;
 use crate::content::provide_school_content;
 use crate::pages::{
@@ -26,6 +27,8 @@ pub fn App() -> impl IntoView {
     provide_records(storage);
     // Opened from the school's letter: connect the school before anything is drawn.
     crate::sync::accept_join_link();
+    // Opened with the link of another phone of the family: asked before anything changes.
+    let family_link = RwSignal::new(crate::sync::accept_family_link());
     provide_school_content();
     request_persistence();
 
@@ -62,6 +65,7 @@ pub fn App() -> impl IntoView {
             <StorageBanner/>
             <crate::components::sync_banner::SyncBanner/>
             <main id="main" class="screen" tabindex="-1">
+                <JoinFamily link=family_link/>
                 <Routes fallback=NotFound>
                     <Route path=path!("/") view=Today/>
                     <Route path=path!("/afspraken") view=Agreements/>

@@ -125,6 +125,8 @@ pub enum SendState {
     Sent,
     /// Sending failed; it will be tried again.
     Failed,
+    /// The school has it as another phone of the family sent it: this phone took it over.
+    OtherPhone,
 }
 
 /// An RSVP with its state.
@@ -277,6 +279,18 @@ pub struct SyncRecord {
     /// Changes the server refused, with its reasons.
     #[serde(default)]
     pub refused: Vec<Refusal>,
+    /// The family's profile (children, parents' names) as the school last had it: a phone sends
+    /// its own when it differs, and takes a newer one read back from the school.
+    #[serde(default)]
+    pub profile: Option<driehoek_core::sync::FamilyProfile>,
+    /// This phone has just joined a family (a second phone): at the next read-back it takes the
+    /// family's profile, keeping what it had that the family lacks.
+    #[serde(default)]
+    pub joined: bool,
+    /// The school knows this family (it confirmed a change, or a read-back found it): only then
+    /// is there anything to read back.
+    #[serde(default)]
+    pub known: bool,
 }
 
 impl SyncRecord {

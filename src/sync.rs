@@ -12,15 +12,21 @@
 //! After a failure the next automatic try waits longer each time (with jitter, so that a
 //! school's parents do not all come back at the same second).
 
-use driehoek_core::sync::{AckPut, AckPutResponse, Change, ChildInGroep, RsvpPut, RsvpPutResponse};
+use driehoek_core::sync::{
+    read_back, AckPut, AckPutResponse, Change, ChildInGroep, FamilyProfile, FamilyRecords, Outcome,
+    ProfileChild, ProfilePutResponse, ReadBack, RsvpPut, RsvpPutResponse,
+};
 use driehoek_core::{Content, Rsvp};
 use leptos::prelude::*;
 use wasm_bindgen::JsValue;
 
-use crate::records::{ContentCache, Refusal, Rsvps, SendState, Settings, SyncProblem, SyncRecord};
+use crate::records::{
+    Acknowledgement, Acknowledgements, Child, Children, ContentCache, Refusal, Rsvps, SendState,
+    Settings, StoredRsvp, SyncProblem, SyncRecord,
+};
 use driehoek_web::http::{http, NoAnswer, Reply};
 use driehoek_web::i18n::{Locale, Strings};
-use driehoek_web::link::JoinLink;
+use driehoek_web::link::{FamilyLink, JoinLink};
 use driehoek_web::state::{use_record, Persisted};
 
 /// How long an open app waits between two syncs when all is well.
@@ -190,6 +196,8 @@ struct Ctx {
     record: Persisted<SyncRecord>,
     rsvps: Persisted<Rsvps>,
     cache: Persisted<ContentCache>,
+    children: Persisted<Children>,
+    acks: Persisted<Acknowledgements>,
     locale: Locale,
     running: RwSignal<bool>,
     engine: StoredValue<Engine, LocalStorage>,
@@ -203,6 +211,8 @@ pub fn use_sync(locale: Locale) -> UseSyncReturn {
         record: use_record(),
         rsvps: use_record(),
         cache: use_record(),
+        children: use_record(),
+        acks: use_record(),
         locale,
         running: RwSignal::new(false),
         engine: StoredValue::new_local(Engine::default()),
@@ -304,14 +314,18 @@ fn schedule(ctx: Ctx, after_ms: u32) {
 /// A failed sync: why, and the seconds the server asked to wait (429).
 type Failure = (SyncProblem, Option<u32>);
 
-/// One sync: push the outbox, then pull the content. Records the result for the parent.
+/// One sync: push the outbox (with the family's profile when it changed here), read back what
+/// the school keeps of the family (what another phone of the family sent), then pull the
+/// content. Records the result for the parent.
 async fn sync_once(ctx: Ctx) -> Result<(), Failure> {
     let Some(link) = ctx.settings.with_untracked(school_link) else {
         return Ok(());
     };
     let result = async {
         let family = ensure_family(ctx)?;
+        queue_profile(ctx, &family.0)?;
         push(ctx, &link, &family).await?;
+        read_family(ctx, &link, &family).await?;
         pull(ctx, &link).await
     }
     .await;
@@ -359,6 +373,10 @@ async fn push(ctx: Ctx, link: &JoinLink, family: &(String, String)) -> Result<()
         let (url, body) = match &change {
             Change::Rsvp(put) => (link.api(&format!("rsvps/{}", put.rsvp.id)), json(put)),
             Change::Ack(ack) => (link.api(&format!("acknowledgements/{}", ack.id)), json(ack)),
+            Change::Profile { family_id, profile } => (
+                link.api(&format!("families/{family_id}/profile")),
+                json(profile),
+            ),
         };
         let auth = format!("Bearer {}", link.code);
         let headers = [
@@ -397,10 +415,24 @@ fn confirm(ctx: Ctx, change: &Change, body: &str) -> Result<(), Failure> {
                 serde_json::from_str(body).map_err(|_| (SyncProblem::Server, None))?;
             record.outbox.confirm_ack(&answer.kept);
         }
+        Change::Profile { family_id, .. } => {
+            let answer: ProfilePutResponse =
+                serde_json::from_str(body).map_err(|_| (SyncProblem::Server, None))?;
+            record.outbox.confirm_profile(family_id, &answer.kept);
+            // Unless a newer change waits, the school's version is this phone's: on
+            // `kept_newer` that of the other phone, taken over here.
+            if !record.outbox.waits(&key) {
+                if answer.outcome == Outcome::KeptNewer {
+                    take_profile(ctx, &answer.kept);
+                }
+                record.profile = Some(answer.kept);
+            }
+        }
     }
     if !record.outbox.entries.iter().any(|e| e.key() == key) {
         record.refused.retain(|r| r.key != key);
     }
+    record.known = true;
     let _ = ctx.record.update_shown(|r| *r = record);
     Ok(())
 }
@@ -425,10 +457,198 @@ fn mark_rsvp(ctx: Ctx, kept: &Rsvp) {
             .iter_mut()
             .find(|r| r.rsvp.activity_id == kept.activity_id)
         {
+            // `kept_newer`: the school keeps the other phone's version; this phone takes it and
+            // says so, never "verstuurd" for a version the school did not keep.
+            mine.state = if mine.rsvp == *kept {
+                SendState::Sent
+            } else {
+                SendState::OtherPhone
+            };
             mine.rsvp = kept.clone();
-            mine.state = SendState::Sent;
         }
     });
+}
+
+/// The family's children and parents' names on this phone, as a profile (time 0).
+fn local_profile(ctx: Ctx) -> FamilyProfile {
+    FamilyProfile {
+        children: ctx.children.with_untracked(|children| {
+            children
+                .0
+                .iter()
+                .map(|c| ProfileChild {
+                    id: c.id.clone(),
+                    name: c.name.clone(),
+                    groep: c.groep,
+                })
+                .collect()
+        }),
+        parents: ctx.settings.with_untracked(|s| s.parents.clone()),
+        updated_at: 0,
+    }
+}
+
+/// Puts the family's profile in the outbox when the children or names on this phone differ
+/// from what the school last had (not on a phone that just joined: it first reads the family's).
+fn queue_profile(ctx: Ctx, family_id: &str) -> Result<(), Failure> {
+    let local = local_profile(ctx);
+    let (known, queued, joined) = ctx.record.with_untracked(|r| {
+        let known = match &r.profile {
+            Some(profile) => profile.same_as(&local),
+            None => local.children.is_empty() && local.parents.is_empty(),
+        };
+        let queued = r
+            .outbox
+            .entries
+            .iter()
+            .any(|e| matches!(e, Change::Profile { profile, .. } if profile.same_as(&local)));
+        (known, queued, r.joined)
+    });
+    if known || queued || joined {
+        return Ok(());
+    }
+    let change = Change::Profile {
+        family_id: family_id.to_owned(),
+        profile: FamilyProfile {
+            updated_at: driehoek_web::clock::now_millis(),
+            ..local
+        },
+    };
+    ctx.record
+        .update(|r| r.outbox.push(change))
+        .map_err(|_| (SyncProblem::Storage, None))
+}
+
+/// Puts `profile`'s children and names on this phone (only what differs is saved).
+fn take_profile(ctx: Ctx, profile: &FamilyProfile) {
+    let children = Children(
+        profile
+            .children
+            .iter()
+            .map(|c| Child {
+                id: c.id.clone(),
+                name: c.name.clone(),
+                groep: c.groep,
+            })
+            .collect(),
+    );
+    if ctx.children.with_untracked(|c| *c != children) {
+        let _ = ctx.children.replace(children);
+    }
+    if ctx
+        .settings
+        .with_untracked(|s| s.parents != profile.parents)
+    {
+        let _ = ctx.settings.update(|s| s.parents = profile.parents.clone());
+    }
+}
+
+/// Reads back what the school keeps of the family, and shows it: an answer, acknowledgement or
+/// profile another phone of the family sent comes over; a change waiting in the outbox wins
+/// (core's [`read_back`]). A family the school does not know yet has nothing to read.
+async fn read_family(ctx: Ctx, link: &JoinLink, family: &(String, String)) -> Result<(), Failure> {
+    // A phone that never sent anything has nothing to read back (and no 404 to log).
+    let sent_before = ctx.record.with_untracked(|r| r.known || r.joined)
+        || ctx.rsvps.with_untracked(|r| !r.0.is_empty())
+        || ctx.acks.with_untracked(|a| !a.0.is_empty());
+    if !sent_before {
+        return Ok(());
+    }
+    let auth = format!("Bearer {}", link.code);
+    let headers = [
+        ("authorization", auth.as_str()),
+        ("x-family-secret", family.1.as_str()),
+    ];
+    let url = link.api(&format!("families/{}", family.0));
+    let reply = request("GET", &url, &headers, None).await?;
+    let records: FamilyRecords = match reply.status {
+        200 => serde_json::from_str(&reply.body).map_err(|_| (SyncProblem::Server, None))?,
+        404 => FamilyRecords::default(),
+        status => return Err(failure(&reply, status)),
+    };
+    let outbox = ctx.record.with_untracked(|r| r.outbox.clone());
+
+    let mut rsvps = ctx.rsvps.get_untracked();
+    for put in &records.rsvps {
+        let waiting = outbox.waits(&Change::rsvp_key(&family.0, &put.rsvp.activity_id));
+        let at = rsvps
+            .0
+            .iter()
+            .position(|r| r.rsvp.activity_id == put.rsvp.activity_id);
+        match read_back(at.map(|i| &rsvps.0[i].rsvp), waiting, &put.rsvp) {
+            ReadBack::Same => {
+                if let Some(mine) = at.map(|i| &mut rsvps.0[i]) {
+                    if matches!(mine.state, SendState::Saved | SendState::Failed) {
+                        mine.state = SendState::Sent;
+                    }
+                }
+            }
+            ReadBack::FromOtherPhone => {
+                let theirs = StoredRsvp {
+                    rsvp: put.rsvp.clone(),
+                    state: SendState::OtherPhone,
+                };
+                match at {
+                    Some(i) => rsvps.0[i] = theirs,
+                    None => rsvps.0.push(theirs),
+                }
+            }
+            ReadBack::Waiting | ReadBack::Older => {}
+        }
+    }
+    if ctx.rsvps.with_untracked(|r| *r != rsvps) && ctx.rsvps.replace(rsvps).is_err() {
+        return Err((SyncProblem::Storage, None));
+    }
+
+    let mut acks = ctx.acks.get_untracked();
+    for ack in &records.acknowledgements {
+        if acks.0.iter().all(|a| a.version != ack.agreement_version) {
+            acks.0.push(Acknowledgement {
+                version: ack.agreement_version,
+                names: vec![ack.name.clone()],
+                date: driehoek_core::tz::local_from_unix_millis(ack.updated_at)
+                    .map(|at| at.date())
+                    .unwrap_or_else(|| driehoek_web::clock::now_local().date()),
+                agreement: None,
+            });
+        }
+    }
+    if ctx.acks.with_untracked(|a| *a != acks) && ctx.acks.replace(acks).is_err() {
+        return Err((SyncProblem::Storage, None));
+    }
+
+    let mut record = ctx.record.get_untracked();
+    record.known = reply.status == 200;
+    let local = local_profile(ctx);
+    match records.profile {
+        Some(kept) if record.joined => {
+            // Just joined: the family's children and names, and what only this phone had.
+            take_profile(ctx, &kept.joined_with(&local));
+            record.profile = Some(kept);
+            record.joined = false;
+        }
+        None if record.joined => record.joined = false,
+        Some(kept) => {
+            let waiting = outbox.waits(&Change::profile_key(&family.0));
+            // Only over what this phone had from the school, never over a change made here.
+            let unchanged_here = record.profile.as_ref().is_none_or(|p| p.same_as(&local));
+            if unchanged_here
+                && read_back(record.profile.as_ref(), waiting, &kept) == ReadBack::FromOtherPhone
+            {
+                take_profile(ctx, &kept);
+                record.profile = Some(kept);
+            }
+        }
+        None => {}
+    }
+    if ctx.record.with_untracked(|r| *r != record) {
+        let _ = ctx.record.update_shown(|r| {
+            r.profile = record.profile;
+            r.joined = record.joined;
+            r.known = record.known;
+        });
+    }
+    Ok(())
 }
 
 /// The server refused `change` (422): it stays in the outbox, and the parent sees why.
@@ -500,6 +720,76 @@ pub fn accept_join_link() {
     if let Ok(history) = window().history() {
         let _ = history.replace_state_with_url(&JsValue::NULL, "", Some(&path));
     }
+}
+
+/// When the app is opened with the link of another phone of the family
+/// (`/#koppel&school=…&gezin=…`), that link, to confirm; the link leaves the address bar (and
+/// the browser's history) at once.
+pub fn accept_family_link() -> Option<FamilyLink> {
+    let location = window().location();
+    let (Ok(hash), Ok(origin), Ok(path)) =
+        (location.hash(), location.origin(), location.pathname())
+    else {
+        return None;
+    };
+    let link = FamilyLink::from_fragment(&origin, &hash)?;
+    if let Ok(history) = window().history() {
+        let _ = history.replace_state_with_url(&JsValue::NULL, "", Some(&path));
+    }
+    Some(link)
+}
+
+/// The parent confirmed: this phone joins the family of `link`. The school is connected, the
+/// family's id and secret are this phone's from now on, and what waited in the outbox goes to
+/// school as the family's. At the next sync the family's children, names and answers come over.
+pub fn join_family(link: &FamilyLink) -> bool {
+    let settings = use_record::<Settings>();
+    let record = use_record::<SyncRecord>();
+    let joined = record.update(|r| {
+        r.family_id = link.family_id.clone();
+        r.family_secret = link.secret.clone();
+        r.profile = None;
+        r.joined = true;
+        r.problem = None;
+        // The family's profile is read first; this phone's own is merged into it then.
+        r.outbox
+            .entries
+            .retain(|e| !matches!(e, Change::Profile { .. }));
+        for change in &mut r.outbox.entries {
+            change.set_family(&link.family_id);
+        }
+        r.refused.clear();
+    });
+    joined.is_ok()
+        && settings
+            .update(|s| {
+                s.sync_url = Some(link.school.to_link());
+                s.welcomed = true;
+            })
+            .is_ok()
+}
+
+/// The link that joins a second phone to this family, made from the school's link and the
+/// family's id and secret (made now if this phone has none yet); `None` without a school, or
+/// when storage refuses to keep a new secret.
+pub fn family_link() -> Option<FamilyLink> {
+    let settings = use_record::<Settings>();
+    let record = use_record::<SyncRecord>();
+    let cache = use_record::<ContentCache>();
+    let school = settings.with_untracked(school_link)?;
+    let mut family = record.get_untracked();
+    if give_family(&mut family) && record.replace(family.clone()).is_err() {
+        return None;
+    }
+    Some(FamilyLink {
+        school,
+        family_id: family.family_id,
+        secret: family.family_secret,
+        school_name: cache
+            .with_untracked(|c| c.0.as_ref().map(|c| c.school.name.clone()))
+            .unwrap_or_default(),
+        parents: settings.with_untracked(|s| s.parents.join(", ")),
+    })
 }
 
 /// The parent chose "alleen op deze telefoon": the school's content goes, the demo school comes

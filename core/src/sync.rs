@@ -212,12 +212,202 @@ pub fn apply<T: Versioned + PartialEq>(current: Option<&T>, incoming: &T) -> Out
     }
 }
 
+/// The most children a family profile holds.
+pub const MAX_CHILDREN: usize = 20;
+/// The most parents' names a family profile holds.
+pub const MAX_PARENTS: usize = 8;
+/// The longest name of a child, in characters.
+pub const MAX_CHILD_NAME: usize = 40;
+
+/// A child as the family's phones share it: the phone's own id, a first name or roepnaam, groep.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+pub struct ProfileChild {
+    /// Made on the phone that added the child.
+    #[cfg_attr(feature = "schema", schemars(with = "crate::schema::Id"))]
+    pub id: String,
+    /// A first name or roepnaam: readable text.
+    #[cfg_attr(
+        feature = "schema",
+        schemars(length(min = 1, max = MAX_CHILD_NAME), regex(pattern = crate::schema::NOT_BLANK))
+    )]
+    pub name: String,
+    /// Groep 1 to 8.
+    #[cfg_attr(feature = "schema", schemars(range(min = 1, max = 8)))]
+    pub groep: u8,
+}
+
+/// The body of `PUT …/families/{family_id}/profile`: the family's children and parents' names,
+/// so that a second phone of the family gets them. Last writer wins by `updated_at`, with the
+/// same rule ([`apply`]) as an RSVP.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+pub struct FamilyProfile {
+    #[cfg_attr(feature = "schema", schemars(length(max = MAX_CHILDREN)))]
+    pub children: Vec<ProfileChild>,
+    /// The parents' or carers' names, each readable text of at most 200 characters.
+    #[cfg_attr(
+        feature = "schema",
+        schemars(
+            length(max = MAX_PARENTS),
+            inner(length(min = 1, max = MAX_NAMES), regex(pattern = crate::schema::NOT_BLANK))
+        )
+    )]
+    pub parents: Vec<String>,
+    /// When a phone changed it: milliseconds since the Unix epoch (UTC), set by the phone.
+    #[cfg_attr(feature = "schema", schemars(range(min = EARLIEST_UPDATE_MS)))]
+    pub updated_at: i64,
+}
+
+impl FamilyProfile {
+    /// The rules beyond the types: `Err((field, Dutch message))` for the first one broken.
+    pub fn check(&self) -> Result<(), (String, String)> {
+        let bad = |field: String, message: &str| Err((field, message.to_owned()));
+        if self.children.len() > MAX_CHILDREN {
+            return bad("children".into(), "Te veel kinderen (maximaal 20).");
+        }
+        if self.parents.len() > MAX_PARENTS {
+            return bad("parents".into(), "Te veel namen (maximaal 8).");
+        }
+        for (i, child) in self.children.iter().enumerate() {
+            if !crate::validate::is_valid_id(&child.id) {
+                return bad(format!("children[{i}].id"), "Ongeldige code van een kind.");
+            }
+            if child.name.chars().count() > MAX_CHILD_NAME {
+                return bad(
+                    format!("children[{i}].name"),
+                    "Deze naam is te lang (maximaal 40 tekens).",
+                );
+            }
+            if let Err(problem) = crate::validate::free_text(&child.name, false) {
+                return bad(format!("children[{i}].name"), problem.message());
+            }
+            if !(1..=8).contains(&child.groep) {
+                return bad(format!("children[{i}].groep"), "Kies groep 1 tot en met 8.");
+            }
+        }
+        for (i, name) in self.parents.iter().enumerate() {
+            if name.chars().count() > MAX_NAMES {
+                return bad(
+                    format!("parents[{i}]"),
+                    "Deze naam is te lang (maximaal 200 tekens).",
+                );
+            }
+            if let Err(problem) = crate::validate::free_text(name, false) {
+                return bad(format!("parents[{i}]"), problem.message());
+            }
+        }
+        Ok(())
+    }
+
+    /// What a phone that just joined the family keeps: the family's profile (`self`, as the
+    /// school keeps it), with the children and names this phone had and the family lacks (by
+    /// name, whatever the case), so that nothing entered on it is lost.
+    pub fn joined_with(&self, mine: &FamilyProfile) -> FamilyProfile {
+        let mut joined = self.clone();
+        for child in &mine.children {
+            if !joined
+                .children
+                .iter()
+                .any(|c| c.name.to_lowercase() == child.name.to_lowercase())
+            {
+                joined.children.push(child.clone());
+            }
+        }
+        for name in &mine.parents {
+            if !joined
+                .parents
+                .iter()
+                .any(|p| p.to_lowercase() == name.to_lowercase())
+            {
+                joined.parents.push(name.clone());
+            }
+        }
+        joined
+    }
+
+    /// The same children and names, whatever the time: whether a phone's own list differs.
+    pub fn same_as(&self, other: &FamilyProfile) -> bool {
+        self.children == other.children && self.parents == other.parents
+    }
+}
+
+impl Versioned for FamilyProfile {
+    fn is_newer(&self, other: &Self) -> bool {
+        match self.updated_at.cmp(&other.updated_at) {
+            std::cmp::Ordering::Equal => {
+                let mine = serde_json::to_string(self).unwrap_or_default();
+                let theirs = serde_json::to_string(other).unwrap_or_default();
+                mine > theirs
+            }
+            order => order == std::cmp::Ordering::Greater,
+        }
+    }
+}
+
+/// The answer to `PUT …/families/{family_id}/profile`.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+pub struct ProfilePutResponse {
+    pub outcome: Outcome,
+    pub kept: FamilyProfile,
+}
+
+/// The answer to `GET …/families/{family_id}`: what the school keeps of one family, so that
+/// each phone of the family shows what the school has.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+pub struct FamilyRecords {
+    /// The kept RSVPs, with the names they were sent with, by activity.
+    pub rsvps: Vec<RsvpPut>,
+    /// The kept acknowledgements, by agreement version.
+    pub acknowledgements: Vec<AckPut>,
+    /// The children and parents' names, once a phone sent them.
+    #[serde(default)]
+    pub profile: Option<FamilyProfile>,
+}
+
+/// What a phone does with the school's kept version of one of its family's records, read back
+/// at a sync.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ReadBack {
+    /// A change of this record waits in the outbox: it wins until the school confirms it; what
+    /// was read back is left alone.
+    Waiting,
+    /// The phone has exactly what the school keeps: it is sent.
+    Same,
+    /// The school keeps a newer version (or the phone had none): another phone of the family
+    /// changed it; the phone takes it and says so.
+    FromOtherPhone,
+    /// The phone's own version is newer and not in the outbox (a refused change): it stays.
+    Older,
+}
+
+/// The merge rule of a read-back: `local` is the phone's version, `waiting` whether a change of
+/// the record is in the outbox, `kept` the school's version.
+pub fn read_back<T: Versioned + PartialEq>(local: Option<&T>, waiting: bool, kept: &T) -> ReadBack {
+    if waiting {
+        return ReadBack::Waiting;
+    }
+    match local {
+        None => ReadBack::FromOtherPhone,
+        Some(mine) if mine == kept => ReadBack::Same,
+        Some(mine) if kept.is_newer(mine) => ReadBack::FromOtherPhone,
+        Some(_) => ReadBack::Older,
+    }
+}
+
 /// One unsent change in the phone's outbox.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum Change {
     Rsvp(RsvpPut),
     Ack(AckPut),
+    /// The family's children and parents' names.
+    Profile {
+        family_id: String,
+        profile: FamilyProfile,
+    },
 }
 
 impl Change {
@@ -232,11 +422,27 @@ impl Change {
         format!("ack/{family_id}/{version}/{name}")
     }
 
+    /// The change made for another family: a phone that joins a family sends what waited in its
+    /// outbox as that family's.
+    pub fn set_family(&mut self, family_id: &str) {
+        match self {
+            Change::Rsvp(put) => put.family_id = family_id.to_owned(),
+            Change::Ack(ack) => ack.family_id = family_id.to_owned(),
+            Change::Profile { family_id: id, .. } => *id = family_id.to_owned(),
+        }
+    }
+
+    /// The natural key of a family's profile.
+    pub fn profile_key(family_id: &str) -> String {
+        format!("profile/{family_id}")
+    }
+
     /// The natural key: one outbox entry per key, the newest version.
     pub fn key(&self) -> String {
         match self {
             Change::Rsvp(put) => Change::rsvp_key(&put.family_id, &put.rsvp.activity_id),
             Change::Ack(ack) => Change::ack_key(&ack.family_id, ack.agreement_version, &ack.name),
+            Change::Profile { family_id, .. } => Change::profile_key(family_id),
         }
     }
 
@@ -244,6 +450,9 @@ impl Change {
         match (self, other) {
             (Change::Rsvp(a), Change::Rsvp(b)) => a.rsvp.is_newer(&b.rsvp),
             (Change::Ack(a), Change::Ack(b)) => Versioned::is_newer(a, b),
+            (Change::Profile { profile: a, .. }, Change::Profile { profile: b, .. }) => {
+                a.is_newer(b)
+            }
             _ => false,
         }
     }
@@ -291,7 +500,7 @@ impl Outbox {
                     && put.rsvp.activity_id == kept.activity_id
                     && !put.rsvp.is_newer(kept))
             }
-            Change::Ack(_) => true,
+            _ => true,
         });
     }
 
@@ -304,8 +513,24 @@ impl Outbox {
                     && ack.name == kept.name
                     && !Versioned::is_newer(ack, kept))
             }
-            Change::Rsvp(_) => true,
+            _ => true,
         });
+    }
+
+    /// The server answered a PUT of the family's profile with `kept`.
+    pub fn confirm_profile(&mut self, family_id: &str, kept: &FamilyProfile) {
+        self.entries.retain(|e| match e {
+            Change::Profile {
+                family_id: id,
+                profile,
+            } => id != family_id || profile.is_newer(kept),
+            _ => true,
+        });
+    }
+
+    /// Whether a change with this natural key waits to be sent.
+    pub fn waits(&self, key: &str) -> bool {
+        self.entries.iter().any(|e| e.key() == key)
     }
 
     /// The server refused the change for good (422: deadline passed, activity gone): it leaves
@@ -340,6 +565,107 @@ mod tests {
         assert_eq!(apply(Some(&old), &old), Outcome::Unchanged);
         assert_eq!(apply(Some(&old), &new), Outcome::Stored);
         assert_eq!(apply(Some(&new), &old), Outcome::KeptNewer);
+    }
+
+    #[test]
+    fn a_read_back_never_overwrites_a_change_that_waits_in_the_outbox() {
+        let mine = rsvp(3, Answer::Nee);
+        let kept = rsvp(2, Answer::Ja);
+        let newer_kept = rsvp(4, Answer::Misschien);
+        // The outbox wins, even over a newer version from the other phone, until confirmed.
+        assert_eq!(read_back(Some(&mine), true, &newer_kept), ReadBack::Waiting);
+        assert_eq!(read_back(None, true, &kept), ReadBack::Waiting);
+        // Without a waiting change, the school's newer version comes over.
+        assert_eq!(
+            read_back(Some(&kept), false, &newer_kept),
+            ReadBack::FromOtherPhone
+        );
+        assert_eq!(read_back(None, false, &kept), ReadBack::FromOtherPhone);
+        assert_eq!(read_back(Some(&kept), false, &kept), ReadBack::Same);
+        // An own newer version that is no longer queued (refused) is not thrown away.
+        assert_eq!(read_back(Some(&mine), false, &kept), ReadBack::Older);
+    }
+
+    #[test]
+    fn the_outbox_says_which_records_wait_and_lets_a_profile_go_when_confirmed() {
+        let profile = |at: i64, parents: &[&str]| FamilyProfile {
+            children: vec![ProfileChild {
+                id: "kind-1".into(),
+                name: "Noor".into(),
+                groep: 7,
+            }],
+            parents: parents.iter().map(|p| (*p).to_owned()).collect(),
+            updated_at: at,
+        };
+        let mut outbox = Outbox::default();
+        let key = Change::profile_key("f");
+        assert!(!outbox.waits(&key));
+        outbox.push(Change::Profile {
+            family_id: "f".into(),
+            profile: profile(2, &["Sanne"]),
+        });
+        assert!(outbox.waits(&key));
+        outbox.confirm_profile("f", &profile(1, &["Bram"]));
+        assert!(
+            outbox.waits(&key),
+            "an older kept version leaves it waiting"
+        );
+        outbox.confirm_profile("f", &profile(3, &["Bram"]));
+        assert!(!outbox.waits(&key), "a newer kept version lets it go");
+        assert_eq!(
+            apply(Some(&profile(3, &["Bram"])), &profile(2, &["Sanne"])),
+            Outcome::KeptNewer
+        );
+    }
+
+    #[test]
+    fn a_joining_phone_keeps_the_family_and_adds_only_what_the_family_lacks() {
+        let child = |id: &str, name: &str, groep: u8| ProfileChild {
+            id: id.into(),
+            name: name.into(),
+            groep,
+        };
+        let family = FamilyProfile {
+            children: vec![child("kind-a", "Noor", 7)],
+            parents: vec!["Sanne".into()],
+            updated_at: 5,
+        };
+        let mine = FamilyProfile {
+            children: vec![child("kind-b", "noor", 6), child("kind-c", "Sem", 2)],
+            parents: vec!["sanne".into(), "Bram".into()],
+            updated_at: 0,
+        };
+        let joined = family.joined_with(&mine);
+        let names: Vec<_> = joined.children.iter().map(|c| c.name.as_str()).collect();
+        assert_eq!(names, ["Noor", "Sem"], "Noor once, as the family has her");
+        assert_eq!(joined.children[0].groep, 7);
+        assert_eq!(joined.parents, ["Sanne", "Bram"]);
+        assert!(
+            !joined.same_as(&family),
+            "the joined phone sends what it added"
+        );
+        assert!(family
+            .joined_with(&FamilyProfile::default())
+            .same_as(&family));
+    }
+
+    #[test]
+    fn a_profile_with_a_bad_child_or_name_is_refused_with_the_field() {
+        let mut profile = FamilyProfile {
+            children: vec![ProfileChild {
+                id: "kind-1".into(),
+                name: "Noor".into(),
+                groep: 7,
+            }],
+            parents: vec!["Sanne".into()],
+            updated_at: EARLIEST_UPDATE_MS,
+        };
+        assert_eq!(profile.check(), Ok(()));
+        profile.children[0].groep = 9;
+        assert_eq!(profile.check().unwrap_err().0, "children[0].groep");
+        profile.children[0].groep = 8;
+        profile.parents.push(" \u{200b} ".into());
+        assert_eq!(profile.check().unwrap_err().0, "parents[1]");
     }
 
     #[test]

@@ -43,6 +43,9 @@ impl Server {
             (None, _) => Outcome::Stored,
             (Some(Change::Rsvp(cur)), Change::Rsvp(new)) => apply(Some(&cur.rsvp), &new.rsvp),
             (Some(Change::Ack(cur)), Change::Ack(new)) => apply(Some(cur), new),
+            (Some(Change::Profile { profile: cur, .. }), Change::Profile { profile: new, .. }) => {
+                apply(Some(cur), new)
+            }
             _ => unreachable!("a key names one kind"),
         };
         if outcome == Outcome::Stored {
@@ -58,6 +61,7 @@ fn confirm(outbox: &mut Outbox, kept: &Change) {
     match kept {
         Change::Rsvp(put) => outbox.confirm_rsvp(&put.family_id, &put.rsvp),
         Change::Ack(ack) => outbox.confirm_ack(ack),
+        Change::Profile { family_id, profile } => outbox.confirm_profile(family_id, profile),
     }
 }
 

@@ -23,6 +23,11 @@ pub const ROUTES: &[(&str, &str)] = &[
     ("PUT", "/api/v1/schools/{school}/content"),
     ("PUT", "/api/v1/schools/{school}/rsvps/{rsvp_id}"),
     ("PUT", "/api/v1/schools/{school}/acknowledgements/{ack_id}"),
+    ("GET", "/api/v1/schools/{school}/families/{family_id}"),
+    (
+        "PUT",
+        "/api/v1/schools/{school}/families/{family_id}/profile",
+    ),
     ("GET", "/api/v1/schools/{school}/rsvps"),
     ("GET", "/api/v1/schools/{school}/rsvps.csv"),
     ("GET", "/api/v1/schools/{school}/acknowledgements"),

@@ -9,7 +9,10 @@
 use std::fmt::Write as _;
 
 use driehoek_core::report::{AckReport, RsvpReport, VersionAcks};
-use driehoek_core::sync::{AckPut, AckPutResponse, Outcome, RsvpPut, RsvpPutResponse};
+use driehoek_core::sync::{
+    AckPut, AckPutResponse, FamilyProfile, FamilyRecords, Outcome, ProfileChild,
+    ProfilePutResponse, RsvpPut, RsvpPutResponse,
+};
 use driehoek_core::{Answer as RsvpAnswer, Content, FieldError, Rsvp};
 use schemars::generate::SchemaSettings;
 use schemars::{JsonSchema, Schema, SchemaGenerator};
@@ -468,6 +471,79 @@ pub const OPERATIONS: &[Operation] = &[
     },
     Operation {
         method: "GET",
+        path: "/api/v1/schools/{school}/families/{family_id}",
+        id: "family_get",
+        summary: "What the school keeps of one family",
+        description: "The family's kept RSVPs (with the names sent), acknowledgements and \
+                      profile (children and parents' names), so that each phone of the family \
+                      shows what the school has, also what another phone of the family sent. \
+                      Only with the family's own secret: another secret is 403, also for \
+                      another family's id; a family id no phone ever sent anything for is 404.",
+        who: Who::Parent,
+        family_secret: true,
+        headers: &[],
+        body: Body::Empty,
+        answers: &[
+            Answer::new(
+                200,
+                "the family's kept records",
+                Body::Json(schema::<FamilyRecords>),
+            ),
+            UNAUTHORIZED_FAMILY,
+            Answer::error(403, "the family id belongs to another secret"),
+            Answer::error(
+                404,
+                "no such school, or no phone sent anything for this family yet",
+            ),
+        ],
+        example: |ex| Example {
+            request: None,
+            answer: Shown::Json(json_of(&FamilyRecords {
+                rsvps: vec![ex.rsvp.clone()],
+                acknowledgements: vec![ex.ack.clone()],
+                profile: Some(ex.profile.clone()),
+            })),
+        },
+    },
+    Operation {
+        method: "PUT",
+        path: "/api/v1/schools/{school}/families/{family_id}/profile",
+        id: "profile_put",
+        summary: "The family's children and parents' names",
+        description: "So that a second phone of the family gets them. Last writer wins per \
+                      family, by `updated_at`, with the same rule as an RSVP; the answer says \
+                      which version the server keeps. Rules beyond the schema: a child's `name` \
+                      and each of `parents` is readable text (no control or direction \
+                      characters, not only invisible ones). A family id belongs to the first \
+                      secret it came with.",
+        who: Who::Parent,
+        family_secret: true,
+        headers: &[],
+        body: Body::Json(schema::<FamilyProfile>),
+        answers: &[
+            Answer::new(
+                200,
+                "applied; says which version the server keeps",
+                Body::Json(schema::<ProfilePutResponse>),
+            ),
+            UNREADABLE,
+            UNAUTHORIZED_FAMILY,
+            OTHER_FAMILY,
+            NOT_FOUND,
+            TOO_LARGE,
+            NOT_JSON,
+            REFUSED,
+        ],
+        example: |ex| Example {
+            request: Some(json_of(&ex.profile)),
+            answer: Shown::Json(json_of(&ProfilePutResponse {
+                outcome: Outcome::Stored,
+                kept: ex.profile.clone(),
+            })),
+        },
+    },
+    Operation {
+        method: "GET",
         path: "/api/v1/schools/{school}/rsvps",
         id: "rsvps_get",
         summary: "Who comes to what, with totals per activity",
@@ -557,6 +633,11 @@ const PATH_PARAMETERS: &[PathParameter] = &[
         "the acknowledgement's id, made on the phone; equals the body's id",
         |ex| &ex.ack.id,
     ),
+    (
+        "family_id",
+        "the family's id, made on the phone; the one its RSVPs carry",
+        |ex| &ex.rsvp.family_id,
+    ),
 ];
 
 /// What the API says about itself, above the calls.
@@ -587,6 +668,8 @@ pub struct Examples {
     pub content: Content,
     pub rsvp: RsvpPut,
     pub ack: AckPut,
+    /// The family's children and parents' names.
+    pub profile: FamilyProfile,
     pub report: RsvpReport,
     pub acks: AckReport,
 }
@@ -685,10 +768,20 @@ impl Examples {
                 ]),
             }],
         };
+        let profile = FamilyProfile {
+            children: vec![ProfileChild {
+                id: "kind-7f3a9c20-1".into(),
+                name: "Noor".into(),
+                groep: 7,
+            }],
+            parents: vec!["Sanne de Vries".into(), "Joost de Vries".into()],
+            updated_at,
+        };
         Examples {
             content,
             rsvp,
             ack,
+            profile,
             report,
             acks,
         }

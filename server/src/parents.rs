@@ -1,19 +1,20 @@
 //! What a parent's phone does (access code): read the published content, answer an activity
-//! (RSVP) and acknowledge a version of the agreement.
+//! (RSVP) and acknowledge a version of the agreement, keep the family's profile, and read back
+//! what the school keeps of the family (for a second phone of the same family).
 
 use axum::extract::{DefaultBodyLimit, Path, State};
 use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, put};
 use axum::{Json, Router};
-use driehoek_core::sync::{AckPut, RsvpPut, MAX_NAMES};
+use driehoek_core::sync::{AckPut, FamilyProfile, RsvpPut, MAX_NAMES};
 use driehoek_core::validate::is_valid_id;
 
 use crate::auth::{hash, ParentSchool, ReaderSchool};
 use crate::cache::{Published, School};
 use crate::error::AppError;
-use crate::request::{invalid, json_body, Body};
-use crate::store::{AckWrite, Conflict, Refused, RsvpWrite};
+use crate::request::{blocking, invalid, json_body, Body};
+use crate::store::{AckWrite, Conflict, FamilyRead, ProfileWrite, Refused, RsvpWrite};
 use crate::AppState;
 
 /// The largest RSVP or acknowledgement.
@@ -31,6 +32,64 @@ pub fn router() -> Router<AppState> {
             "/api/v1/schools/{school}/acknowledgements/{ack_id}",
             put(acknowledgement_put).layer(DefaultBodyLimit::max(MAX_PUT_BYTES)),
         )
+        .route(
+            "/api/v1/schools/{school}/families/{family_id}",
+            get(family_get),
+        )
+        .route(
+            "/api/v1/schools/{school}/families/{family_id}/profile",
+            put(profile_put).layer(DefaultBodyLimit::max(MAX_PUT_BYTES)),
+        )
+}
+
+/// `GET …/families/{family_id}`: what the school keeps of this family (its RSVPs,
+/// acknowledgements and profile), for each phone of the family; only with the family's secret.
+async fn family_get(
+    State(state): State<AppState>,
+    ParentSchool(school): ParentSchool,
+    Path((_, family_id)): Path<(String, String)>,
+    headers: HeaderMap,
+) -> Result<Response, AppError> {
+    let secret_hash = family_secret(&headers)?;
+    if !is_valid_id(&family_id) {
+        return Err(AppError::NotFound);
+    }
+    let store = state.store.clone();
+    let school_id = school.meta.id.clone();
+    match blocking(move || store.family(&school_id, &family_id, &secret_hash)).await? {
+        FamilyRead::Found(records) => Ok(Json(records).into_response()),
+        FamilyRead::Unknown => Err(AppError::NotFound),
+        FamilyRead::OtherFamily => Err(AppError::Forbidden),
+    }
+}
+
+/// `PUT …/families/{family_id}/profile`: the family's children and parents' names (last writer
+/// wins per family), so that a second phone of the family gets them.
+async fn profile_put(
+    State(state): State<AppState>,
+    ParentSchool(school): ParentSchool,
+    Path((_, family_id)): Path<(String, String)>,
+    headers: HeaderMap,
+    Body(body): Body,
+) -> Result<Response, AppError> {
+    let profile: FamilyProfile = json_body(&headers, &body)?;
+    let secret_hash = family_secret(&headers)?;
+    if !is_valid_id(&family_id) {
+        return Err(invalid("family_id", "Ongeldige gezinscode."));
+    }
+    profile
+        .check()
+        .map_err(|(field, message)| invalid(&field, &message))?;
+    check_updated_at(&state, "updated_at", profile.updated_at)?;
+    let write = ProfileWrite {
+        family_id,
+        profile,
+        secret_hash,
+    };
+    match state.store.put_profile(&school.meta.id, write).await? {
+        Ok(answer) => Ok(Json(answer).into_response()),
+        Err(refused) => Err(refusal(refused)),
+    }
 }
 
 fn published(school: &School) -> Result<&Published, AppError> {

@@ -90,6 +90,7 @@ fn state_label(t: &Strings, state: SendState) -> &'static str {
         SendState::Saved => t.activities_state_saved,
         SendState::Sent => t.activities_state_sent,
         SendState::Failed => t.activities_state_failed,
+        SendState::OtherPhone => t.activities_state_other_phone,
     }
 }
 

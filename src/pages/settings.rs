@@ -7,6 +7,7 @@ use wasm_bindgen::JsCast;
 use crate::components::children::{AddChild, GroepSelect, SchoolAddress};
 use crate::components::disclosure::WhatGoesToSchool;
 use crate::components::language::LanguageChoice;
+use crate::components::qr::QrImage;
 use crate::components::text::parse_names;
 use crate::records::{
     check_import, Acknowledgements, Child, Children, ContentCache, Rsvps, SyncRecord,
@@ -217,6 +218,8 @@ pub fn Settings() -> impl IntoView {
             <WhatGoesToSchool/>
         </section>
 
+        <SecondPhone/>
+
         <section class="card" aria-labelledby="data-title">
             <h2 id="data-title">{move || locale.t().settings_data}</h2>
             <p>{move || locale.t().settings_data_text}</p>
@@ -341,6 +344,79 @@ fn ChildRow(
                 </div>
             </form>
         </li>
+    }
+}
+
+/// "Tweede telefoon koppelen": the link (and its QR code) that joins the other parent's phone
+/// to this family, with the warning that whoever has it can answer for the family.
+#[component]
+fn SecondPhone() -> impl IntoView {
+    let locale = use_locale();
+    let sync = sync_context();
+    let (link, set_link) = signal(None::<String>);
+    let (copied, set_copied) = signal(String::new());
+    let show = move |_| {
+        set_copied.set(String::new());
+        match crate::sync::family_link() {
+            Some(family) => set_link.set(Some(family.to_link())),
+            None => set_copied.set(locale.t().second_phone_failed.to_owned()),
+        }
+    };
+    let copy = move |_| {
+        let Some(text) = link.get_untracked() else {
+            return;
+        };
+        wasm_bindgen_futures::spawn_local(async move {
+            let t = locale.t();
+            let done = driehoek_web::browser::copy_text(&text).await;
+            set_copied.set(
+                if done {
+                    t.second_phone_copied
+                } else {
+                    t.second_phone_copy_failed
+                }
+                .to_owned(),
+            );
+        });
+    };
+    view! {
+        <section class="card second-phone" aria-labelledby="second-phone-title">
+            <h2 id="second-phone-title">{move || locale.t().second_phone_title}</h2>
+            <p>{move || locale.t().second_phone_text}</p>
+            <Show when=move || sync.connected.get()
+                fallback=move || view! { <p class="muted">{move || locale.t().second_phone_no_school}</p> }>
+                <Show when=move || link.with(Option::is_some)
+                    fallback=move || view! {
+                        <button type="button" class="button" on:click=show>
+                            {move || locale.t().second_phone_show}
+                        </button>
+                    }>
+                    <p class="second-phone__warning">
+                        <strong>{move || locale.t().second_phone_warning_title}</strong>
+                        " "
+                        {move || locale.t().second_phone_warning}
+                    </p>
+                    <p>{move || locale.t().second_phone_how}</p>
+                    {move || link.get().map(|text| view! {
+                        <QrImage text=text.clone() label=locale.t().second_phone_qr_label.to_owned()/>
+                        <div class="field">
+                            <label for="second-phone-link">{locale.t().second_phone_link_label}</label>
+                            <textarea id="second-phone-link" class="second-phone__link" readonly rows="5"
+                                prop:value=text></textarea>
+                        </div>
+                    })}
+                    <div class="actions">
+                        <button type="button" class="button button--primary" on:click=copy>
+                            {move || locale.t().second_phone_copy}
+                        </button>
+                        <button type="button" class="button" on:click=move |_| set_link.set(None)>
+                            {move || locale.t().second_phone_hide}
+                        </button>
+                    </div>
+                </Show>
+                <p role="status" aria-live="polite">{copied}</p>
+            </Show>
+        </section>
     }
 }
 

@@ -123,6 +123,25 @@ pub fn share(title: &str, text: &str, url: &str) {
     });
 }
 
+/// Copies `text` to the clipboard (`navigator.clipboard.writeText`); `false` where the browser
+/// refuses or has no clipboard, so that the screen can say to copy the text by hand.
+pub async fn copy_text(text: &str) -> bool {
+    let Some(window) = web_sys::window() else {
+        return false;
+    };
+    let call = || -> Option<js_sys::Promise> {
+        let clipboard = js_sys::Reflect::get(&window.navigator(), &"clipboard".into()).ok()?;
+        let write = js_sys::Reflect::get(&clipboard, &"writeText".into()).ok()?;
+        let write: js_sys::Function = wasm_bindgen::JsCast::dyn_into(write).ok()?;
+        let promise = write.call1(&clipboard, &text.into()).ok()?;
+        wasm_bindgen::JsCast::dyn_into(promise).ok()
+    };
+    match call() {
+        Some(promise) => wasm_bindgen_futures::JsFuture::from(promise).await.is_ok(),
+        None => false,
+    }
+}
+
 /// Forgets what this tab keeps for the session (the school's Beheer login, when it was not to be
 /// remembered): every sessionStorage key of Driehoek. Part of "alles wissen".
 pub fn forget_session() {

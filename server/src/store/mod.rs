@@ -22,7 +22,10 @@ use std::task::{Context, Poll, Wake, Waker};
 
 use chrono::{NaiveDate, NaiveDateTime};
 use driehoek_core::rsvp::RsvpError;
-use driehoek_core::sync::{AckPut, AckPutResponse, RsvpPut, RsvpPutResponse};
+use driehoek_core::sync::{
+    AckPut, AckPutResponse, FamilyProfile, FamilyRecords, ProfilePutResponse, RsvpPut,
+    RsvpPutResponse,
+};
 use driehoek_core::{Activity, Content};
 use rusqlite::Connection;
 
@@ -108,6 +111,26 @@ pub struct AckWrite {
     pub ack: AckPut,
     /// SHA-256 of the family's secret.
     pub secret_hash: [u8; 32],
+}
+
+/// A family's profile (children, parents' names) to keep.
+#[derive(Clone, Debug)]
+pub struct ProfileWrite {
+    pub family_id: String,
+    pub profile: FamilyProfile,
+    /// SHA-256 of the family's secret.
+    pub secret_hash: [u8; 32],
+}
+
+/// What a read of one family's kept records found.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum FamilyRead {
+    /// The family's kept RSVPs, acknowledgements and profile.
+    Found(FamilyRecords),
+    /// No phone ever sent anything for this family id at this school.
+    Unknown,
+    /// The family id belongs to another secret.
+    OtherFamily,
 }
 
 /// Why a write was refused; nothing of it was stored.
@@ -213,6 +236,20 @@ pub trait Store: Send + Sync + 'static {
     /// parent's name).
     /// Durable when the [`Written`] gives `Ok(Ok(_))`.
     fn put_ack(&self, school: &str, write: AckWrite) -> Written<Result<AckPutResponse, Refused>>;
+    /// Applies one version of a family's profile with [`apply`] per (school, family); registers
+    /// the family's secret on first use. Durable when the [`Written`] gives `Ok(Ok(_))`.
+    fn put_profile(
+        &self,
+        school: &str,
+        write: ProfileWrite,
+    ) -> Written<Result<ProfilePutResponse, Refused>>;
+    /// One family's kept records, when `secret_hash` is the family's.
+    fn family(
+        &self,
+        school: &str,
+        family_id: &str,
+        secret_hash: &[u8; 32],
+    ) -> Result<FamilyRead, StoreError>;
     /// Every kept RSVP of a school, with its family id and names, by activity and family.
     fn rsvps(&self, school: &str) -> Result<Vec<RsvpPut>, StoreError>;
     /// Per published agreement version (oldest first), how many families acknowledged it, and

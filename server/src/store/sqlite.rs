@@ -8,14 +8,17 @@ use std::sync::{Arc, Mutex, MutexGuard};
 use chrono::{NaiveDate, NaiveDateTime};
 use driehoek_core::agreement::{check_publish, Publish};
 use driehoek_core::rsvp::places_taken;
-use driehoek_core::sync::{apply, AckPut, AckPutResponse, Outcome, RsvpPut, RsvpPutResponse};
+use driehoek_core::sync::{
+    apply, AckPut, AckPutResponse, FamilyProfile, FamilyRecords, Outcome, ProfilePutResponse,
+    RsvpPut, RsvpPutResponse,
+};
 use driehoek_core::{Agreement, Content, Rsvp};
 use rusqlite::{params, Connection, OptionalExtension};
 
 use super::writer::Writer;
 use super::{
-    lock, AckWrite, AgreementAcks, Conflict, Publication, Readiness, Refused, RsvpWrite,
-    SchoolMeta, SchoolRow, Store, StoreError, Written,
+    lock, AckWrite, AgreementAcks, Conflict, FamilyRead, ProfileWrite, Publication, Readiness,
+    Refused, RsvpWrite, SchoolMeta, SchoolRow, Store, StoreError, Written,
 };
 
 /// The migrations, in order; `PRAGMA user_version` says how many have run.
@@ -102,6 +105,15 @@ const MIGRATIONS: &[&str] = &[
      DROP TABLE acknowledgements;
      ALTER TABLE acknowledgements_per_name RENAME TO acknowledgements;
      CREATE INDEX acknowledgements_by_version ON acknowledgements (school, agreement_version);",
+    // 5: a family's profile (children, parents' names), so that a second phone of the family
+    // gets them; one version per family, last writer wins.
+    "CREATE TABLE family_profiles (
+        school TEXT NOT NULL,
+        family_id TEXT NOT NULL,
+        profile TEXT NOT NULL,
+        updated_at INTEGER NOT NULL,
+        PRIMARY KEY (school, family_id)
+     );",
 ];
 
 /// SQLite: a writer thread with its own connection, one connection for reads, and one for the
@@ -441,6 +453,87 @@ fn write_ack(
     }))
 }
 
+fn write_profile(
+    conn: &Connection,
+    school: &str,
+    write: &ProfileWrite,
+) -> Result<Result<ProfilePutResponse, Refused>, StoreError> {
+    let new_family = match family_is_new(conn, school, &write.family_id, &write.secret_hash)? {
+        Ok(new) => new,
+        Err(refused) => return Ok(Err(refused)),
+    };
+    let current: Option<String> = conn
+        .prepare_cached("SELECT profile FROM family_profiles WHERE school = ?1 AND family_id = ?2")?
+        .query_row(params![school, write.family_id], |row| row.get(0))
+        .optional()?;
+    let current: Option<FamilyProfile> = current.map(|s| serde_json::from_str(&s)).transpose()?;
+    let outcome = apply(current.as_ref(), &write.profile);
+    if outcome != Outcome::Stored {
+        let kept = current.unwrap_or_else(|| write.profile.clone());
+        return Ok(Ok(ProfilePutResponse { outcome, kept }));
+    }
+    if new_family {
+        add_family(conn, school, &write.family_id, &write.secret_hash)?;
+    }
+    conn.prepare_cached(
+        "INSERT INTO family_profiles (school, family_id, profile, updated_at)
+         VALUES (?1, ?2, ?3, ?4)
+         ON CONFLICT (school, family_id) DO UPDATE SET profile = ?3, updated_at = ?4",
+    )?
+    .execute(params![
+        school,
+        write.family_id,
+        serde_json::to_string(&write.profile)?,
+        write.profile.updated_at
+    ])?;
+    Ok(Ok(ProfilePutResponse {
+        outcome,
+        kept: write.profile.clone(),
+    }))
+}
+
+fn read_family(
+    conn: &Connection,
+    school: &str,
+    family_id: &str,
+    secret_hash: &[u8; 32],
+) -> Result<FamilyRead, StoreError> {
+    match family_is_new(conn, school, family_id, secret_hash)? {
+        Ok(true) => return Ok(FamilyRead::Unknown),
+        Ok(false) => {}
+        Err(_) => return Ok(FamilyRead::OtherFamily),
+    }
+    let mut records = FamilyRecords::default();
+    let mut stmt = conn.prepare_cached(
+        "SELECT names, rsvp FROM rsvps WHERE school = ?1 AND family_id = ?2 ORDER BY activity_id",
+    )?;
+    let rows = stmt.query_map(params![school, family_id], |row| {
+        Ok((row.get::<_, String>(0)?, row.get::<_, String>(1)?))
+    })?;
+    for row in rows {
+        let (names, rsvp) = row?;
+        records.rsvps.push(RsvpPut {
+            family_id: family_id.to_owned(),
+            names,
+            rsvp: serde_json::from_str(&rsvp)?,
+        });
+    }
+    let mut stmt = conn.prepare_cached(
+        "SELECT ack FROM acknowledgements WHERE school = ?1 AND family_id = ?2
+         ORDER BY agreement_version",
+    )?;
+    let rows = stmt.query_map(params![school, family_id], |row| row.get::<_, String>(0))?;
+    for row in rows {
+        records.acknowledgements.push(serde_json::from_str(&row?)?);
+    }
+    let profile: Option<String> = conn
+        .prepare_cached("SELECT profile FROM family_profiles WHERE school = ?1 AND family_id = ?2")?
+        .query_row(params![school, family_id], |row| row.get(0))
+        .optional()?;
+    records.profile = profile.map(|s| serde_json::from_str(&s)).transpose()?;
+    Ok(FamilyRead::Found(records))
+}
+
 impl Store for SqliteStore {
     fn create_school(
         &self,
@@ -606,6 +699,26 @@ impl Store for SqliteStore {
         let school = school.to_owned();
         self.writer
             .submit(move |conn| write_ack(conn, &school, &write))
+    }
+
+    fn put_profile(
+        &self,
+        school: &str,
+        write: ProfileWrite,
+    ) -> Written<Result<ProfilePutResponse, Refused>> {
+        let school = school.to_owned();
+        self.writer
+            .submit(move |conn| write_profile(conn, &school, &write))
+    }
+
+    fn family(
+        &self,
+        school: &str,
+        family_id: &str,
+        secret_hash: &[u8; 32],
+    ) -> Result<FamilyRead, StoreError> {
+        let conn = self.read()?;
+        read_family(&conn, school, family_id, secret_hash)
     }
 
     fn rsvps(&self, school: &str) -> Result<Vec<RsvpPut>, StoreError> {
