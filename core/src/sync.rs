@@ -16,10 +16,11 @@ use crate::rsvp::Rsvp;
 /// The longest name or names of parents, in characters.
 pub const MAX_NAMES: usize = 200;
 
-/// The most children one answer may name.
+/// The most children one answer or a family's profile may name.
 pub const MAX_CHILDREN: usize = 12;
-/// The longest child's name (a first name or roepnaam), in characters.
-pub const MAX_CHILD_NAME: usize = 60;
+/// The longest child's name (a first name or roepnaam), in characters: as long as the app's
+/// field allows.
+pub const MAX_CHILD_NAME: usize = 40;
 
 /// A child an answer concerns, as the school sees it: the name the parent entered (a first name
 /// or roepnaam) and the groep. Only the children an answer is about are sent, never the others.
@@ -212,12 +213,8 @@ pub fn apply<T: Versioned + PartialEq>(current: Option<&T>, incoming: &T) -> Out
     }
 }
 
-/// The most children a family profile holds.
-pub const MAX_CHILDREN: usize = 20;
 /// The most parents' names a family profile holds.
 pub const MAX_PARENTS: usize = 8;
-/// The longest name of a child, in characters.
-pub const MAX_CHILD_NAME: usize = 40;
 
 /// A child as the family's phones share it: the phone's own id, a first name or roepnaam, groep.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]

@@ -505,16 +505,22 @@ fn read_family(
     }
     let mut records = FamilyRecords::default();
     let mut stmt = conn.prepare_cached(
-        "SELECT names, rsvp FROM rsvps WHERE school = ?1 AND family_id = ?2 ORDER BY activity_id",
+        "SELECT names, rsvp, children FROM rsvps WHERE school = ?1 AND family_id = ?2
+         ORDER BY activity_id",
     )?;
     let rows = stmt.query_map(params![school, family_id], |row| {
-        Ok((row.get::<_, String>(0)?, row.get::<_, String>(1)?))
+        Ok((
+            row.get::<_, String>(0)?,
+            row.get::<_, String>(1)?,
+            row.get::<_, String>(2)?,
+        ))
     })?;
     for row in rows {
-        let (names, rsvp) = row?;
+        let (names, rsvp, children) = row?;
         records.rsvps.push(RsvpPut {
             family_id: family_id.to_owned(),
             names,
+            children: serde_json::from_str(&children)?,
             rsvp: serde_json::from_str(&rsvp)?,
         });
     }
