@@ -11,6 +11,7 @@
 
 use serde::{Deserialize, Serialize};
 
+use crate::absence::AbsencePut;
 use crate::rsvp::Rsvp;
 
 /// The longest name or names of parents, in characters.
@@ -153,6 +154,8 @@ pub fn apply<T: Versioned + PartialEq>(current: Option<&T>, incoming: &T) -> Out
 pub enum Change {
     Rsvp(RsvpPut),
     Ack(AckPut),
+    /// A child reported ill or absent, or such a report withdrawn.
+    Absence(AbsencePut),
 }
 
 impl Change {
@@ -161,11 +164,17 @@ impl Change {
         format!("rsvp/{family_id}/{activity_id}")
     }
 
+    /// The natural key of a family's report of an absence: one record per family and report id.
+    pub fn absence_key(family_id: &str, absence_id: &str) -> String {
+        format!("absence/{family_id}/{absence_id}")
+    }
+
     /// The natural key: one outbox entry per key, the newest version.
     pub fn key(&self) -> String {
         match self {
             Change::Rsvp(put) => Change::rsvp_key(&put.family_id, &put.rsvp.activity_id),
             Change::Ack(ack) => format!("ack/{}/{}", ack.family_id, ack.agreement_version),
+            Change::Absence(absence) => Change::absence_key(&absence.family_id, &absence.id),
         }
     }
 
@@ -173,6 +182,7 @@ impl Change {
         match (self, other) {
             (Change::Rsvp(a), Change::Rsvp(b)) => a.rsvp.is_newer(&b.rsvp),
             (Change::Ack(a), Change::Ack(b)) => Versioned::is_newer(a, b),
+            (Change::Absence(a), Change::Absence(b)) => Versioned::is_newer(a, b),
             _ => false,
         }
     }
@@ -220,7 +230,7 @@ impl Outbox {
                     && put.rsvp.activity_id == kept.activity_id
                     && !put.rsvp.is_newer(kept))
             }
-            Change::Ack(_) => true,
+            Change::Ack(_) | Change::Absence(_) => true,
         });
     }
 
@@ -232,7 +242,19 @@ impl Outbox {
                     && ack.agreement_version == kept.agreement_version
                     && !Versioned::is_newer(ack, kept))
             }
-            Change::Rsvp(_) => true,
+            Change::Rsvp(_) | Change::Absence(_) => true,
+        });
+    }
+
+    /// The server answered a PUT of an absence report with `kept`.
+    pub fn confirm_absence(&mut self, kept: &AbsencePut) {
+        self.entries.retain(|e| match e {
+            Change::Absence(absence) => {
+                !(absence.family_id == kept.family_id
+                    && absence.id == kept.id
+                    && !Versioned::is_newer(absence, kept))
+            }
+            Change::Rsvp(_) | Change::Ack(_) => true,
         });
     }
 
