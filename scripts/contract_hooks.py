@@ -80,6 +80,8 @@ def map_case(context, case):
         rsvp_rules(case)
     elif label == ("PUT", "/api/v1/schools/{school}/acknowledgements/{ack_id}"):
         ack_rules(case)
+    elif label == ("PUT", "/api/v1/schools/{school}/absences/{absence_id}"):
+        absence_rules(case)
     elif label == ("PUT", "/api/v1/schools/{school}/content"):
         content_rules(case)
     return case
@@ -170,6 +172,23 @@ def ack_rules(case):
     version = body.get("agreement_version")
     if isinstance(version, int) and not isinstance(version, bool) and 1 <= version <= 2**32 - 1:
         body["agreement_version"] = published()["agreement"]["version"]
+
+
+def absence_rules(case):
+    body = case.body
+    own_family(body)
+    same_id(case, body, "absence_id")
+    not_ahead(body)
+    readable(body, "note", True, "Koorts", 500)
+    child = body.get("child")
+    if isinstance(child, dict):
+        readable(child, "name", False, "Noor", 40)
+    # Tomorrow, one day: not in the past, within ten school days, and never after the school's
+    # time limit for today (the school's run may publish any limit while this one fuzzes).
+    first, last = body.get("first_day"), body.get("last_day")
+    if valid("Date", first) and valid("Date", last):
+        tomorrow = (datetime.fromisoformat(NOW) + timedelta(days=1)).date().isoformat()
+        body["first_day"] = body["last_day"] = tomorrow
 
 
 def content_rules(case):

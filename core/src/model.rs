@@ -93,11 +93,18 @@ pub struct School {
     /// the app ("Ziek of afwezig melden"); after it, the app shows the number to call. None: all
     /// day.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[cfg_attr(feature = "schema", schemars(with = "Option<crate::schema::Time>"))]
+    #[cfg_attr(
+        feature = "schema",
+        schemars(with = "Option<crate::schema::MorningTime>")
+    )]
     pub absence_until: Option<NaiveTime>,
-    /// The number parents call in urgent cases (after `absence_until`); None: `phone`.
+    /// The number parents call in urgent cases (after `absence_until`); None: `phone`. Empty,
+    /// or with at least one digit.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[cfg_attr(feature = "schema", schemars(length(max = crate::validate::MAX_PHONE)))]
+    #[cfg_attr(
+        feature = "schema",
+        schemars(length(max = crate::validate::MAX_PHONE), extend("anyOf" = [{ "maxLength": 0 }, { "pattern": "[0-9]" }]))
+    )]
     pub absence_phone: Option<String>,
 }
 

@@ -661,7 +661,8 @@ pub struct Examples {
     pub ack: AckPut,
     pub report: RsvpReport,
     pub acks: AckReport,
-    /// A child reported ill on the demo week's first morning, and the school's list then.
+    /// A child reported absent on the demo week's first morning, and the school's list the day
+    /// after.
     pub absence: AbsencePut,
     pub absences: AbsenceReport,
 }
@@ -745,14 +746,17 @@ impl Examples {
                 name: "Noor".into(),
                 groep: 5,
             },
-            kind: AbsenceKind::Ziek,
-            first_day: monday.date(),
-            last_day: monday.date() + chrono::Duration::days(1),
-            note: "Koorts sinds vannacht.".into(),
-            updated_at: updated_at - 3 * 3_600_000,
+            kind: AbsenceKind::Afwezig,
+            // Reported on Monday morning for Tuesday and Wednesday (a report for today would
+            // come after the demo school's 08:15).
+            first_day: monday.date() + chrono::Duration::days(1),
+            last_day: monday.date() + chrono::Duration::days(2),
+            note: "Naar het ziekenhuis voor een kleine operatie.".into(),
+            updated_at,
             withdrawn: false,
         };
-        let absences = absence_report(&content.school.id, monday.date(), vec![absence.clone()]);
+        // The school's list on Tuesday.
+        let absences = absence_report(&content.school.id, absence.first_day, vec![absence.clone()]);
         Examples {
             content,
             rsvp,
