@@ -149,13 +149,16 @@ async fn a_report_for_today_after_the_schools_time_is_refused_with_the_number_to
     assert_eq!(status, StatusCode::OK, "{body}");
 }
 
+/// One way to spoil a report.
+type Change = Box<dyn Fn(&mut AbsencePut)>;
+
 #[tokio::test]
 async fn bad_reports_get_a_dutch_422_and_nothing_is_kept() {
     let now = at("2026-11-23T07:00");
     let setup = setup_at(now);
     let app = setup.app();
     let base = report("afw-1", "fam-1", now, 0);
-    let cases: Vec<(&str, Box<dyn Fn(&mut AbsencePut)>, &str)> = vec![
+    let cases: Vec<(&str, Change, &str)> = vec![
         (
             "last_day",
             Box::new(|r| r.last_day = r.first_day.pred_opt().unwrap()),
