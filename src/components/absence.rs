@@ -241,28 +241,27 @@ pub fn AbsenceForm(
             }>
             <form class="card absence__form" on:submit=save novalidate=true
                 aria-describedby="absence-error">
-                <Show when=move || { children.with(|c| c.0.len() > 1) }>
-                    <fieldset class="rsvp__answers">
-                        <legend>{move || locale.t().absence_child}</legend>
-                        <For each=move || children.get().0 key=|c| c.id.clone() let:c>
-                            {
-                                let id = c.id.clone();
-                                let id2 = c.id.clone();
-                                view! {
-                                    <label class="rsvp__choice">
-                                        <input type="radio" name="absence-child"
-                                            prop:checked=move || chosen.get().as_deref() == Some(id.as_str())
-                                            on:change=move |_| chosen.set(Some(id2.clone()))/>
-                                        <span>
-                                            {c.name.clone()} ", "
-                                            {move || locale.t().groep_n.replace("{n}", &c.groep.to_string())}
-                                        </span>
-                                    </label>
-                                }
+                // Also with one child: the parent sees whom the report is about.
+                <fieldset class="rsvp__answers">
+                    <legend>{move || locale.t().absence_child}</legend>
+                    <For each=move || children.get().0 key=|c| c.id.clone() let:c>
+                        {
+                            let id = c.id.clone();
+                            let id2 = c.id.clone();
+                            view! {
+                                <label class="rsvp__choice">
+                                    <input type="radio" name="absence-child"
+                                        prop:checked=move || chosen.get().as_deref() == Some(id.as_str())
+                                        on:change=move |_| chosen.set(Some(id2.clone()))/>
+                                    <span>
+                                        {c.name.clone()} ", "
+                                        {move || locale.t().groep_n.replace("{n}", &c.groep.to_string())}
+                                    </span>
+                                </label>
                             }
-                        </For>
-                    </fieldset>
-                </Show>
+                        }
+                    </For>
+                </fieldset>
                 <fieldset class="rsvp__answers">
                     <legend>{move || locale.t().absence_kind}</legend>
                     {kind_radio(AbsenceKind::Ziek)}
