@@ -239,7 +239,7 @@ pub fn AbsenceForm(
             fallback=move || view! {
                 <p class="card"><A href="/instellingen">{move || locale.t().absence_no_children}</A></p>
             }>
-            <form class="card absence__form" on:submit=save novalidate=true
+            <form class="absence__form" on:submit=save novalidate=true
                 aria-describedby="absence-error">
                 // Also with one child: the parent sees whom the report is about.
                 <fieldset class="rsvp__answers">
