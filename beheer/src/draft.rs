@@ -161,7 +161,7 @@ fn field_label(path: &str) -> &'static str {
         "phone" => "Telefoonnummer",
         "email" => "E-mailadres",
         "absence_until" => "Melden voor vandaag kan tot",
-        "absence_phone" => "Telefoonnummer voor dringende gevallen",
+        "absence_phone" => "Nummer om te bellen in dringende gevallen",
         "vision" => list_label(AgreementList::Vision),
         "school_promises" => list_label(AgreementList::SchoolPromises),
         "parent_expectations" => list_label(AgreementList::ParentExpectations),

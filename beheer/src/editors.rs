@@ -220,7 +220,7 @@ pub fn SchoolForm() -> impl IntoView {
         <MomentInput label="Melden voor vandaag kan tot" path="school.absence_until".into()
             moment=Moment::Time hint="Bijvoorbeeld 08:15"
             lens=school(|s| time_of(s.absence_until), |s, v| s.absence_until = time_from(v))/>
-        <TextInput label="Telefoonnummer voor dringende gevallen" path="school.absence_phone".into()
+        <TextInput label="Nummer om te bellen in dringende gevallen" path="school.absence_phone".into()
             kind="tel" hint="Leeg: het gewone telefoonnummer"
             lens=school(
                 |s| s.absence_phone.clone().unwrap_or_default(),
