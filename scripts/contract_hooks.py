@@ -82,6 +82,8 @@ def map_case(context, case):
         ack_rules(case)
     elif label == ("PUT", "/api/v1/schools/{school}/families/{family_id}/profile"):
         profile_rules(case)
+    elif label == ("PUT", "/api/v1/schools/{school}/absences/{absence_id}"):
+        absence_rules(case)
     elif label == ("PUT", "/api/v1/schools/{school}/content"):
         content_rules(case)
     return case
@@ -200,6 +202,23 @@ def profile_rules(case):
             holder = {"name": name}
             readable(holder, "name", False, "Sanne", 200)
             parents[i] = holder["name"]
+
+
+def absence_rules(case):
+    body = case.body
+    own_family(body)
+    same_id(case, body, "absence_id")
+    not_ahead(body)
+    readable(body, "note", True, "Koorts", 500)
+    child = body.get("child")
+    if isinstance(child, dict):
+        readable(child, "name", False, "Noor", 40)
+    # Tomorrow, one day: not in the past, within ten school days, and never after the school's
+    # time limit for today (the school's run may publish any limit while this one fuzzes).
+    first, last = body.get("first_day"), body.get("last_day")
+    if valid("Date", first) and valid("Date", last):
+        tomorrow = (datetime.fromisoformat(NOW) + timedelta(days=1)).date().isoformat()
+        body["first_day"] = body["last_day"] = tomorrow
 
 
 def content_rules(case):

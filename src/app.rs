@@ -9,7 +9,7 @@ use crate::components::join_family::JoinFamily;
 use crate::components::nav::BottomNav;
 use crate::content::provide_school_content;
 use crate::pages::{
-    Activities, ActivityPage, Agreements, BulletinItemPage, Bulletins, NotFound, Today,
+    AbsencePage, Activities, ActivityPage, Agreements, BulletinItemPage, Bulletins, NotFound, Today,
 };
 use crate::records::Settings;
 use crate::state::provide_records;
@@ -74,6 +74,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/activiteiten") view=Activities/>
                     <Route path=path!("/activiteiten/:id") view=ActivityPage/>
                     <Route path=path!("/instellingen") view=crate::pages::Settings/>
+                    <Route path=path!("/afwezig") view=AbsencePage/>
                 </Routes>
             </main>
             <BottomNav/>

@@ -150,6 +150,28 @@ impl Record for Rsvps {
     const SCHEMA: u32 = 1;
 }
 
+/// A child reported ill or absent, as the phone keeps it: the newest version of the report
+/// (withdrawn ones too, so that the parent sees "ingetrokken") and where it is on its way to
+/// school.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct StoredAbsence {
+    pub report: driehoek_core::absence::AbsencePut,
+    pub state: SendState,
+    /// The child's id on this phone (the report carries only name and groep).
+    #[serde(default)]
+    pub child_id: String,
+}
+
+/// The family's reports of absence.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(transparent)]
+pub struct Absences(pub Vec<StoredAbsence>);
+
+impl Record for Absences {
+    const KIND: &'static str = "absences";
+    const SCHEMA: u32 = 1;
+}
+
 /// "Ik heb de afspraken gelezen", for one version of the agreement.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Acknowledgement {
@@ -294,6 +316,15 @@ pub struct SyncRecord {
 }
 
 impl SyncRecord {
+    /// Why the school refused this family's report of absence `absence_id`, if it did.
+    pub fn refusal_for_absence(&self, absence_id: &str) -> Option<&str> {
+        let key = driehoek_core::sync::Change::absence_key(&self.family_id, absence_id);
+        self.refused
+            .iter()
+            .find(|r| r.key == key)
+            .map(|r| r.message.as_str())
+    }
+
     /// Why the school refused this family's answer to `activity_id`, if it did.
     pub fn refusal_for_activity(&self, activity_id: &str) -> Option<&str> {
         let key = driehoek_core::sync::Change::rsvp_key(&self.family_id, activity_id);
@@ -321,6 +352,7 @@ pub fn check_import(kind: &str, raw: &str) -> Result<(), ImportError> {
         SeenNews::KIND => check_record::<SeenNews>(raw),
         ContentCache::KIND => check_record::<ContentCache>(raw),
         SyncRecord::KIND => check_record::<SyncRecord>(raw),
+        Absences::KIND => check_record::<Absences>(raw),
         // The school's editor on the same device: taken over as it is (see EDITOR_KINDS).
         kind if EDITOR_KINDS.contains(&kind) => check_envelope(kind, raw),
         other => Err(ImportError::UnknownKind(other.to_owned())),

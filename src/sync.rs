@@ -12,6 +12,7 @@
 //! After a failure the next automatic try waits longer each time (with jitter, so that a
 //! school's parents do not all come back at the same second).
 
+use driehoek_core::absence::{AbsencePut, AbsencePutResponse};
 use driehoek_core::sync::{
     read_back, AckPut, AckPutResponse, Change, ChildInGroep, FamilyProfile, FamilyRecords, Outcome,
     ProfileChild, ProfilePutResponse, ReadBack, RsvpPut, RsvpPutResponse,
@@ -21,8 +22,8 @@ use leptos::prelude::*;
 use wasm_bindgen::JsValue;
 
 use crate::records::{
-    Acknowledgement, Acknowledgements, Child, Children, ContentCache, Refusal, Rsvps, SendState,
-    Settings, StoredRsvp, SyncProblem, SyncRecord,
+    Absences, Acknowledgement, Acknowledgements, Child, Children, ContentCache, Refusal, Rsvps,
+    SendState, Settings, StoredRsvp, SyncProblem, SyncRecord,
 };
 use driehoek_web::http::{http, NoAnswer, Reply};
 use driehoek_web::i18n::{Locale, Strings};
@@ -150,6 +151,17 @@ impl Outbox {
         })
     }
 
+    /// Puts a report of absence (or its withdrawal) in the outbox with the family's id (see
+    /// [`Outbox::queue`]); gives the version queued, `None` when storage refused it.
+    pub fn queue_absence(&self, report: &AbsencePut) -> Option<AbsencePut> {
+        let mut queued = report.clone();
+        let ok = self.queue(|record| {
+            queued.family_id = record.family_id.clone();
+            Change::Absence(queued.clone())
+        });
+        ok.then_some(queued)
+    }
+
     /// Puts one parent's acknowledgement of `version` in the outbox (see [`Outbox::queue`]),
     /// under their own `name`, with the family's children.
     pub fn queue_ack(&self, name: String, version: u32, children: Vec<ChildInGroep>) -> bool {
@@ -195,6 +207,7 @@ struct Ctx {
     settings: Persisted<Settings>,
     record: Persisted<SyncRecord>,
     rsvps: Persisted<Rsvps>,
+    absences: Persisted<Absences>,
     cache: Persisted<ContentCache>,
     children: Persisted<Children>,
     acks: Persisted<Acknowledgements>,
@@ -210,6 +223,7 @@ pub fn use_sync(locale: Locale) -> UseSyncReturn {
         settings,
         record: use_record(),
         rsvps: use_record(),
+        absences: use_record(),
         cache: use_record(),
         children: use_record(),
         acks: use_record(),
@@ -377,6 +391,9 @@ async fn push(ctx: Ctx, link: &JoinLink, family: &(String, String)) -> Result<()
                 link.api(&format!("families/{family_id}/profile")),
                 json(profile),
             ),
+            Change::Absence(absence) => {
+                (link.api(&format!("absences/{}", absence.id)), json(absence))
+            }
         };
         let auth = format!("Bearer {}", link.code);
         let headers = [
@@ -427,6 +444,12 @@ fn confirm(ctx: Ctx, change: &Change, body: &str) -> Result<(), Failure> {
                 }
                 record.profile = Some(answer.kept);
             }
+        }
+        Change::Absence(_) => {
+            let answer: AbsencePutResponse =
+                serde_json::from_str(body).map_err(|_| (SyncProblem::Server, None))?;
+            record.outbox.confirm_absence(&answer.kept);
+            mark_absence(ctx, &answer.kept);
         }
     }
     if !record.outbox.entries.iter().any(|e| e.key() == key) {
@@ -651,6 +674,21 @@ async fn read_family(ctx: Ctx, link: &JoinLink, family: &(String, String)) -> Re
     Ok(())
 }
 
+/// The school keeps `kept` for this report: "verstuurd", or the school's newer version (a
+/// withdrawal from another phone of the family).
+fn mark_absence(ctx: Ctx, kept: &AbsencePut) {
+    use driehoek_core::sync::Versioned;
+    let _ = ctx.absences.update(|absences| {
+        if let Some(mine) = absences.0.iter_mut().find(|a| a.report.id == kept.id) {
+            // A newer version that waits in the outbox stays as it is.
+            if !mine.report.is_newer(kept) {
+                mine.report = kept.clone();
+                mine.state = SendState::Sent;
+            }
+        }
+    });
+}
+
 /// The server refused `change` (422): it stays in the outbox, and the parent sees why.
 fn refuse(ctx: Ctx, change: &Change, body: &str) {
     let t = ctx.locale.0.get_untracked().strings();
@@ -663,6 +701,13 @@ fn refuse(ctx: Ctx, change: &Change, body: &str) {
     if let Change::Rsvp(put) = change {
         let _ = ctx.rsvps.update(|rsvps| {
             if let Some(mine) = rsvps.0.iter_mut().find(|r| r.rsvp.id == put.rsvp.id) {
+                mine.state = SendState::Failed;
+            }
+        });
+    }
+    if let Change::Absence(absence) = change {
+        let _ = ctx.absences.update(|absences| {
+            if let Some(mine) = absences.0.iter_mut().find(|a| a.report == *absence) {
                 mine.state = SendState::Failed;
             }
         });

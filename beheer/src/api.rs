@@ -136,3 +136,12 @@ pub async fn rsvps_csv(login: &Login) -> Result<String, String> {
         _ => Err(failure(&reply)),
     }
 }
+
+/// Who is reported ill or absent today.
+pub async fn absences(login: &Login) -> Result<driehoek_core::absence::AbsenceReport, String> {
+    let reply = get(login, "absences").await?;
+    match reply.status {
+        200 => serde_json::from_str(&reply.body).map_err(|_| BROKEN.to_owned()),
+        _ => Err(failure(&reply)),
+    }
+}

@@ -11,6 +11,7 @@ use driehoek_web::components::update_banner::UpdateBanner;
 use driehoek_web::i18n::{Lang, Locale};
 use driehoek_web::state::{AppStorage, Persisted};
 
+use super::absence::AbsentToday;
 use super::draft::{BeheerLogin, BeheerRecord};
 use super::editors::{
     ActivityForm, ActivityList, AgreementForm, BulletinForm, BulletinList, ItemForm, SchoolForm,
@@ -59,6 +60,7 @@ pub fn BeheerApp() -> impl IntoView {
                         <Route path=path!("afspraken") view=AgreementForm/>
                         <Route path=path!("controleren") view=super::Publish/>
                         <Route path=path!("aanmeldingen") view=Follow/>
+                        <Route path=path!("afwezig") view=AbsentToday/>
                     </ParentRoute>
                 </Routes>
             </main>

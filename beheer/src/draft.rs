@@ -206,6 +206,8 @@ fn field_label(path: &str) -> &'static str {
         "website" => "Website",
         "phone" => "Telefoonnummer",
         "email" => "E-mailadres",
+        "absence_until" => "Melden voor vandaag kan tot",
+        "absence_phone" => "Nummer om te bellen in dringende gevallen",
         "vision" => list_label(AgreementList::Vision),
         "school_promises" => list_label(AgreementList::SchoolPromises),
         "parent_expectations" => list_label(AgreementList::ParentExpectations),

@@ -215,6 +215,20 @@ pub fn SchoolForm() -> impl IntoView {
             lens=school(|s| s.phone.clone(), |s, v| s.phone = v)/>
         <TextInput label="E-mailadres" path="school.email".into() kind="email"
             lens=school(|s| s.email.clone(), |s, v| s.email = v)/>
+        <h3>"Ziek of afwezig melden"</h3>
+        <p class="muted">
+            "Ouders melden een ziek of afwezig kind in de app. Tot deze tijd kan dat voor vandaag; \
+             daarna ziet een ouder het telefoonnummer hieronder. Leeg: de hele dag."
+        </p>
+        <MomentInput label="Melden voor vandaag kan tot" path="school.absence_until".into()
+            moment=Moment::Time hint="Bijvoorbeeld 08:15"
+            lens=school(|s| time_of(s.absence_until), |s, v| s.absence_until = time_from(v))/>
+        <TextInput label="Nummer om te bellen in dringende gevallen" path="school.absence_phone".into()
+            kind="tel" hint="Leeg: het gewone telefoonnummer"
+            lens=school(
+                |s| s.absence_phone.clone().unwrap_or_default(),
+                |s, v| s.absence_phone = Some(v).filter(|p| !p.trim().is_empty()),
+            )/>
     }
 }
 

@@ -3,6 +3,7 @@
 //! it in one request (`If-Match`, so that nobody overwrites a colleague unseen), and follows who
 //! comes to what and who read the agreement.
 
+pub mod absence;
 pub mod api;
 pub mod app;
 pub mod draft;
@@ -28,6 +29,8 @@ use driehoek_web::state::{use_record, use_storage, Persisted};
 
 /// The address of the follow-up screen ("Aanmeldingen").
 const FOLLOW: &str = "/beheer/aanmeldingen";
+/// The address of "Afwezig vandaag".
+const ABSENT: &str = "/beheer/afwezig";
 
 /// Where a login kept for this tab only is held.
 const SESSION_KEY: &str = "driehoek.beheer.sessie";
@@ -297,6 +300,11 @@ fn Workspace(login: Login, logout: Callback<()>) -> impl IntoView {
             .pathname
             .with(|p| p.trim_end_matches('/') == FOLLOW)
     });
+    let absent = Memo::new(move |_| {
+        location
+            .pathname
+            .with(|p| p.trim_end_matches('/') == ABSENT)
+    });
     // A memo: typing elsewhere in the draft does not redraw the school's name.
     let school_name = Memo::new(move |_| {
         editor
@@ -314,12 +322,13 @@ fn Workspace(login: Login, logout: Callback<()>) -> impl IntoView {
         // Plain links (the router still handles them): the router's own would mark "Schrijven"
         // as current on every screen below `/beheer`, "Aanmeldingen" included.
         <nav class="beheer-tabs" aria-label="Beheer">
-            <a href="/beheer" aria-current=move || (!following.get()).then_some("page")>"Schrijven"</a>
+            <a href="/beheer" aria-current=move || (!following.get() && !absent.get()).then_some("page")>"Schrijven"</a>
             <a href=FOLLOW aria-current=move || following.get().then_some("page")>"Aanmeldingen"</a>
+            <a href=ABSENT aria-current=move || absent.get().then_some("page")>"Afwezig vandaag"</a>
         </nav>
         {move || {
-            // The follow-up screen needs no draft: it opens also while the draft loads.
-            if following.get() {
+            // The follow-up screens need no draft: they open also while the draft loads.
+            if following.get() || absent.get() {
                 return view! { <Outlet/> }.into_any();
             }
             match editor.get() {

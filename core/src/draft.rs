@@ -17,6 +17,8 @@ pub fn blank(school: &str, today: NaiveDate) -> Content {
             website: String::new(),
             phone: String::new(),
             email: String::new(),
+            absence_until: None,
+            absence_phone: None,
         },
         agreement: Agreement {
             version: 1,
@@ -125,6 +127,16 @@ pub fn rebase(old: Option<&Content>, new: &Content, draft: &Content) -> Content 
             ),
             phone: pick(&old.school.phone, &new.school.phone, &draft.school.phone),
             email: pick(&old.school.email, &new.school.email, &draft.school.email),
+            absence_until: pick(
+                &old.school.absence_until,
+                &new.school.absence_until,
+                &draft.school.absence_until,
+            ),
+            absence_phone: pick(
+                &old.school.absence_phone,
+                &new.school.absence_phone,
+                &draft.school.absence_phone,
+            ),
         },
         agreement,
         bulletins: merge_list(

@@ -3,6 +3,7 @@
 //! Nothing here reads a clock or a time-zone database: "now" and "today" are always passed in,
 //! so every rule can be tested natively and gives the same answer on every device.
 
+pub mod absence;
 pub mod agreement;
 pub mod demo;
 pub mod disclosure;

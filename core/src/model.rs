@@ -89,6 +89,23 @@ pub struct School {
         schemars(length(max = crate::validate::MAX_EMAIL), extend("anyOf" = [{ "maxLength": 0 }, { "pattern": "@" }]))
     )]
     pub email: String,
+    /// Until what time (local school time) parents can report a child ill or absent for today in
+    /// the app ("Ziek of afwezig melden"); after it, the app shows the number to call. None: all
+    /// day.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "schema",
+        schemars(with = "Option<crate::schema::MorningTime>")
+    )]
+    pub absence_until: Option<NaiveTime>,
+    /// The number parents call in urgent cases (after `absence_until`); None: `phone`. Empty,
+    /// or with at least one digit.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "schema",
+        schemars(length(max = crate::validate::MAX_PHONE), extend("anyOf" = [{ "maxLength": 0 }, { "pattern": "[0-9]" }]))
+    )]
+    pub absence_phone: Option<String>,
 }
 
 /// The agreement between school and parents ("afspraken"), in one published version.

@@ -107,6 +107,18 @@ named_schema!(
 );
 
 named_schema!(
+    /// A time in the morning on whole minutes: until when a school takes reports of a child ill
+    /// or absent for today.
+    MorningTime,
+    "MorningTime",
+    json_schema!({
+        "type": "string",
+        "description": "local school time of day on whole minutes, 05:00:00 to 12:59:00",
+        "pattern": "^(0[5-9]|1[0-2]):[0-5][0-9]:00$",
+    })
+);
+
+named_schema!(
     /// The groepen something is for.
     Groepen,
     "Groepen",

@@ -11,6 +11,7 @@
 
 use serde::{Deserialize, Serialize};
 
+use crate::absence::AbsencePut;
 use crate::rsvp::Rsvp;
 
 /// The longest name or names of parents, in characters.
@@ -405,6 +406,8 @@ pub enum Change {
         family_id: String,
         profile: FamilyProfile,
     },
+    /// A child reported ill or absent, or such a report withdrawn.
+    Absence(AbsencePut),
 }
 
 impl Change {
@@ -426,6 +429,7 @@ impl Change {
             Change::Rsvp(put) => put.family_id = family_id.to_owned(),
             Change::Ack(ack) => ack.family_id = family_id.to_owned(),
             Change::Profile { family_id: id, .. } => *id = family_id.to_owned(),
+            Change::Absence(absence) => absence.family_id = family_id.to_owned(),
         }
     }
 
@@ -434,12 +438,18 @@ impl Change {
         format!("profile/{family_id}")
     }
 
+    /// The natural key of a family's report of an absence: one record per family and report id.
+    pub fn absence_key(family_id: &str, absence_id: &str) -> String {
+        format!("absence/{family_id}/{absence_id}")
+    }
+
     /// The natural key: one outbox entry per key, the newest version.
     pub fn key(&self) -> String {
         match self {
             Change::Rsvp(put) => Change::rsvp_key(&put.family_id, &put.rsvp.activity_id),
             Change::Ack(ack) => Change::ack_key(&ack.family_id, ack.agreement_version, &ack.name),
             Change::Profile { family_id, .. } => Change::profile_key(family_id),
+            Change::Absence(absence) => Change::absence_key(&absence.family_id, &absence.id),
         }
     }
 
@@ -450,6 +460,7 @@ impl Change {
             (Change::Profile { profile: a, .. }, Change::Profile { profile: b, .. }) => {
                 a.is_newer(b)
             }
+            (Change::Absence(a), Change::Absence(b)) => Versioned::is_newer(a, b),
             _ => false,
         }
     }
@@ -509,6 +520,18 @@ impl Outbox {
                     && ack.agreement_version == kept.agreement_version
                     && ack.name == kept.name
                     && !Versioned::is_newer(ack, kept))
+            }
+            _ => true,
+        });
+    }
+
+    /// The server answered a PUT of an absence report with `kept`.
+    pub fn confirm_absence(&mut self, kept: &AbsencePut) {
+        self.entries.retain(|e| match e {
+            Change::Absence(absence) => {
+                !(absence.family_id == kept.family_id
+                    && absence.id == kept.id
+                    && !Versioned::is_newer(absence, kept))
             }
             _ => true,
         });

@@ -7,7 +7,7 @@
 
 use std::collections::HashMap;
 
-use chrono::{Datelike, NaiveDate, NaiveDateTime};
+use chrono::{Datelike, NaiveDate, NaiveDateTime, Timelike};
 use serde::{Deserialize, Serialize};
 
 use crate::model::{
@@ -342,6 +342,28 @@ impl Checker {
                 "school.website",
                 "Een website begint met https:// (of http://).",
             );
+        }
+        if let Some(phone) = &s.absence_phone {
+            self.length("school.absence_phone", phone, 0, MAX_PHONE);
+            if !phone.is_empty() && !phone.chars().any(|c| c.is_ascii_digit()) {
+                self.err(
+                    "school.absence_phone",
+                    "Dit is geen telefoonnummer: er staan geen cijfers in.",
+                );
+            }
+        }
+        if let Some(until) = s.absence_until {
+            if until.second() != 0 || until.nanosecond() != 0 {
+                self.err(
+                    "school.absence_until",
+                    "Geef een tijd in hele minuten, zoals 08:15.",
+                );
+            } else if until.hour() < 5 || until.hour() >= 13 {
+                self.err(
+                    "school.absence_until",
+                    "Kies een tijd in de ochtend, tussen 05:00 en 13:00, zoals 08:15.",
+                );
+            }
         }
     }
 

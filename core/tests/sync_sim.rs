@@ -2,10 +2,12 @@
 //! lost, responses lost, requests delivered twice and out of order, the server restarted, the app
 //! reloaded, the parent changing an answer while an older version is in flight, weeks offline.
 //! Over 10 000 seeds: nothing is lost, nothing is applied twice, and the server ends with the
-//! parent's last choice.
+//! parent's last choice. Absences ride along: reported, withdrawn (a newer version of the same
+//! report), and each arrives exactly once.
 
 use std::collections::BTreeMap;
 
+use driehoek_core::absence::{AbsenceChild, AbsenceKind, AbsencePut};
 use driehoek_core::sync::{apply, AckPut, Change, ChildInGroep, Outbox, Outcome, RsvpPut};
 use driehoek_core::{Answer, Rsvp};
 
@@ -46,6 +48,7 @@ impl Server {
             (Some(Change::Profile { profile: cur, .. }), Change::Profile { profile: new, .. }) => {
                 apply(Some(cur), new)
             }
+            (Some(Change::Absence(cur)), Change::Absence(new)) => apply(Some(cur), new),
             _ => unreachable!("a key names one kind"),
         };
         if outcome == Outcome::Stored {
@@ -62,10 +65,12 @@ fn confirm(outbox: &mut Outbox, kept: &Change) {
         Change::Rsvp(put) => outbox.confirm_rsvp(&put.family_id, &put.rsvp),
         Change::Ack(ack) => outbox.confirm_ack(ack),
         Change::Profile { family_id, profile } => outbox.confirm_profile(family_id, profile),
+        Change::Absence(absence) => outbox.confirm_absence(absence),
     }
 }
 
-fn run(seed: u64) {
+/// Plays one schedule; gives how many absence reports and withdrawals the server ended with.
+fn run(seed: u64) -> (usize, usize) {
     let mut rng = Rng(seed);
     let mut clock: i64 = 1_790_000_000_000;
     // What the parent chose last, per key: the truth the server must end with.
@@ -75,9 +80,11 @@ fn run(seed: u64) {
     let mut requests: Vec<Change> = Vec::new();
     let mut responses: Vec<Change> = Vec::new();
 
+    // The reports made so far (the phone's own list): a withdrawal is a newer version of one.
+    let mut reports: Vec<AbsencePut> = Vec::new();
     let steps = 20 + rng.below(60);
     for _ in 0..steps {
-        match rng.below(12) {
+        match rng.below(14) {
             0 | 1 => {
                 // The parent answers or changes an answer (maybe while an older one is in flight).
                 clock += 1 + rng.below(5_000) as i64;
@@ -124,6 +131,42 @@ fn run(seed: u64) {
                         groep: 7,
                     }],
                 });
+                last.insert(change.key(), change.clone());
+                outbox.push(change);
+            }
+            12 => {
+                // The parent reports a child ill or absent.
+                clock += 1 + rng.below(5_000) as i64;
+                let day = chrono::NaiveDate::from_ymd_opt(2026, 11, 23).unwrap()
+                    + chrono::Duration::days(rng.below(5) as i64);
+                let report = AbsencePut {
+                    id: format!("afw-{}", reports.len()),
+                    family_id: FAMILY.into(),
+                    child: AbsenceChild {
+                        name: ["Noor", "Sem"][rng.below(2)].into(),
+                        groep: 1 + rng.below(8) as u8,
+                    },
+                    kind: [AbsenceKind::Ziek, AbsenceKind::Afwezig][rng.below(2)],
+                    first_day: day,
+                    last_day: day + chrono::Duration::days(rng.below(3) as i64),
+                    note: String::new(),
+                    updated_at: clock,
+                    withdrawn: false,
+                };
+                reports.push(report.clone());
+                let change = Change::Absence(report);
+                last.insert(change.key(), change.clone());
+                outbox.push(change);
+            }
+            13 if !reports.is_empty() => {
+                // The parent withdraws a report ("Intrekken"), maybe while it is in flight.
+                clock += 1 + rng.below(5_000) as i64;
+                let i = rng.below(reports.len());
+                let mut withdrawn = reports[i].clone();
+                withdrawn.withdrawn = true;
+                withdrawn.updated_at = clock;
+                reports[i] = withdrawn.clone();
+                let change = Change::Absence(withdrawn);
                 last.insert(change.key(), change.clone());
                 outbox.push(change);
             }
@@ -208,11 +251,29 @@ fn run(seed: u64) {
             "seed {seed}: a version of {key} was applied twice"
         );
     }
+    let absences: Vec<&AbsencePut> = server
+        .kept
+        .values()
+        .filter_map(|c| match c {
+            Change::Absence(a) => Some(a),
+            _ => None,
+        })
+        .collect();
+    (
+        absences.len(),
+        absences.iter().filter(|a| a.withdrawn).count(),
+    )
 }
 
 #[test]
 fn exactly_once_over_ten_thousand_schedules() {
+    let (mut reports, mut withdrawn) = (0, 0);
     for seed in 0..10_000 {
-        run(seed);
+        let (r, w) = run(seed);
+        reports += r;
+        withdrawn += w;
     }
+    // The schedules do exercise absences, and their withdrawals.
+    assert!(reports > 5_000, "{reports} absence reports kept");
+    assert!(withdrawn > 1_000, "{withdrawn} withdrawals kept");
 }

@@ -31,6 +31,8 @@ pub const ROUTES: &[(&str, &str)] = &[
     ("GET", "/api/v1/schools/{school}/rsvps"),
     ("GET", "/api/v1/schools/{school}/rsvps.csv"),
     ("GET", "/api/v1/schools/{school}/acknowledgements"),
+    ("PUT", "/api/v1/schools/{school}/absences/{absence_id}"),
+    ("GET", "/api/v1/schools/{school}/absences"),
 ];
 
 /// Any other address under /api: a 404 in JSON, never the app's HTML shell.

@@ -8,6 +8,9 @@
 
 use std::fmt::Write as _;
 
+use driehoek_core::absence::{
+    absence_report, AbsenceChild, AbsenceKind, AbsencePut, AbsencePutResponse, AbsenceReport,
+};
 use driehoek_core::report::{AckReport, RsvpReport, VersionAcks};
 use driehoek_core::sync::{
     AckPut, AckPutResponse, FamilyProfile, FamilyRecords, Outcome, ProfileChild,
@@ -615,6 +618,73 @@ pub const OPERATIONS: &[Operation] = &[
             answer: Shown::Json(json_of(&ex.acks)),
         },
     },
+    Operation {
+        method: "PUT",
+        path: "/api/v1/schools/{school}/absences/{absence_id}",
+        id: "absence_put",
+        summary: "Report a child ill or absent, or withdraw the report",
+        description: "Last writer wins per family and report, by `updated_at`; withdrawing is \
+                      a newer version with `withdrawn: true`. Rules beyond the schema: `id` \
+                      equals the path's `absence_id`; `last_day` is not before `first_day` and \
+                      the days hold at most 10 school days (Monday to Friday); the note is \
+                      readable text; and, for a version that would be kept and is not \
+                      withdrawn, `first_day` is today or later (at most 60 days ahead), and a \
+                      report for today comes before the school's `absence_until` (local school \
+                      time), else 422 with the number to call. A family id belongs to the \
+                      first secret it came with.",
+        who: Who::Parent,
+        family_secret: true,
+        headers: &[],
+        body: Body::Json(schema::<AbsencePut>),
+        answers: &[
+            Answer::new(
+                200,
+                "applied; says which version the server keeps",
+                Body::Json(schema::<AbsencePutResponse>),
+            ),
+            UNREADABLE,
+            UNAUTHORIZED_FAMILY,
+            OTHER_FAMILY,
+            NOT_PUBLISHED,
+            Answer::new(
+                409,
+                "this report's id is another family's",
+                Body::Json(schema::<Conflict>),
+            ),
+            TOO_LARGE,
+            NOT_JSON,
+            REFUSED,
+        ],
+        example: |ex| Example {
+            request: Some(json_of(&ex.absence)),
+            answer: Shown::Json(json_of(&AbsencePutResponse {
+                outcome: Outcome::Stored,
+                kept: ex.absence.clone(),
+            })),
+        },
+    },
+    Operation {
+        method: "GET",
+        path: "/api/v1/schools/{school}/absences",
+        id: "absences_get",
+        summary: "The children reported ill or absent today, per groep",
+        description: "Today is the server's day in Europe/Amsterdam. Every kept report that \
+                      covers today and is not withdrawn, per groep (groep 1 first), newest \
+                      first within a groep.",
+        who: Who::School,
+        family_secret: false,
+        headers: &[],
+        body: Body::Empty,
+        answers: &[
+            Answer::new(200, "today's absences", Body::Json(schema::<AbsenceReport>)),
+            UNAUTHORIZED,
+            NOT_FOUND,
+        ],
+        example: |ex| Example {
+            request: None,
+            answer: Shown::Json(json_of(&ex.absences)),
+        },
+    },
 ];
 
 /// A path parameter: its name, what it means, and its value in the examples.
@@ -638,10 +708,15 @@ const PATH_PARAMETERS: &[PathParameter] = &[
         "the family's id, made on the phone; the one its RSVPs carry",
         |ex| &ex.rsvp.family_id,
     ),
+    (
+        "absence_id",
+        "the absence report's id, made on the phone; equals the body's id",
+        |ex| &ex.absence.id,
+    ),
 ];
 
 /// What the API says about itself, above the calls.
-const ABOUT: &str = "A school's published content, its families' RSVPs and acknowledgements. \
+const ABOUT: &str = "A school's published content, its families' RSVPs, acknowledgements and reports of children ill or absent. \
 Parents authenticate with the school's access code (`Authorization: Bearer <code>`); a family \
 proves it is the same family with a secret made on the phone (`X-Family-Secret`, at least 16 \
 characters), of which the server keeps only a SHA-256 hash. The school authenticates with its \
@@ -672,6 +747,10 @@ pub struct Examples {
     pub profile: FamilyProfile,
     pub report: RsvpReport,
     pub acks: AckReport,
+    /// A child reported absent on the demo week's first morning, and the school's list the day
+    /// after.
+    pub absence: AbsencePut,
+    pub absences: AbsenceReport,
 }
 
 impl Examples {
@@ -777,6 +856,24 @@ impl Examples {
             parents: vec!["Sanne de Vries".into(), "Joost de Vries".into()],
             updated_at,
         };
+        let absence = AbsencePut {
+            id: "afw-7f3a9c20-1".into(),
+            family_id: rsvp.family_id.clone(),
+            child: AbsenceChild {
+                name: "Noor".into(),
+                groep: 5,
+            },
+            kind: AbsenceKind::Afwezig,
+            // Reported on Monday morning for Tuesday and Wednesday (a report for today would
+            // come after the demo school's 08:15).
+            first_day: monday.date() + chrono::Duration::days(1),
+            last_day: monday.date() + chrono::Duration::days(2),
+            note: "Naar het ziekenhuis voor een kleine operatie.".into(),
+            updated_at,
+            withdrawn: false,
+        };
+        // The school's list on Tuesday.
+        let absences = absence_report(&content.school.id, absence.first_day, vec![absence.clone()]);
         Examples {
             content,
             rsvp,
@@ -784,6 +881,8 @@ impl Examples {
             profile,
             report,
             acks,
+            absence,
+            absences,
         }
     }
 }

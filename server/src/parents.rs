@@ -1,12 +1,14 @@
 //! What a parent's phone does (access code): read the published content, answer an activity
-//! (RSVP) and acknowledge a version of the agreement, keep the family's profile, and read back
-//! what the school keeps of the family (for a second phone of the same family).
+//! (RSVP), acknowledge a version of the agreement, report a child ill or absent, keep the
+//! family's profile, and read back what the school keeps of the family (for a second phone of
+//! the same family).
 
 use axum::extract::{DefaultBodyLimit, Path, State};
 use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, put};
 use axum::{Json, Router};
+use driehoek_core::absence::{AbsenceError, AbsencePut};
 use driehoek_core::sync::{AckPut, FamilyProfile, RsvpPut, MAX_NAMES};
 use driehoek_core::validate::is_valid_id;
 
@@ -14,7 +16,9 @@ use crate::auth::{hash, ParentSchool, ReaderSchool};
 use crate::cache::{Published, School};
 use crate::error::AppError;
 use crate::request::{blocking, invalid, json_body, Body};
-use crate::store::{AckWrite, Conflict, FamilyRead, ProfileWrite, Refused, RsvpWrite};
+use crate::store::{
+    AbsenceWrite, AckWrite, Conflict, FamilyRead, ProfileWrite, Refused, RsvpWrite,
+};
 use crate::AppState;
 
 /// The largest RSVP or acknowledgement.
@@ -39,6 +43,10 @@ pub fn router() -> Router<AppState> {
         .route(
             "/api/v1/schools/{school}/families/{family_id}/profile",
             put(profile_put).layer(DefaultBodyLimit::max(MAX_PUT_BYTES)),
+        )
+        .route(
+            "/api/v1/schools/{school}/absences/{absence_id}",
+            put(absence_put).layer(DefaultBodyLimit::max(MAX_PUT_BYTES)),
         )
 }
 
@@ -228,6 +236,64 @@ fn refusal(refused: Refused) -> AppError {
                       antwoord."
                 .into(),
         }),
+        Refused::Absence(err) => absence_invalid(&err),
+        Refused::AbsenceIdTaken => AppError::Conflict(Conflict {
+            field: "id".into(),
+            message: "Deze code van de melding hoort bij een ander gezin. Maak een nieuwe \
+                      melding."
+                .into(),
+        }),
+    }
+}
+
+/// A 422 for a report that breaks one of core's rules, on the field it concerns.
+fn absence_invalid(err: &AbsenceError) -> AppError {
+    let field = match err {
+        AbsenceError::InvalidId => "id",
+        AbsenceError::ChildName => "child.name",
+        AbsenceError::Groep => "child.groep",
+        AbsenceError::NoteTooLong | AbsenceError::NoteUnreadable => "note",
+        AbsenceError::DaysOutOfOrder | AbsenceError::TooManyDays => "last_day",
+        AbsenceError::InThePast
+        | AbsenceError::TooFarAhead
+        | AbsenceError::TooLateForToday { .. } => "first_day",
+    };
+    invalid(field, &err.message())
+}
+
+/// `PUT …/absences/{absence_id}`: a child reported ill or absent, or such a report withdrawn
+/// (last writer wins per family and report).
+async fn absence_put(
+    State(state): State<AppState>,
+    ParentSchool(school): ParentSchool,
+    Path((_, absence_id)): Path<(String, String)>,
+    headers: HeaderMap,
+    Body(body): Body,
+) -> Result<Response, AppError> {
+    let put: AbsencePut = json_body(&headers, &body)?;
+    let secret_hash = family_secret(&headers)?;
+    if put.id != absence_id {
+        return Err(invalid(
+            "id",
+            "Hoort gelijk te zijn aan de code in het adres.",
+        ));
+    }
+    if !is_valid_id(&put.family_id) {
+        return Err(invalid("family_id", "Ongeldige gezinscode."));
+    }
+    // The report's own rules hold for every version sent, also one that will not be kept.
+    put.check_form().map_err(|err| absence_invalid(&err))?;
+    check_updated_at(&state, "updated_at", put.updated_at)?;
+    let write = AbsenceWrite {
+        put,
+        secret_hash,
+        school: published(&school)?.content.school.clone(),
+        now: state.clock.now_local(),
+        received_ms: state.clock.unix_millis(),
+    };
+    match state.store.put_absence(&school.meta.id, write).await? {
+        Ok(answer) => Ok(Json(answer).into_response()),
+        Err(refused) => Err(refusal(refused)),
     }
 }
 

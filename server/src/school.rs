@@ -37,6 +37,24 @@ pub fn router() -> Router<AppState> {
             "/api/v1/schools/{school}/acknowledgements",
             get(acknowledgements_get),
         )
+        .route("/api/v1/schools/{school}/absences", get(absences_get))
+}
+
+/// `GET …/absences`: the children reported ill or absent for today (the server's day), per
+/// groep, newest first; withdrawn reports left out.
+async fn absences_get(
+    State(state): State<AppState>,
+    AdminSchool(school): AdminSchool,
+) -> Result<Response, AppError> {
+    let today = state.clock.now_local().date();
+    let (store, id) = (state.store.clone(), school.meta.id.clone());
+    let kept = blocking(move || store.absences_on(&id, today)).await?;
+    Ok(Json(driehoek_core::absence::absence_report(
+        &school.meta.id,
+        today,
+        kept,
+    ))
+    .into_response())
 }
 
 /// The body of a `PUT …/content` that published.

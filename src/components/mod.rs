@@ -1,5 +1,6 @@
 //! Components shared by the parents' screens (a screen never imports another screen).
 
+pub mod absence;
 pub mod agreement_banner;
 pub mod children;
 pub mod disclosure;

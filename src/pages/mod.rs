@@ -5,12 +5,14 @@ use leptos_router::components::A;
 
 use driehoek_web::i18n::{use_locale, Strings};
 
+pub mod absence;
 pub mod activities;
 pub mod agreements;
 pub mod bulletins;
 pub mod settings;
 pub mod today;
 
+pub use absence::AbsencePage;
 pub use activities::{Activities, ActivityPage};
 pub use agreements::Agreements;
 pub use bulletins::{BulletinItemPage, Bulletins};

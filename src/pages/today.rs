@@ -8,6 +8,7 @@ use driehoek_core::{concerns, is_day_off};
 use leptos::prelude::*;
 use leptos_router::components::A;
 
+use crate::components::absence::TodayAbsences;
 use crate::components::agreement_banner::NewAgreementBanner;
 use crate::components::children::{add_typed_child, AddChild, SchoolAddress};
 use crate::components::language::{dutch_label, LanguageChoice};
@@ -71,6 +72,7 @@ fn TodayScreen() -> impl IntoView {
         <h1>{move || locale.t().today_title}</h1>
         <p class="visually-hidden" role="status" aria-live="polite">{said}</p>
         <NewAgreementBanner link=true/>
+        <TodayAbsences announce=Callback::new(move |s| set_said.set(s))/>
         <section class="week" aria-labelledby="week-title">
             <h2 id="week-title">{move || locale.t().today_whats_on}</h2>
             <Show when=move || !week.with(Vec::is_empty)

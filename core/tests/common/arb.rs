@@ -173,7 +173,7 @@ prop_compose! {
         let (id, name, place, website, phone, email) = school;
         let (version, published, vision, school_promises, parent_expectations, child_agreements) = agreement;
         Content {
-            school: School { id, name, place, website, phone, email },
+            school: School { id, name, place, website, phone, email, absence_until: None, absence_phone: None },
             agreement: Agreement { version, published, vision, school_promises, parent_expectations, child_agreements },
             bulletins: bulletins
                 .into_iter()

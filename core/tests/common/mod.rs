@@ -26,6 +26,8 @@ pub fn school() -> School {
         website: "https://delinde.example.nl".into(),
         phone: "0123-456789".into(),
         email: "info@delinde.example.nl".into(),
+        absence_until: None,
+        absence_phone: None,
     }
 }
 

@@ -21,6 +21,7 @@ use std::sync::{Arc, Mutex, MutexGuard};
 use std::task::{Context, Poll, Wake, Waker};
 
 use chrono::{NaiveDate, NaiveDateTime};
+use driehoek_core::absence::{AbsenceError, AbsencePut, AbsencePutResponse};
 use driehoek_core::rsvp::RsvpError;
 use driehoek_core::sync::{
     AckPut, AckPutResponse, FamilyProfile, FamilyRecords, ProfilePutResponse, RsvpPut,
@@ -29,6 +30,7 @@ use driehoek_core::sync::{
 use driehoek_core::{Activity, Content};
 use rusqlite::Connection;
 
+mod absences;
 mod sqlite;
 mod writer;
 
@@ -133,6 +135,20 @@ pub enum FamilyRead {
     OtherFamily,
 }
 
+/// A report of a child ill or absent (or its withdrawal) to keep.
+#[derive(Clone, Debug)]
+pub struct AbsenceWrite {
+    pub put: AbsencePut,
+    /// SHA-256 of the family's secret.
+    pub secret_hash: [u8; 32],
+    /// The school as published: its time limit for today and its number for urgent cases.
+    pub school: driehoek_core::School,
+    /// Local school time now.
+    pub now: NaiveDateTime,
+    /// Now, in milliseconds since the Unix epoch: when the server received it.
+    pub received_ms: i64,
+}
+
 /// Why a write was refused; nothing of it was stored.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Refused {
@@ -144,6 +160,10 @@ pub enum Refused {
     UnknownAgreement,
     /// Another family already uses this answer's id (ids are made on the phone).
     RsvpIdTaken,
+    /// The absence report breaks one of core's rules (days, time limit, note).
+    Absence(AbsenceError),
+    /// Another family already uses this absence report's id.
+    AbsenceIdTaken,
 }
 
 /// What became of a publication.
@@ -250,6 +270,16 @@ pub trait Store: Send + Sync + 'static {
         family_id: &str,
         secret_hash: &[u8; 32],
     ) -> Result<FamilyRead, StoreError>;
+    /// Applies one absence report version with [`apply`] per (school, family, report id): checks
+    /// core's rules when the version would be kept. Durable when the [`Written`] gives
+    /// `Ok(Ok(_))`.
+    fn put_absence(
+        &self,
+        school: &str,
+        write: AbsenceWrite,
+    ) -> Written<Result<AbsencePutResponse, Refused>>;
+    /// Every kept absence report of a school that covers `day` (withdrawn ones included).
+    fn absences_on(&self, school: &str, day: NaiveDate) -> Result<Vec<AbsencePut>, StoreError>;
     /// Every kept RSVP of a school, with its family id and names, by activity and family.
     fn rsvps(&self, school: &str) -> Result<Vec<RsvpPut>, StoreError>;
     /// Per published agreement version (oldest first), how many families acknowledged it, and

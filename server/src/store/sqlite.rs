@@ -16,9 +16,11 @@ use driehoek_core::{Agreement, Content, Rsvp};
 use rusqlite::{params, Connection, OptionalExtension};
 
 use super::writer::Writer;
+use driehoek_core::absence::{AbsencePut, AbsencePutResponse};
+
 use super::{
-    lock, AckWrite, AgreementAcks, Conflict, FamilyRead, ProfileWrite, Publication, Readiness,
-    Refused, RsvpWrite, SchoolMeta, SchoolRow, Store, StoreError, Written,
+    lock, AbsenceWrite, AckWrite, AgreementAcks, Conflict, FamilyRead, ProfileWrite, Publication,
+    Readiness, Refused, RsvpWrite, SchoolMeta, SchoolRow, Store, StoreError, Written,
 };
 
 /// The migrations, in order; `PRAGMA user_version` says how many have run.
@@ -114,6 +116,22 @@ const MIGRATIONS: &[&str] = &[
         updated_at INTEGER NOT NULL,
         PRIMARY KEY (school, family_id)
      );",
+    // 6: children reported ill or absent ("Ziek of afwezig melden"): one row per report (its id
+    // belongs to one family), the newest version kept; the days beside the JSON for the school's
+    // list of today.
+    "CREATE TABLE absences (
+        school TEXT NOT NULL,
+        absence_id TEXT NOT NULL,
+        family_id TEXT NOT NULL,
+        absence TEXT NOT NULL,
+        updated_at INTEGER NOT NULL,
+        first_day TEXT NOT NULL,
+        last_day TEXT NOT NULL,
+        withdrawn INTEGER NOT NULL,
+        received_at INTEGER NOT NULL,
+        PRIMARY KEY (school, absence_id)
+     );
+     CREATE INDEX absences_by_day ON absences (school, last_day, first_day);",
 ];
 
 /// SQLite: a writer thread with its own connection, one connection for reads, and one for the
@@ -272,7 +290,7 @@ fn init(mut conn: Connection) -> Result<Connection, StoreError> {
 
 /// `Ok(true)` when the family is new, `Ok(false)` when its kept secret matches,
 /// `Err(OtherFamily)` otherwise. Writes nothing.
-fn family_is_new(
+pub(super) fn family_is_new(
     conn: &Connection,
     school: &str,
     family_id: &str,
@@ -291,7 +309,7 @@ fn family_is_new(
     })
 }
 
-fn add_family(
+pub(super) fn add_family(
     conn: &Connection,
     school: &str,
     family_id: &str,
@@ -725,6 +743,20 @@ impl Store for SqliteStore {
     ) -> Result<FamilyRead, StoreError> {
         let conn = self.read()?;
         read_family(&conn, school, family_id, secret_hash)
+    }
+
+    fn put_absence(
+        &self,
+        school: &str,
+        write: AbsenceWrite,
+    ) -> Written<Result<AbsencePutResponse, Refused>> {
+        let school = school.to_owned();
+        self.writer
+            .submit(move |conn| super::absences::write_absence(conn, &school, &write))
+    }
+
+    fn absences_on(&self, school: &str, day: NaiveDate) -> Result<Vec<AbsencePut>, StoreError> {
+        super::absences::absences_on(&*self.read()?, school, day)
     }
 
     fn rsvps(&self, school: &str) -> Result<Vec<RsvpPut>, StoreError> {
