@@ -313,6 +313,11 @@ pub struct SyncRecord {
     /// is there anything to read back.
     #[serde(default)]
     pub known: bool,
+    /// The family shares its profile (all children and the parents' names) with the school, so
+    /// that its other phone gets them: only once the parent asked for the link for a second
+    /// phone, or this phone joined a family. Until then the other children never leave the phone.
+    #[serde(default)]
+    pub shares_profile: bool,
 }
 
 impl SyncRecord {

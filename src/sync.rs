@@ -512,7 +512,8 @@ fn local_profile(ctx: Ctx) -> FamilyProfile {
 }
 
 /// Puts the family's profile in the outbox when the children or names on this phone differ
-/// from what the school last had (not on a phone that just joined: it first reads the family's).
+/// from what the school last had (not on a phone that just joined: it first reads the family's),
+/// and only when the family shares it ([`SyncRecord::shares_profile`]).
 fn queue_profile(ctx: Ctx, family_id: &str) -> Result<(), Failure> {
     let local = local_profile(ctx);
     let (known, queued, joined) = ctx.record.with_untracked(|r| {
@@ -525,7 +526,7 @@ fn queue_profile(ctx: Ctx, family_id: &str) -> Result<(), Failure> {
             .entries
             .iter()
             .any(|e| matches!(e, Change::Profile { profile, .. } if profile.same_as(&local)));
-        (known, queued, r.joined)
+        (known, queued || !r.shares_profile, r.joined)
     });
     if known || queued || joined {
         return Ok(());
@@ -607,9 +608,25 @@ async fn read_family(ctx: Ctx, link: &JoinLink, family: &(String, String)) -> Re
                 }
             }
             ReadBack::FromOtherPhone => {
+                // The children the other phone chose, as this phone knows them.
+                let child_ids = (!put.children.is_empty()).then(|| {
+                    ctx.children.with_untracked(|children| {
+                        children
+                            .0
+                            .iter()
+                            .filter(|c| {
+                                put.children
+                                    .iter()
+                                    .any(|k| k.name == c.name && k.groep == c.groep)
+                            })
+                            .map(|c| c.id.clone())
+                            .collect()
+                    })
+                });
                 let theirs = StoredRsvp {
                     rsvp: put.rsvp.clone(),
                     state: SendState::OtherPhone,
+                    child_ids,
                 };
                 match at {
                     Some(i) => rsvps.0[i] = theirs,
@@ -795,6 +812,7 @@ pub fn join_family(link: &FamilyLink) -> bool {
         r.family_secret = link.secret.clone();
         r.profile = None;
         r.joined = true;
+        r.shares_profile = true;
         r.problem = None;
         // The family's profile is read first; this phone's own is merged into it then.
         r.outbox
@@ -823,7 +841,11 @@ pub fn family_link() -> Option<FamilyLink> {
     let cache = use_record::<ContentCache>();
     let school = settings.with_untracked(school_link)?;
     let mut family = record.get_untracked();
-    if give_family(&mut family) && record.replace(family.clone()).is_err() {
+    let made = give_family(&mut family);
+    // From now on the family's children and names go to the school, for the other phone.
+    let shares = !family.shares_profile;
+    family.shares_profile = true;
+    if (made || shares) && record.replace(family.clone()).is_err() {
         return None;
     }
     Some(FamilyLink {

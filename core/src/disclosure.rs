@@ -44,6 +44,24 @@ pub const SENT: &[SentField] = &[
     sent_field("ack", "id", "disclosure_sent_codes"),
     sent_field("ack", "family_id", "disclosure_sent_codes"),
     sent_field("ack", "updated_at", "disclosure_sent_codes"),
+    // PUT …/absences/{absence_id} (absence::AbsencePut)
+    sent_field("absence", "child.name", "disclosure_sent_absence"),
+    sent_field("absence", "child.groep", "disclosure_sent_absence"),
+    sent_field("absence", "kind", "disclosure_sent_absence"),
+    sent_field("absence", "first_day", "disclosure_sent_absence"),
+    sent_field("absence", "last_day", "disclosure_sent_absence"),
+    sent_field("absence", "note", "disclosure_sent_absence"),
+    sent_field("absence", "withdrawn", "disclosure_sent_absence"),
+    sent_field("absence", "id", "disclosure_sent_codes"),
+    sent_field("absence", "family_id", "disclosure_sent_codes"),
+    sent_field("absence", "updated_at", "disclosure_sent_codes"),
+    // PUT …/families/{family_id}/profile (sync::FamilyProfile): only once the parent links a
+    // second phone, so that the other phone gets the children and names.
+    sent_field("profile", "children[].id", "disclosure_sent_profile"),
+    sent_field("profile", "children[].name", "disclosure_sent_profile"),
+    sent_field("profile", "children[].groep", "disclosure_sent_profile"),
+    sent_field("profile", "parents[]", "disclosure_sent_profile"),
+    sent_field("profile", "updated_at", "disclosure_sent_codes"),
 ];
 
 /// What never leaves the phone (locale keys), in the order the app lists them.

@@ -2,8 +2,9 @@
 //! example of every body the outbox sends is serialized, and every JSON field must have its
 //! entry (and text) in `disclosure::SENT`; a field added to a body without a text fails here.
 
+use driehoek_core::absence::{AbsenceChild, AbsenceKind, AbsencePut};
 use driehoek_core::disclosure::{json_fields, sent, SENT};
-use driehoek_core::sync::{AckPut, Change, ChildInGroep, RsvpPut};
+use driehoek_core::sync::{AckPut, Change, ChildInGroep, FamilyProfile, ProfileChild, RsvpPut};
 use driehoek_core::{Answer, Rsvp};
 
 fn children() -> Vec<ChildInGroep> {
@@ -39,6 +40,32 @@ fn examples() -> Vec<Change> {
             updated_at: 1_790_000_000_000,
             children: children(),
         }),
+        Change::Absence(AbsencePut {
+            id: "afwezig-1".into(),
+            family_id: "gezin-1".into(),
+            child: AbsenceChild {
+                name: "Noor".into(),
+                groep: 7,
+            },
+            kind: AbsenceKind::Ziek,
+            first_day: chrono::NaiveDate::from_ymd_opt(2026, 11, 24).unwrap(),
+            last_day: chrono::NaiveDate::from_ymd_opt(2026, 11, 25).unwrap(),
+            note: "Koorts".into(),
+            updated_at: 1_790_000_000_000,
+            withdrawn: true,
+        }),
+        Change::Profile {
+            family_id: "gezin-1".into(),
+            profile: FamilyProfile {
+                children: vec![ProfileChild {
+                    id: "kind-1".into(),
+                    name: "Noor".into(),
+                    groep: 7,
+                }],
+                parents: vec!["Fatima".into()],
+                updated_at: 1_790_000_000_000,
+            },
+        },
     ]
 }
 
@@ -48,6 +75,9 @@ fn body(change: &Change) -> (&'static str, serde_json::Value) {
     match change {
         Change::Rsvp(put) => ("rsvp", serde_json::to_value(put).unwrap()),
         Change::Ack(ack) => ("ack", serde_json::to_value(ack).unwrap()),
+        Change::Absence(absence) => ("absence", serde_json::to_value(absence).unwrap()),
+        // The family's id is in the path; the body is the profile.
+        Change::Profile { profile, .. } => ("profile", serde_json::to_value(profile).unwrap()),
     }
 }
 

@@ -31,7 +31,8 @@ pub fn absence_href(child_id: &str) -> String {
 fn state_label(t: &Strings, state: SendState) -> &'static str {
     match state {
         SendState::Saved => t.absence_state_saved,
-        SendState::Sent => t.absence_state_sent,
+        // A report from the other phone of the family: the school has it.
+        SendState::Sent | SendState::OtherPhone => t.absence_state_sent,
         SendState::Failed => t.absence_state_failed,
     }
 }

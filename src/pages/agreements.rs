@@ -4,7 +4,7 @@
 use driehoek_core::{Agreement, AgreementItem, Text};
 use leptos::prelude::*;
 
-use crate::components::agreement_banner::{acknowledged, NewAgreementBanner};
+use crate::components::agreement_banner::NewAgreementBanner;
 use crate::components::disclosure::FirstSendPanel;
 use crate::components::language::dutch_label;
 use crate::components::text::parse_names;

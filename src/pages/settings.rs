@@ -15,7 +15,7 @@ use crate::records::{
 use crate::sync::{problem_text, sync_context};
 use driehoek_web::browser::download;
 use driehoek_web::clock::now_local;
-use driehoek_web::i18n::use_locale;
+use driehoek_web::i18n::{use_locale, Lang};
 use driehoek_web::link::JoinLink;
 use driehoek_web::state::{use_record, use_storage};
 use driehoek_web::storage::{ExportFile, ImportError, StorageError};

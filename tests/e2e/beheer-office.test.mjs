@@ -191,8 +191,7 @@ test('one person coming reads "1 persoon komt"', async () => {
     const page = await phone.context.newPage();
     await page.goto(server.url + server.joinPath);
     await page.getByRole('button', { name: nl.welcome_start }).click();
-    await page.getByRole('button', { name: nl.welcome_skip }).click();
-    await page.getByRole('button', { name: nl.welcome_done }).click();
+    await page.getByRole('button', { name: nl.welcome_next }).click();
     await page.getByRole('heading', { level: 1, name: nl.today_title }).waitFor();
     await waitForServiceWorker(page);
     await page.goto(`${server.url}/activiteiten/${activity.id}`);

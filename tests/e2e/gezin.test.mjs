@@ -81,7 +81,6 @@ test('the school sees the child of groep 7 with its groep, and both parents who 
     await addChild(page, 'Noor', 2);
     await addChild(page, 'Sem', 7);
     await page.getByRole('button', { name: nl.welcome_next }).click();
-    await page.getByRole('button', { name: nl.welcome_done }).click();
     await page.getByRole('heading', { level: 1, name: nl.today_title }).waitFor();
     await waitForServiceWorker(page);
 

@@ -87,8 +87,7 @@ test('two phones of one family: linked, each sees the other one\'s change, one f
     // Phone A: connected with the school's letter, with a parent's name and a child.
     await a.page.goto(server.url + server.joinPath);
     await a.page.getByRole('button', { name: nl.welcome_start }).click();
-    await a.page.getByRole('button', { name: nl.welcome_skip }).click();
-    await a.page.getByRole('button', { name: nl.welcome_done }).click();
+    await a.page.getByRole('button', { name: nl.welcome_next }).click();
     await a.page.getByRole('heading', { level: 1, name: nl.today_title }).waitFor();
     await waitForServiceWorker(a.page);
     await a.page.goto(server.url + '/instellingen');
