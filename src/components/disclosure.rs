@@ -15,6 +15,8 @@ pub fn disclosure_text(t: &Strings, key: &str) -> Option<&'static str> {
         "disclosure_sent_note" => t.disclosure_sent_note,
         "disclosure_sent_agreement" => t.disclosure_sent_agreement,
         "disclosure_sent_codes" => t.disclosure_sent_codes,
+        "disclosure_sent_absence" => t.disclosure_sent_absence,
+        "disclosure_sent_profile" => t.disclosure_sent_profile,
         "disclosure_kept_discussed" => t.disclosure_kept_discussed,
         "disclosure_kept_read" => t.disclosure_kept_read,
         "disclosure_kept_other_children" => t.disclosure_kept_other_children,
@@ -92,7 +94,7 @@ mod tests {
 
     #[test]
     fn every_field_that_goes_to_school_has_a_text_in_every_language() {
-        for lang in [Lang::Nl, Lang::En] {
+        for lang in Lang::ALL {
             let t = lang.strings();
             for key in SENT
                 .iter()
