@@ -134,7 +134,7 @@ def readable_children(body):
     if isinstance(children, list):
         for child in children:
             if isinstance(child, dict):
-                readable(child, "name", False, "Noor", 60)
+                readable(child, "name", False, "Noor", 40)
 
 
 def not_ahead(body):

@@ -272,9 +272,10 @@ async fn an_rsvp_with_bad_children_is_refused_in_dutch_and_nothing_is_kept() {
             "Naam van het kind",
         ),
         (
-            vec![child(&"n".repeat(61), 3)],
+            // One more than driehoek_core::sync::MAX_CHILD_NAME (the app's field allows 40).
+            vec![child(&"n".repeat(41), 3)],
             "children[0].name",
-            "60 tekens",
+            "40 tekens",
         ),
         (
             vec![child("Kind", 4); 13],
