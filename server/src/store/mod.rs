@@ -32,6 +32,7 @@ use rusqlite::Connection;
 
 mod absences;
 mod sqlite;
+mod versioned;
 mod writer;
 
 pub use sqlite::{agreement_sha256, SqliteStore};

@@ -9,12 +9,13 @@ use chrono::{NaiveDate, NaiveDateTime};
 use driehoek_core::agreement::{check_publish, Publish};
 use driehoek_core::rsvp::places_taken;
 use driehoek_core::sync::{
-    apply, AckPut, AckPutResponse, FamilyProfile, FamilyRecords, Outcome, ProfilePutResponse,
-    RsvpPut, RsvpPutResponse,
+    AckPut, AckPutResponse, FamilyProfile, FamilyRecords, ProfilePutResponse, RsvpPut,
+    RsvpPutResponse,
 };
 use driehoek_core::{Agreement, Content, Rsvp};
 use rusqlite::{params, Connection, OptionalExtension};
 
+use super::versioned::{write_versioned, Checked, VersionedWrite};
 use super::writer::Writer;
 use driehoek_core::absence::{AbsencePut, AbsencePutResponse};
 
@@ -322,192 +323,218 @@ pub(super) fn add_family(
     Ok(())
 }
 
-fn write_rsvp(
-    conn: &Connection,
-    school: &str,
-    write: &RsvpWrite,
-) -> Result<Result<RsvpPutResponse, Refused>, StoreError> {
-    let put = &write.put;
-    let new_family = match family_is_new(conn, school, &put.family_id, &write.secret_hash)? {
-        Ok(new) => new,
-        Err(refused) => return Ok(Err(refused)),
-    };
-    // An answer's id belongs to the family that first sent it.
-    let taken_by_other = conn
-        .prepare_cached(
-            "SELECT 1 FROM rsvps WHERE school = ?1 AND rsvp_id = ?2 AND family_id <> ?3",
-        )?
-        .exists(params![school, put.rsvp.id, put.family_id])?;
-    if taken_by_other {
-        return Ok(Err(Refused::RsvpIdTaken));
-    }
-    let current: Option<String> = conn
-        .prepare_cached(
-            "SELECT rsvp FROM rsvps WHERE school = ?1 AND family_id = ?2 AND activity_id = ?3",
-        )?
-        .query_row(
-            params![school, put.family_id, put.rsvp.activity_id],
-            |row| row.get(0),
-        )
-        .optional()?;
-    let current: Option<Rsvp> = current.map(|s| serde_json::from_str(&s)).transpose()?;
-    // The one apply rule, from core (the simulation proves it exactly-once).
-    let outcome = apply(current.as_ref(), &put.rsvp);
-    if outcome != Outcome::Stored {
-        // A retry, or an older version: answered with what is kept, whatever the date now.
-        let kept = current.unwrap_or_else(|| put.rsvp.clone());
-        return Ok(Ok(RsvpPutResponse { outcome, kept }));
-    }
-    // Only a version that will be kept must follow the rules; the places are counted here, in
-    // the same transaction, so two families cannot both take the last place.
-    let taken = if write.activity.capacity.is_some() {
-        let mut stmt = conn.prepare_cached(
-            "SELECT family_id, rsvp FROM rsvps
-             WHERE school = ?1 AND activity_id = ?2 AND family_id <> ?3",
-        )?;
-        let others = stmt
-            .query_map(
-                params![school, put.rsvp.activity_id, put.family_id],
-                |row| Ok((row.get::<_, String>(0)?, row.get::<_, String>(1)?)),
-            )?
-            .map(|row| {
-                let (family, json) = row?;
-                Ok((family, serde_json::from_str::<Rsvp>(&json)?))
-            })
-            .collect::<Result<Vec<(String, Rsvp)>, StoreError>>()?;
-        places_taken(
-            others.iter().map(|(family, rsvp)| (family.as_str(), rsvp)),
-            &write.activity.id,
-            &put.family_id,
-        )
-    } else {
-        0
-    };
-    // Checked, but kept as sent: the phone compares the kept version with its own.
-    if let Err(err) = put.rsvp.clone().check(&write.activity, write.now, taken) {
-        return Ok(Err(Refused::Rsvp(err)));
-    }
-    if new_family {
-        add_family(conn, school, &put.family_id, &write.secret_hash)?;
-    }
-    conn.prepare_cached(
-        "INSERT INTO rsvps
-            (school, family_id, activity_id, names, rsvp, updated_at, rsvp_id, children)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)
-         ON CONFLICT (school, family_id, activity_id)
-         DO UPDATE SET names = ?4, rsvp = ?5, updated_at = ?6, rsvp_id = ?7, children = ?8",
-    )?
-    .execute(params![
-        school,
-        put.family_id,
-        put.rsvp.activity_id,
-        put.names,
-        serde_json::to_string(&put.rsvp)?,
-        put.rsvp.updated_at,
-        put.rsvp.id,
-        serde_json::to_string(&put.children)?
-    ])?;
-    Ok(Ok(RsvpPutResponse {
-        outcome,
-        kept: put.rsvp.clone(),
-    }))
+fn write_rsvp(conn: &Connection, school: &str, write: &RsvpWrite) -> Checked<RsvpPutResponse> {
+    Ok(write_versioned(conn, school, write)?
+        .map(|(outcome, kept)| RsvpPutResponse { outcome, kept }))
 }
 
-fn write_ack(
+impl VersionedWrite for RsvpWrite {
+    type Version = Rsvp;
+
+    fn family(&self) -> (&str, &[u8; 32]) {
+        (&self.put.family_id, &self.secret_hash)
+    }
+
+    fn version(&self) -> &Rsvp {
+        &self.put.rsvp
+    }
+
+    fn kept(&self, conn: &Connection, school: &str) -> Checked<Option<Rsvp>> {
+        let put = &self.put;
+        // An answer's id belongs to the family that first sent it.
+        let taken_by_other = conn
+            .prepare_cached(
+                "SELECT 1 FROM rsvps WHERE school = ?1 AND rsvp_id = ?2 AND family_id <> ?3",
+            )?
+            .exists(params![school, put.rsvp.id, put.family_id])?;
+        if taken_by_other {
+            return Ok(Err(Refused::RsvpIdTaken));
+        }
+        let current: Option<String> = conn
+            .prepare_cached(
+                "SELECT rsvp FROM rsvps WHERE school = ?1 AND family_id = ?2 AND activity_id = ?3",
+            )?
+            .query_row(
+                params![school, put.family_id, put.rsvp.activity_id],
+                |row| row.get(0),
+            )
+            .optional()?;
+        Ok(Ok(current.map(|s| serde_json::from_str(&s)).transpose()?))
+    }
+
+    fn check(&self, conn: &Connection, school: &str) -> Checked<()> {
+        let put = &self.put;
+        // The places are counted here, in the same transaction, so two families cannot both
+        // take the last place.
+        let taken = if self.activity.capacity.is_some() {
+            let mut stmt = conn.prepare_cached(
+                "SELECT family_id, rsvp FROM rsvps
+                 WHERE school = ?1 AND activity_id = ?2 AND family_id <> ?3",
+            )?;
+            let others = stmt
+                .query_map(
+                    params![school, put.rsvp.activity_id, put.family_id],
+                    |row| Ok((row.get::<_, String>(0)?, row.get::<_, String>(1)?)),
+                )?
+                .map(|row| {
+                    let (family, json) = row?;
+                    Ok((family, serde_json::from_str::<Rsvp>(&json)?))
+                })
+                .collect::<Result<Vec<(String, Rsvp)>, StoreError>>()?;
+            places_taken(
+                others.iter().map(|(family, rsvp)| (family.as_str(), rsvp)),
+                &self.activity.id,
+                &put.family_id,
+            )
+        } else {
+            0
+        };
+        // Checked, but kept as sent: the phone compares the kept version with its own.
+        Ok(put
+            .rsvp
+            .clone()
+            .check(&self.activity, self.now, taken)
+            .map(|_| ())
+            .map_err(Refused::Rsvp))
+    }
+
+    fn store(&self, conn: &Connection, school: &str) -> Result<(), StoreError> {
+        let put = &self.put;
+        conn.prepare_cached(
+            "INSERT INTO rsvps
+                (school, family_id, activity_id, names, rsvp, updated_at, rsvp_id, children)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)
+             ON CONFLICT (school, family_id, activity_id)
+             DO UPDATE SET names = ?4, rsvp = ?5, updated_at = ?6, rsvp_id = ?7, children = ?8",
+        )?
+        .execute(params![
+            school,
+            put.family_id,
+            put.rsvp.activity_id,
+            put.names,
+            serde_json::to_string(&put.rsvp)?,
+            put.rsvp.updated_at,
+            put.rsvp.id,
+            serde_json::to_string(&put.children)?
+        ])?;
+        Ok(())
+    }
+}
+
+fn write_ack(conn: &Connection, school: &str, write: &AckWrite) -> Checked<AckPutResponse> {
+    Ok(write_versioned(conn, school, write)?
+        .map(|(outcome, kept)| AckPutResponse { outcome, kept }))
+}
+
+/// The text of a published agreement version, if the school published it.
+fn agreement_text(
     conn: &Connection,
     school: &str,
-    write: &AckWrite,
-) -> Result<Result<AckPutResponse, Refused>, StoreError> {
-    let ack = &write.ack;
-    let new_family = match family_is_new(conn, school, &ack.family_id, &write.secret_hash)? {
-        Ok(new) => new,
-        Err(refused) => return Ok(Err(refused)),
-    };
-    let text: Option<String> = conn
+    version: u32,
+) -> Result<Option<String>, StoreError> {
+    Ok(conn
         .prepare_cached("SELECT agreement FROM agreements WHERE school = ?1 AND version = ?2")?
-        .query_row(params![school, ack.agreement_version], |row| row.get(0))
-        .optional()?;
-    let Some(text) = text else {
-        return Ok(Err(Refused::UnknownAgreement));
-    };
-    let current: Option<String> = conn
-        .prepare_cached(
-            "SELECT ack FROM acknowledgements
-             WHERE school = ?1 AND family_id = ?2 AND agreement_version = ?3 AND name = ?4",
+        .query_row(params![school, version], |row| row.get(0))
+        .optional()?)
+}
+
+impl VersionedWrite for AckWrite {
+    type Version = AckPut;
+
+    fn family(&self) -> (&str, &[u8; 32]) {
+        (&self.ack.family_id, &self.secret_hash)
+    }
+
+    fn version(&self) -> &AckPut {
+        &self.ack
+    }
+
+    fn kept(&self, conn: &Connection, school: &str) -> Checked<Option<AckPut>> {
+        let ack = &self.ack;
+        if agreement_text(conn, school, ack.agreement_version)?.is_none() {
+            return Ok(Err(Refused::UnknownAgreement));
+        }
+        let current: Option<String> = conn
+            .prepare_cached(
+                "SELECT ack FROM acknowledgements
+                 WHERE school = ?1 AND family_id = ?2 AND agreement_version = ?3 AND name = ?4",
+            )?
+            .query_row(
+                params![school, ack.family_id, ack.agreement_version, ack.name],
+                |row| row.get(0),
+            )
+            .optional()?;
+        Ok(Ok(current.map(|s| serde_json::from_str(&s)).transpose()?))
+    }
+
+    fn store(&self, conn: &Connection, school: &str) -> Result<(), StoreError> {
+        let ack = &self.ack;
+        // The hash of the text it was given to (read in the same transaction as `kept`).
+        let text = agreement_text(conn, school, ack.agreement_version)?.unwrap_or_default();
+        conn.prepare_cached(
+            "INSERT INTO acknowledgements
+                (school, family_id, agreement_version, ack, updated_at, agreement_sha256, name)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)
+             ON CONFLICT (school, family_id, agreement_version, name)
+             DO UPDATE SET ack = ?4, updated_at = ?5, agreement_sha256 = ?6",
         )?
-        .query_row(
-            params![school, ack.family_id, ack.agreement_version, ack.name],
-            |row| row.get(0),
-        )
-        .optional()?;
-    let current: Option<AckPut> = current.map(|s| serde_json::from_str(&s)).transpose()?;
-    let outcome = apply(current.as_ref(), ack);
-    if outcome != Outcome::Stored {
-        let kept = current.unwrap_or_else(|| ack.clone());
-        return Ok(Ok(AckPutResponse { outcome, kept }));
+        .execute(params![
+            school,
+            ack.family_id,
+            ack.agreement_version,
+            serde_json::to_string(ack)?,
+            ack.updated_at,
+            agreement_sha256(&text),
+            ack.name
+        ])?;
+        Ok(())
     }
-    if new_family {
-        add_family(conn, school, &ack.family_id, &write.secret_hash)?;
-    }
-    conn.prepare_cached(
-        "INSERT INTO acknowledgements
-            (school, family_id, agreement_version, ack, updated_at, agreement_sha256, name)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)
-         ON CONFLICT (school, family_id, agreement_version, name)
-         DO UPDATE SET ack = ?4, updated_at = ?5, agreement_sha256 = ?6",
-    )?
-    .execute(params![
-        school,
-        ack.family_id,
-        ack.agreement_version,
-        serde_json::to_string(ack)?,
-        ack.updated_at,
-        agreement_sha256(&text),
-        ack.name
-    ])?;
-    Ok(Ok(AckPutResponse {
-        outcome,
-        kept: ack.clone(),
-    }))
 }
 
 fn write_profile(
     conn: &Connection,
     school: &str,
     write: &ProfileWrite,
-) -> Result<Result<ProfilePutResponse, Refused>, StoreError> {
-    let new_family = match family_is_new(conn, school, &write.family_id, &write.secret_hash)? {
-        Ok(new) => new,
-        Err(refused) => return Ok(Err(refused)),
-    };
-    let current: Option<String> = conn
-        .prepare_cached("SELECT profile FROM family_profiles WHERE school = ?1 AND family_id = ?2")?
-        .query_row(params![school, write.family_id], |row| row.get(0))
-        .optional()?;
-    let current: Option<FamilyProfile> = current.map(|s| serde_json::from_str(&s)).transpose()?;
-    let outcome = apply(current.as_ref(), &write.profile);
-    if outcome != Outcome::Stored {
-        let kept = current.unwrap_or_else(|| write.profile.clone());
-        return Ok(Ok(ProfilePutResponse { outcome, kept }));
+) -> Checked<ProfilePutResponse> {
+    Ok(write_versioned(conn, school, write)?
+        .map(|(outcome, kept)| ProfilePutResponse { outcome, kept }))
+}
+
+impl VersionedWrite for ProfileWrite {
+    type Version = FamilyProfile;
+
+    fn family(&self) -> (&str, &[u8; 32]) {
+        (&self.family_id, &self.secret_hash)
     }
-    if new_family {
-        add_family(conn, school, &write.family_id, &write.secret_hash)?;
+
+    fn version(&self) -> &FamilyProfile {
+        &self.profile
     }
-    conn.prepare_cached(
-        "INSERT INTO family_profiles (school, family_id, profile, updated_at)
-         VALUES (?1, ?2, ?3, ?4)
-         ON CONFLICT (school, family_id) DO UPDATE SET profile = ?3, updated_at = ?4",
-    )?
-    .execute(params![
-        school,
-        write.family_id,
-        serde_json::to_string(&write.profile)?,
-        write.profile.updated_at
-    ])?;
-    Ok(Ok(ProfilePutResponse {
-        outcome,
-        kept: write.profile.clone(),
-    }))
+
+    fn kept(&self, conn: &Connection, school: &str) -> Checked<Option<FamilyProfile>> {
+        let current: Option<String> = conn
+            .prepare_cached(
+                "SELECT profile FROM family_profiles WHERE school = ?1 AND family_id = ?2",
+            )?
+            .query_row(params![school, self.family_id], |row| row.get(0))
+            .optional()?;
+        Ok(Ok(current.map(|s| serde_json::from_str(&s)).transpose()?))
+    }
+
+    fn store(&self, conn: &Connection, school: &str) -> Result<(), StoreError> {
+        conn.prepare_cached(
+            "INSERT INTO family_profiles (school, family_id, profile, updated_at)
+             VALUES (?1, ?2, ?3, ?4)
+             ON CONFLICT (school, family_id) DO UPDATE SET profile = ?3, updated_at = ?4",
+        )?
+        .execute(params![
+            school,
+            self.family_id,
+            serde_json::to_string(&self.profile)?,
+            self.profile.updated_at
+        ])?;
+        Ok(())
+    }
 }
 
 fn read_family(

@@ -1,0 +1,71 @@
+//! The one shape of every write a phone makes (an RSVP, an acknowledgement, an absence report,
+//! the family's profile): the family proves its secret, the kept version is read, core's apply
+//! rule decides, only a version that will be kept must follow the record's rules, and then it is
+//! stored, all inside the writer's transaction. Each record says only what differs
+//! ([`VersionedWrite`]); [`write_versioned`] is the order, the same for all.
+
+use driehoek_core::sync::{apply, Outcome, Versioned};
+use rusqlite::Connection;
+
+use super::sqlite::{add_family, family_is_new};
+use super::{Refused, StoreError};
+
+/// A refusal or a result, inside a store result (a database error is the outer one).
+pub(super) type Checked<T> = Result<Result<T, Refused>, StoreError>;
+
+/// One kind of record a phone writes, as a version of its natural key.
+pub(super) trait VersionedWrite {
+    /// The version the phone sent, compared with the kept one by [`apply`].
+    type Version: Versioned + PartialEq + Clone;
+
+    /// The family that sends it, and the SHA-256 of its secret.
+    fn family(&self) -> (&str, &[u8; 32]);
+
+    /// The version sent.
+    fn version(&self) -> &Self::Version;
+
+    /// The version kept for the same natural key, if any; a refusal when the key itself is not
+    /// this family's to write (an id another family owns, an agreement never published).
+    fn kept(&self, conn: &Connection, school: &str) -> Checked<Option<Self::Version>>;
+
+    /// The record's own rules, checked only for a version that will be kept (a retry of an
+    /// old version is answered whatever the date or capacity now).
+    fn check(&self, _conn: &Connection, _school: &str) -> Checked<()> {
+        Ok(Ok(()))
+    }
+
+    /// Stores the version as the kept one.
+    fn store(&self, conn: &Connection, school: &str) -> Result<(), StoreError>;
+}
+
+/// Applies one version: what was done, and the version the server keeps now.
+pub(super) fn write_versioned<W: VersionedWrite>(
+    conn: &Connection,
+    school: &str,
+    write: &W,
+) -> Checked<(Outcome, W::Version)> {
+    let (family_id, secret_hash) = write.family();
+    let new_family = match family_is_new(conn, school, family_id, secret_hash)? {
+        Ok(new) => new,
+        Err(refused) => return Ok(Err(refused)),
+    };
+    let current = match write.kept(conn, school)? {
+        Ok(current) => current,
+        Err(refused) => return Ok(Err(refused)),
+    };
+    // The one apply rule, from core (the simulation proves it exactly-once).
+    let outcome = apply(current.as_ref(), write.version());
+    if outcome != Outcome::Stored {
+        // A retry, or an older version: answered with what is kept.
+        let kept = current.unwrap_or_else(|| write.version().clone());
+        return Ok(Ok((outcome, kept)));
+    }
+    if let Err(refused) = write.check(conn, school)? {
+        return Ok(Err(refused));
+    }
+    if new_family {
+        add_family(conn, school, family_id, secret_hash)?;
+    }
+    write.store(conn, school)?;
+    Ok(Ok((outcome, write.version().clone())))
+}
