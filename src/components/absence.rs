@@ -14,8 +14,9 @@ use driehoek_core::rsvp::MAX_NOTE_CHARS;
 use leptos::prelude::*;
 use leptos_router::components::A;
 
+use crate::components::disclosure::FirstSendPanel;
 use crate::content::use_content;
-use crate::records::{Absences, Children, SendState, StoredAbsence};
+use crate::records::{Absences, Children, SendState, Settings, StoredAbsence};
 use driehoek_web::browser::new_id;
 use driehoek_web::clock::{now_local, now_millis, today};
 use driehoek_web::dates;
@@ -159,8 +160,10 @@ pub fn AbsenceForm(
     let note = RwSignal::new(String::new());
     let error = RwSignal::new(None::<String>);
 
-    let save = move |ev: leptos::ev::SubmitEvent| {
-        ev.prevent_default();
+    let settings = use_record::<Settings>();
+    // Before the first send to a school: first what the school receives.
+    let first_send = RwSignal::new(false);
+    let save_now = move || {
         let t = locale.t();
         let Some(child) = chosen
             .get_untracked()
@@ -217,6 +220,18 @@ pub fn AbsenceForm(
             error.set(Some(t.absence_save_failed.to_owned()));
         }
     };
+    let save = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        if sync.outbox.first_send() {
+            first_send.set(true);
+            return;
+        }
+        save_now();
+    };
+    let agreed = Callback::new(move |()| {
+        let _ = settings.update(|s| s.school_told = true);
+        save_now();
+    });
 
     let kind_radio = move |value: AbsenceKind| {
         view! {
@@ -299,6 +314,7 @@ pub fn AbsenceForm(
                         prop:value=note on:input=move |ev| note.set(event_target_value(&ev))></textarea>
                 </div>
                 <p id="absence-error" class="rsvp__error" role="alert">{move || error.get()}</p>
+                <FirstSendPanel open=first_send on_yes=agreed id="absence"/>
                 <button type="submit" class="button button--primary rsvp__save">
                     {move || locale.t().absence_send}
                 </button>

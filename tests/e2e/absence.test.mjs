@@ -61,6 +61,18 @@ async function schoolList() {
   return report.groepen.flatMap((g) => g.absences.map((a) => ({ ...a, groep: g.groep })));
 }
 
+/** "Melden". The first time anything goes to the school, the app first lists what the school
+ * receives (the absence report among it), and the parent agrees. */
+async function send(page) {
+  await page.getByRole('button', { name: nl.absence_send }).click();
+  const agree = page.getByRole('button', { name: nl.disclosure_first_yes });
+  if (await agree.waitFor({ timeout: 1500 }).then(() => true, () => false)) {
+    const panel = page.getByRole('region', { name: nl.disclosure_first_title });
+    assert.ok((await panel.innerText()).includes(nl.disclosure_sent_absence), await panel.innerText());
+    await agree.click();
+  }
+}
+
 /** A phone opened with the school's link, with Noor in groep 5, past the welcome. */
 async function withConnectedPhone(fn) {
   const browser = await launchProfile();
@@ -119,12 +131,12 @@ test('after the school\'s time for today, the app gives the number to call and t
     assert.equal(await page.getByLabel(nl.absence_from).getAttribute('min'), tomorrow);
     // Typed anyway, today is refused with the number, and nothing goes to school.
     await page.getByLabel(nl.absence_from).fill(localAt().slice(0, 10));
-    await page.getByRole('button', { name: nl.absence_send }).click();
+    await send(page);
     await page.getByRole('alert').filter({ hasText: call }).waitFor();
     // Tomorrow is taken.
     await page.getByLabel(nl.absence_from).fill(tomorrow);
     await page.getByLabel(nl.absence_to).fill(tomorrow);
-    await page.getByRole('button', { name: nl.absence_send }).click();
+    await send(page);
     await reportState(page).filter({ hasText: SENT }).waitFor();
     assert.deepEqual(await axeViolations(page), []);
     await page.screenshot({ path: join(SHOTS, 'afwezig-na-de-tijd.png'), fullPage: true });
@@ -141,7 +153,7 @@ test('a child reported ill offline reaches Beheer once, and leaves its list when
     assert.equal(await page.getByLabel(nl.absence_from).inputValue(), localAt().slice(0, 10));
     await page.getByRole('radio', { name: nl.absence_kind_ziek }).check();
     await page.getByLabel(nl.absence_note).fill(note);
-    await page.getByRole('button', { name: nl.absence_send }).click();
+    await send(page);
     await reportState(page).filter({ hasText: nl.absence_state_saved }).waitFor();
     assert.equal((await schoolList()).length, 0, 'not sent while offline');
 

@@ -7,7 +7,12 @@ import assert from 'node:assert/strict';
 import { axeViolations } from './axe.mjs';
 import { launchProfile } from './browser.mjs';
 import { localAt } from './clock.mjs';
-import { startSyncServer, texts, waitForServiceWorker, watchPage } from './server.mjs';
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { ROOT, startSyncServer, texts, waitForServiceWorker, watchPage } from './server.mjs';
+
+const SHOTS = join(ROOT, 'out', 'screenshots');
+mkdirSync(SHOTS, { recursive: true });
 
 const nl = texts('nl');
 
@@ -69,6 +74,11 @@ async function answer(page, activity, label) {
   await page.getByRole('heading', { level: 1, name: activity.title.nl, exact: true }).waitFor();
   await page.getByRole('radio', { name: label, exact: true }).check();
   await page.getByRole('button', { name: nl.activities_save, exact: true }).click();
+  // The first time anything goes to the school, the app first says what the school receives.
+  const agree = page.getByRole('button', { name: nl.disclosure_first_yes });
+  if (await agree.waitFor({ timeout: 1500 }).then(() => true, () => false)) {
+    await agree.click();
+  }
 }
 
 /** The answer on the activity's page, once it shows `summary` and `state`. */
@@ -173,6 +183,19 @@ test('two phones of one family: linked, each sees the other one\'s change, one f
       assert.match(text, /Ja: 0 · Misschien: 0 · Nee: 1/, text);
       assert.equal(text.split('Sanne, Bram').length - 1, 1, `one family:\n${text}`);
       assert.ok(!/Sanne\b(?!, Bram)/.test(text), `no second family of Sanne alone:\n${text}`);
+      // Whose answer it is: the child and the groep.
+      assert.ok(text.includes('Noor (groep 7)'), `the child and groep:\n${text}`);
+      await card.scrollIntoViewIfNeeded();
+      await page.screenshot({ path: join(SHOTS, 'beheer-gekoppeld-gezin.png'), fullPage: true });
+      // The CSV for the school has the same row: one family, both names, the child, groep 7.
+      const csv = await fetch(`${server.url}/api/v1/schools/${server.school}/rsvps.csv`, {
+        headers: { authorization: `Bearer ${server.admin}` },
+      }).then((r) => r.text());
+      const rows = csv.split(/\r?\n/).filter((line) => line.includes('Sanne'));
+      assert.equal(rows.length, 1, csv);
+      for (const cell of ['"Sanne, Bram"', '"Noor"', '"7"']) {
+        assert.ok(rows[0].includes(cell), `${cell} in ${rows[0]}`);
+      }
     } finally {
       await office.close();
     }
