@@ -237,13 +237,13 @@ test('export, erase, import: everything back exactly as before', async () => {
   const shown = await preview.innerText();
   assert.ok(shown.includes('Anna (groep 2)') && shown.includes('Bram (groep 4)'), shown);
   assert.ok(shown.includes(nl.settings_import_check_warning), shown);
-  await preview.getByRole('button', { name: nl.settings_import_cancel }).click();
+  await preview.getByRole('button', { name: nl.settings_import_cancel, exact: true }).click();
   await preview.waitFor({ state: 'detached' });
   assert.deepEqual(await snapshot(), {}, 'not replaced while the parent said no');
   await page.getByLabel(nl.settings_import).setInputFiles(file);
   await Promise.all([
     page.waitForEvent('load'),
-    preview.getByRole('button', { name: nl.settings_import_replace }).click(),
+    preview.getByRole('button', { name: nl.settings_import_replace, exact: true }).click(),
   ]);
   await page.getByRole('heading', { level: 1 }).waitFor();
   assert.deepEqual(await snapshot(), before, 'exactly what was there');
