@@ -98,6 +98,10 @@ fn use_news_counts(seen: Persisted<SeenNews>) -> Memo<NewsCounts> {
         });
     });
     Memo::new(move |_| {
+        // Nothing is new before the first look was taken (the welcome, an erased phone).
+        if seen.with(|s| s.0.source.is_empty()) {
+            return NewsCounts::default();
+        }
         let groepen: Vec<u8> = children.with(|c| c.0.iter().map(|c| c.groep).collect());
         content.with(|content| seen.with(|s| news_counts(content, &groepen, &s.0)))
     })
@@ -114,23 +118,17 @@ pub fn BottomNav() -> impl IntoView {
             let label = dest.label;
             let news = dest.news;
             let count = move || counts.with(news);
-            // The count is part of the link's name ("Maandinfo, 2 nieuw"); the badge on the
-            // icon is for the eye.
-            let name = move || {
-                let t = locale.t();
-                match count() {
-                    0 => label(t).to_owned(),
-                    n => format!("{}{}", label(t), t.nav_news.replace("{n}", &n.to_string())),
-                }
-            };
             view! {
                 <li>
                     // `exact` so that Vandaag (`/`) is not marked current on every other screen.
-                    <A href=dest.href exact=true attr:aria-label=name>
+                    <A href=dest.href exact=true>
                         {icons::icon(dest.icon)}
                         <span class="bottom-nav__label">{move || label(locale.t())}</span>
+                        // The count is seen on the icon and heard after the name ("Maandinfo
+                        // 2 nieuw"): the visible text stays part of the link's name.
                         <Show when=move || { count() > 0 }>
-                            <span class="bottom-nav__badge" aria-hidden="true">{count}</span>
+                            <span class="bottom-nav__badge">{count}</span>
+                            <span class="visually-hidden">{move || locale.t().nav_news}</span>
                         </Show>
                     </A>
                 </li>

@@ -199,6 +199,8 @@ test('one person coming reads "1 persoon komt"', async () => {
     await page.getByRole('radio', { name: nl.activities_answer_yes, exact: true }).check();
     await page.getByLabel(nl.activities_people).selectOption('1');
     await page.getByRole('button', { name: nl.activities_save, exact: true }).click();
+    // The first send: the app first says what goes to the school.
+    await page.getByRole('button', { name: nl.disclosure_first_yes }).click();
     await page
       .getByRole('region', { name: nl.activities_form_title, exact: true })
       .getByRole('status')
