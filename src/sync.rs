@@ -608,21 +608,21 @@ async fn read_family(ctx: Ctx, link: &JoinLink, family: &(String, String)) -> Re
                 }
             }
             ReadBack::FromOtherPhone => {
-                // The children the other phone chose, as this phone knows them.
-                let child_ids = (!put.children.is_empty()).then(|| {
-                    ctx.children.with_untracked(|children| {
-                        children
-                            .0
-                            .iter()
-                            .filter(|c| {
-                                put.children
-                                    .iter()
-                                    .any(|k| k.name == c.name && k.groep == c.groep)
-                            })
-                            .map(|c| c.id.clone())
-                            .collect()
-                    })
+                // The children the other phone chose, as this phone knows them; none known yet
+                // (the family's profile comes in the same read-back): the activity's proposal.
+                let child_ids: Vec<String> = ctx.children.with_untracked(|children| {
+                    children
+                        .0
+                        .iter()
+                        .filter(|c| {
+                            put.children
+                                .iter()
+                                .any(|k| k.name == c.name && k.groep == c.groep)
+                        })
+                        .map(|c| c.id.clone())
+                        .collect()
                 });
+                let child_ids = (!child_ids.is_empty()).then_some(child_ids);
                 let theirs = StoredRsvp {
                     rsvp: put.rsvp.clone(),
                     state: SendState::OtherPhone,

@@ -358,7 +358,12 @@ fn SecondPhone() -> impl IntoView {
     let show = move |_| {
         set_copied.set(String::new());
         match crate::sync::family_link() {
-            Some(family) => set_link.set(Some(family.to_link())),
+            Some(family) => {
+                set_link.set(Some(family.to_link()));
+                // From now on the family's children and names go to the school for the other
+                // phone: send them now, before the other parent scans the code.
+                sync.sync_now.run(());
+            }
             None => set_copied.set(locale.t().second_phone_failed.to_owned()),
         }
     };
