@@ -258,14 +258,7 @@ impl AbsencePut {
 
 impl crate::sync::Versioned for AbsencePut {
     fn is_newer(&self, other: &Self) -> bool {
-        match self.updated_at.cmp(&other.updated_at) {
-            std::cmp::Ordering::Equal => {
-                let mine = serde_json::to_string(self).unwrap_or_default();
-                let theirs = serde_json::to_string(other).unwrap_or_default();
-                mine > theirs
-            }
-            order => order == std::cmp::Ordering::Greater,
-        }
+        crate::sync::newer_by_time(self, self.updated_at, other, other.updated_at)
     }
 }
 

@@ -260,15 +260,7 @@ impl Rsvp {
     /// `updated_at` wins; on a tie, the larger JSON text, so every device and the server keep the
     /// same one.
     pub fn is_newer(&self, other: &Rsvp) -> bool {
-        match self.updated_at.cmp(&other.updated_at) {
-            std::cmp::Ordering::Equal => {
-                // Serialising plain strings and numbers cannot fail.
-                let mine = serde_json::to_string(self).unwrap_or_default();
-                let theirs = serde_json::to_string(other).unwrap_or_default();
-                mine > theirs
-            }
-            order => order == std::cmp::Ordering::Greater,
-        }
+        crate::sync::newer_by_time(self, self.updated_at, other, other.updated_at)
     }
 }
 

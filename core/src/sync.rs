@@ -183,6 +183,19 @@ pub trait Versioned {
     fn is_newer(&self, other: &Self) -> bool;
 }
 
+/// The rule for every record versioned by the phone's `updated_at`: the later time wins; at the
+/// same millisecond the larger JSON, so that the phone and the server pick the same version.
+/// (Serialising plain strings and numbers cannot fail.)
+pub fn newer_by_time<T: Serialize>(mine: &T, mine_at: i64, theirs: &T, theirs_at: i64) -> bool {
+    match mine_at.cmp(&theirs_at) {
+        std::cmp::Ordering::Equal => {
+            serde_json::to_string(mine).unwrap_or_default()
+                > serde_json::to_string(theirs).unwrap_or_default()
+        }
+        order => order == std::cmp::Ordering::Greater,
+    }
+}
+
 impl Versioned for Rsvp {
     fn is_newer(&self, other: &Self) -> bool {
         Rsvp::is_newer(self, other)
@@ -191,14 +204,7 @@ impl Versioned for Rsvp {
 
 impl Versioned for AckPut {
     fn is_newer(&self, other: &Self) -> bool {
-        match self.updated_at.cmp(&other.updated_at) {
-            std::cmp::Ordering::Equal => {
-                let mine = serde_json::to_string(self).unwrap_or_default();
-                let theirs = serde_json::to_string(other).unwrap_or_default();
-                mine > theirs
-            }
-            order => order == std::cmp::Ordering::Greater,
-        }
+        newer_by_time(self, self.updated_at, other, other.updated_at)
     }
 }
 
@@ -332,14 +338,7 @@ impl FamilyProfile {
 
 impl Versioned for FamilyProfile {
     fn is_newer(&self, other: &Self) -> bool {
-        match self.updated_at.cmp(&other.updated_at) {
-            std::cmp::Ordering::Equal => {
-                let mine = serde_json::to_string(self).unwrap_or_default();
-                let theirs = serde_json::to_string(other).unwrap_or_default();
-                mine > theirs
-            }
-            order => order == std::cmp::Ordering::Greater,
-        }
+        newer_by_time(self, self.updated_at, other, other.updated_at)
     }
 }
 
