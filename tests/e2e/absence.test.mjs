@@ -25,30 +25,12 @@ after(async () => {
   await server?.stop();
 });
 
-/** The school's published content and its ETag. */
-async function published() {
-  const response = await fetch(`${server.url}/api/v1/schools/${server.school}/content`, {
-    headers: { authorization: `Bearer ${server.admin}` },
-  });
-  assert.equal(response.status, 200);
-  return { content: await response.json(), etag: response.headers.get('etag') };
-}
-
 /** The school sets until when reports for today are taken, and its number for urgent cases. */
 async function schoolSettings(until, phone) {
-  const { content, etag } = await published();
+  const { content, etag } = await server.published();
   content.school.absence_until = until;
   content.school.absence_phone = phone;
-  const put = await fetch(`${server.url}/api/v1/schools/${server.school}/content`, {
-    method: 'PUT',
-    headers: {
-      authorization: `Bearer ${server.admin}`,
-      'content-type': 'application/json',
-      'if-match': etag,
-    },
-    body: JSON.stringify(content),
-  });
-  assert.equal(put.status, 200, await put.text());
+  await server.publish(content, etag);
 }
 
 /** Today's absences as the school's server lists them (with the admin token). */

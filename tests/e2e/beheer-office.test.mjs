@@ -23,15 +23,6 @@ after(async () => {
   await server?.stop();
 });
 
-/** The school's published content, as the server has it now. */
-async function published() {
-  const response = await fetch(`${server.url}/api/v1/schools/${server.school}/content`, {
-    headers: { authorization: `Bearer ${server.admin}` },
-  });
-  assert.equal(response.status, 200);
-  return response.json();
-}
-
 /** A browser for the school's office; `fn` gets a page. */
 async function withOffice(fn, options = {}) {
   const browser = await launchProfile(options);
@@ -138,7 +129,7 @@ test('after publishing, "Publiceren" and "Concept weggooien" wait until somethin
 
 test('a new item takes its place by date among the items of its month', async () => {
   const month = thisMonth();
-  const before = (await published()).bulletins.find((b) => b.month === month.value);
+  const before = (await server.published()).content.bulletins.find((b) => b.month === month.value);
   assert.ok(before, `the demo school has a maandinfo for ${month.value}`);
   const day = `${month.value}-02`;
   const later = before.items.find((i) => i.when && i.when.date > day);
@@ -173,7 +164,7 @@ test('a new item takes its place by date among the items of its month', async ()
   });
 
   // Parents get it in date order too.
-  const after = (await published()).bulletins.find((b) => b.month === month.value);
+  const after = (await server.published()).content.bulletins.find((b) => b.month === month.value);
   const order = after.items.map((i) => i.title.nl);
   assert.equal(order[order.indexOf(title) + 1], later.title.nl, order.join(' | '));
 });
@@ -181,7 +172,7 @@ test('a new item takes its place by date among the items of its month', async ()
 test('one person coming reads "1 persoon komt"', async () => {
   // Open for answers for at least a day after the moment.
   const now = localAt(86_400_000);
-  const activity = (await published()).activities.find(
+  const activity = (await server.published()).content.activities.find(
     (a) => !a.cancelled && a.groepen.length === 0 && (a.rsvp_deadline ?? a.start) > now,
   );
   assert.ok(activity, 'the demo school has an open activity');
@@ -223,7 +214,7 @@ test('one person coming reads "1 persoon komt"', async () => {
 });
 
 test('"Voorbeeld" shows an item and an activity as a parent\'s phone does, 360 px wide', async () => {
-  const content = await published();
+  const content = (await server.published()).content;
   const activity = content.activities.find((a) => !a.cancelled);
   await withOffice(
     async (page) => {

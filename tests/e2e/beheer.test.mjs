@@ -27,15 +27,6 @@ after(async () => {
   await server?.stop();
 });
 
-/** The school's published content and its ETag, as the server has it now. */
-async function published() {
-  const response = await fetch(`${server.url}/api/v1/schools/${server.school}/content`, {
-    headers: { authorization: `Bearer ${server.admin}` },
-  });
-  assert.equal(response.status, 200);
-  return { content: await response.json(), etag: response.headers.get('etag') };
-}
-
 /** A browser for the school's office; `fn` gets a page and the context. */
 async function withOffice(fn, options = {}) {
   const browser = await launchProfile(options);
@@ -134,7 +125,7 @@ test('the school publishes an item and an activity; a parent answers; the school
     await page.getByRole('status').filter({ hasText: PUBLISHED }).waitFor();
   });
 
-  const { content } = await published();
+  const { content } = await server.published();
   const activity = content.activities.find((a) => a.title.nl === activityTitle);
   assert.ok(activity, 'the activity is published');
   assert.equal(activity.max_per_family, 4);
@@ -207,7 +198,7 @@ test('a wrong token is refused with a clear message, and no screen opens', async
 });
 
 test('a field that breaks a rule shows the message at the field, and nothing is published', async () => {
-  const before = await published();
+  const before = await server.published();
   await withOffice(async (page) => {
     await logIn(page);
     await openPart(page, 'Activiteiten');
@@ -231,7 +222,7 @@ test('a field that breaks a rule shows the message at the field, and nothing is 
     await page.getByRole('alert').filter({ hasText: 'niet gepubliceerd' }).waitFor();
     const problems = page.getByRole('region', { name: /Eerst verbeteren/ });
     assert.match(await problems.innerText(), /Activiteit zonder titel, Eindigt op: Het einde moet na de start liggen/);
-    assert.deepEqual(await published(), before, 'the server has the old version');
+    assert.deepEqual(await server.published(), before, 'the server has the old version');
 
     // The problem's link goes back to the field; the draft is still there after a reload.
     await problems.getByRole('link', { name: /Eindigt op/ }).click();
@@ -249,7 +240,7 @@ test('a field that breaks a rule shows the message at the field, and nothing is 
 });
 
 test('a new agreement line shows what changes for parents, and publishes as the next version', async () => {
-  const before = (await published()).content.agreement;
+  const before = (await server.published()).content.agreement;
   const line = `Wij sturen elke vrijdag een korte weekbrief ${Date.now() % 100000}.`;
   await withOffice(async (page) => {
     await logIn(page);
@@ -263,7 +254,7 @@ test('a new agreement line shows what changes for parents, and publishes as the 
     await publishDraft(page);
     await page.getByRole('status').filter({ hasText: PUBLISHED }).waitFor();
   });
-  const after = (await published()).content.agreement;
+  const after = (await server.published()).content.agreement;
   assert.equal(after.version, before.version + 1);
   assert.equal(after.school_promises.at(-1).text.nl, line);
 });
@@ -286,14 +277,14 @@ test('two tabs publish from the same version: the second is told, keeps its draf
     await publishDraft(second);
     const conflict = second.getByRole('alert').filter({ hasText: 'Iemand anders heeft intussen gepubliceerd' });
     await conflict.waitFor();
-    assert.equal((await published()).content.school.place !== 'Wilgendorp', true, 'not published');
+    assert.equal((await server.published()).content.school.place !== 'Wilgendorp', true, 'not published');
     await second.screenshot({ path: join(SHOTS, 'beheer-412.png'), fullPage: true });
 
     await conflict.getByRole('button', { name: 'Nieuwste versie laden' }).click();
     await second.getByRole('status').filter({ hasText: 'De nieuwste versie is geladen' }).waitFor();
     await second.getByRole('button', { name: 'Publiceren', exact: true }).click();
     await second.getByRole('status').filter({ hasText: PUBLISHED }).waitFor();
-    const { content } = await published();
+    const { content } = await server.published();
     assert.equal(content.school.place, 'Wilgendorp', "the second tab's draft");
     assert.equal(content.school.phone, '010 765 43 21', "and the first tab's publication");
   });
@@ -312,7 +303,7 @@ test('the Beheer screens pass axe and fit a phone and a laptop', async () => {
         await page.screenshot({ path: join(SHOTS, `beheer-login-${name}.png`) });
         await logIn(page);
         // Entries are addressed by their ids; a fresh login's draft is what the server has.
-        const { content } = await published();
+        const { content } = await server.published();
         const [month] = content.bulletins;
         const screens = [
           ['overzicht', '/beheer'],

@@ -22,34 +22,16 @@ after(async () => {
   await server?.stop();
 });
 
-/** The school's published content and its ETag. */
-async function published() {
-  const response = await fetch(`${server.url}/api/v1/schools/${server.school}/content`, {
-    headers: { authorization: `Bearer ${server.admin}` },
-  });
-  assert.equal(response.status, 200);
-  return { content: await response.json(), etag: response.headers.get('etag') };
-}
-
 /** An open activity without a limit on places, published anew for groep 7 only. */
 async function groep7Activity() {
-  const { content, etag } = await published();
+  const { content, etag } = await server.published();
   const now = localAt(86_400_000);
   const activity = content.activities.find(
     (a) => (a.rsvp_deadline ?? a.start) > now && a.capacity == null && !a.cancelled && a.max_per_family >= 2,
   );
   assert.ok(activity, 'the demo school has an open activity');
   activity.groepen = [7];
-  const put = await fetch(`${server.url}/api/v1/schools/${server.school}/content`, {
-    method: 'PUT',
-    headers: {
-      authorization: `Bearer ${server.admin}`,
-      'content-type': 'application/json',
-      'if-match': etag,
-    },
-    body: JSON.stringify(content),
-  });
-  assert.equal(put.status, 200, await put.text());
+  await server.publish(content, etag);
   return activity;
 }
 

@@ -1,5 +1,6 @@
 // Starts the real driehoek-server on 127.0.0.1 with a private copy of the built app, so that a
 // test can stop it (offline) or change what is deployed (a new version) without touching dist/.
+import assert from 'node:assert/strict';
 import { execFileSync, spawn } from 'node:child_process';
 import { cpSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -101,6 +102,28 @@ export async function startSyncServer() {
   await start();
   const join_ = new URL(running.join);
   const sync = {
+    /** The school's published content and its ETag, read with `token` (the school's admin
+     * token; a parent's phone reads the same with the access code). */
+    async published(token = sync.admin) {
+      const response = await fetch(`${sync.url}/api/v1/schools/${sync.school}/content`, {
+        headers: { authorization: `Bearer ${token}` },
+      });
+      assert.equal(response.status, 200);
+      return { content: await response.json(), etag: response.headers.get('etag') };
+    },
+    /** Publishes `content` as the school does, over the version `etag`. */
+    async publish(content, etag) {
+      const put = await fetch(`${sync.url}/api/v1/schools/${sync.school}/content`, {
+        method: 'PUT',
+        headers: {
+          authorization: `Bearer ${sync.admin}`,
+          'content-type': 'application/json',
+          'if-match': etag,
+        },
+        body: JSON.stringify(content),
+      });
+      assert.equal(put.status, 200, await put.text());
+    },
     url: running.url,
     joinPath: join_.pathname + join_.search,
     school: join_.searchParams.get('school'),

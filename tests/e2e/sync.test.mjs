@@ -23,29 +23,6 @@ after(async () => {
   await server?.stop();
 });
 
-/** The school's published content, as a parent's phone receives it. */
-async function publishedContent() {
-  const response = await fetch(`${server.url}/api/v1/schools/${server.school}/content`, {
-    headers: { authorization: `Bearer ${server.code}` },
-  });
-  assert.equal(response.status, 200);
-  return { content: await response.json(), etag: response.headers.get('etag') };
-}
-
-/** Publishes `content` as the school does, over the version `etag`. */
-async function publish(content, etag) {
-  const put = await fetch(`${server.url}/api/v1/schools/${server.school}/content`, {
-    method: 'PUT',
-    headers: {
-      authorization: `Bearer ${server.admin}`,
-      'content-type': 'application/json',
-      'if-match': etag,
-    },
-    body: JSON.stringify(content),
-  });
-  assert.equal(put.status, 200, await put.text());
-}
-
 /** Every RSVP the school holds (the school's own overview, with its admin token). */
 async function schoolRsvps() {
   const response = await fetch(`${server.url}/api/v1/schools/${server.school}/rsvps.csv`, {
@@ -58,7 +35,7 @@ async function schoolRsvps() {
 
 /** An activity of the school that is still open for answers, for two or more people. */
 async function openActivity() {
-  const { content } = await publishedContent();
+  const { content } = await server.published(server.code);
   // Open for at least a day after the moment: the clocks run on while the test plays.
   const now = localAt(86_400_000);
   const activity = content.activities.find(
@@ -76,7 +53,7 @@ async function withConnectedPhone(fn) {
     const page = await browser.context.newPage();
     await page.goto(server.url + server.joinPath);
     // The link connected the school already: the welcome says so by name and does not ask again.
-    const { content } = await publishedContent();
+    const { content } = await server.published(server.code);
     await page.getByText(nl.welcome_connected.replace('{school}', content.school.name)).waitFor();
     await page.getByRole('button', { name: nl.welcome_start }).click();
     await page.getByRole('button', { name: nl.welcome_next }).click();
@@ -123,7 +100,7 @@ async function syncNow(page) {
 
 test('the school link connects the app and shows the school', async () => {
   await withConnectedPhone(async (page) => {
-    const { content } = await publishedContent();
+    const { content } = await server.published(server.code);
     await page.locator('.topbar__school').filter({ hasText: content.school.name }).waitFor();
     await page.goto(server.url + '/instellingen');
     await page.getByRole('status').filter({ hasText: /Laatst gesynchroniseerd/ }).waitFor();
@@ -189,7 +166,7 @@ test('a server that dies mid-sync gets the answer once after its restart', async
 
 test('a bulletin item the school adds appears in the app after a sync', async () => {
   await withConnectedPhone(async (page) => {
-    const { content, etag } = await publishedContent();
+    const { content, etag } = await server.published(server.code);
     const bulletin = content.bulletins[content.bulletins.length - 1];
     const title = `Schoolfotograaf komt ${Date.now() % 100000}`;
     bulletin.items.push({
@@ -201,7 +178,7 @@ test('a bulletin item the school adds appears in the app after a sync', async ()
     // And a new version of the agreement.
     content.agreement.version += 1;
     content.agreement.vision.nl += ' We zeggen het als er iets verandert.';
-    await publish(content, etag);
+    await server.publish(content, etag);
 
     await syncNow(page);
     await page.getByText(nl.sync_all_sent).waitFor();
@@ -278,10 +255,10 @@ test('an answer the school refuses stays on the phone, with the reason', async (
     await rsvpState(page).filter({ hasText: nl.activities_state_saved }).waitFor();
 
     // Meanwhile the school closes the answers for this activity.
-    const { content, etag } = await publishedContent();
+    const { content, etag } = await server.published(server.code);
     const closed = content.activities.find((a) => a.id === activity.id);
     closed.rsvp_deadline = localAt(-86_400_000).slice(0, 16) + ':00';
-    await publish(content, etag);
+    await server.publish(content, etag);
 
     await context.setOffline(false);
     await rsvpState(page).filter({ hasText: nl.activities_state_failed }).waitFor();
