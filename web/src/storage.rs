@@ -262,13 +262,7 @@ impl<B: Backend> Store<B> {
         json: &str,
         check: impl Fn(&str, &str) -> Result<(), ImportError>,
     ) -> Result<(), ImportError> {
-        let file: Export = serde_json::from_str(json).map_err(|_| ImportError::NotAnExport)?;
-        if file.format != EXPORT_FORMAT {
-            return Err(ImportError::NotAnExport);
-        }
-        if file.schema > EXPORT_SCHEMA {
-            return Err(ImportError::Newer);
-        }
+        let file = ExportFile::read(json)?;
         let mut writes = Vec::new();
         for (kind, envelope) in &file.records {
             let raw = envelope.get().to_owned();
@@ -318,10 +312,12 @@ pub struct ExportFile {
     /// The day it was made (`YYYY-MM-DD`, as the app wrote it).
     pub exported_at: String,
     records: BTreeMap<String, Box<RawValue>>,
+    quarantine: BTreeMap<String, String>,
 }
 
 impl ExportFile {
-    /// Reads an export file; the same refusals as [`Store::import`] for a file that is not one.
+    /// Reads an export file, refusing one that is not an export or comes from a newer app
+    /// ([`Store::import`] reads through it too).
     pub fn read(json: &str) -> Result<ExportFile, ImportError> {
         let file: Export = serde_json::from_str(json).map_err(|_| ImportError::NotAnExport)?;
         if file.format != EXPORT_FORMAT {
@@ -333,6 +329,7 @@ impl ExportFile {
         Ok(ExportFile {
             exported_at: file.exported_at,
             records: file.records,
+            quarantine: file.quarantine,
         })
     }
 
