@@ -48,19 +48,22 @@ pub fn BeheerApp() -> impl IntoView {
                     // Every entry by its id, never by its place in a list: a rebase may reorder
                     // the lists under an open form.
                     <ParentRoute path=path!("/beheer") view=super::Beheer>
-                        <Route path=path!("") view=super::Overview/>
-                        <Route path=path!("school") view=SchoolForm/>
-                        <Route path=path!("maandinfo") view=BulletinList/>
-                        <Route path=path!("maandinfo/:id") view=BulletinForm/>
-                        <Route path=path!("maandinfo/:id/:item") view=ItemForm/>
-                        <Route path=path!("activiteiten") view=ActivityList/>
-                        <Route path=path!("activiteiten/:id") view=ActivityForm/>
-                        <Route path=path!("themas") view=ThemeList/>
-                        <Route path=path!("themas/:id") view=ThemeForm/>
-                        <Route path=path!("afspraken") view=AgreementForm/>
-                        <Route path=path!("controleren") view=super::Publish/>
+                        // The follow-up screens need no draft; the writing screens wait for it.
                         <Route path=path!("aanmeldingen") view=Follow/>
                         <Route path=path!("afwezig") view=AbsentToday/>
+                        <ParentRoute path=path!("") view=super::Writing>
+                            <Route path=path!("") view=super::Overview/>
+                            <Route path=path!("school") view=SchoolForm/>
+                            <Route path=path!("maandinfo") view=BulletinList/>
+                            <Route path=path!("maandinfo/:id") view=BulletinForm/>
+                            <Route path=path!("maandinfo/:id/:item") view=ItemForm/>
+                            <Route path=path!("activiteiten") view=ActivityList/>
+                            <Route path=path!("activiteiten/:id") view=ActivityForm/>
+                            <Route path=path!("themas") view=ThemeList/>
+                            <Route path=path!("themas/:id") view=ThemeForm/>
+                            <Route path=path!("afspraken") view=AgreementForm/>
+                            <Route path=path!("controleren") view=super::Publish/>
+                        </ParentRoute>
                     </ParentRoute>
                 </Routes>
             </main>

@@ -289,10 +289,15 @@ fn Workspace(login: Login, logout: Callback<()>) -> impl IntoView {
             }
         }
     });
-    let problem = move || source.get().and_then(|r| r.err()).unwrap_or_default();
+    let problem = Signal::derive(move || source.get().and_then(|r| r.err()).unwrap_or_default());
 
-    // The screens below (nested routes) find the login here.
+    // The screens below (nested routes) find the login and the draft here.
     provide_context(login.clone());
+    provide_context(Drafting {
+        editor: editor.read_only(),
+        problem,
+        retry: Callback::new(move |()| source.refetch()),
+    });
     let location = use_location();
     // A memo, so that moving between the editor's screens does not redraw the frame around them.
     let following = Memo::new(move |_| {
@@ -313,6 +318,8 @@ fn Workspace(login: Login, logout: Callback<()>) -> impl IntoView {
             .filter(|n| !n.is_empty())
             .unwrap_or_else(|| login.school.clone())
     });
+    // One outlet, always: the router alone decides which screen shows. The follow-up screens
+    // need no draft; the writing screens sit below `Write`, which waits for it.
     view! {
         <div class="beheer-head">
             <h1>"Beheer"</h1>
@@ -326,30 +333,40 @@ fn Workspace(login: Login, logout: Callback<()>) -> impl IntoView {
             <a href=FOLLOW aria-current=move || following.get().then_some("page")>"Aanmeldingen"</a>
             <a href=ABSENT aria-current=move || absent.get().then_some("page")>"Afwezig vandaag"</a>
         </nav>
-        {move || {
-            // The follow-up screens need no draft: they open also while the draft loads.
-            if following.get() || absent.get() {
-                return view! { <Outlet/> }.into_any();
-            }
-            match editor.get() {
-                Some(e) => {
-                    provide_context(e);
-                    view! { <Write/> }.into_any()
-                }
-                None if problem().is_empty() => {
-                    view! { <p role="status">"De gepubliceerde inhoud wordt opgehaald…"</p> }.into_any()
-                }
-                None => view! {
-                    <div class="notice" role="alert">
-                        <p>{problem}</p>
-                        <button type="button" class="button" on:click=move |_| source.refetch()>
-                            "Opnieuw proberen"
-                        </button>
-                    </div>
-                }
-                .into_any(),
-            }
-        }}
+        <Outlet/>
+    }
+}
+
+/// The draft as the Workspace holds it, for the writing screens: the editor once the draft has
+/// arrived, or why it has not.
+#[derive(Clone, Copy)]
+struct Drafting {
+    editor: ReadSignal<Option<Editor>>,
+    problem: Signal<String>,
+    retry: Callback<()>,
+}
+
+/// The writing screens' frame: they open once the draft is there, and say so while it loads.
+#[component]
+pub fn Writing() -> impl IntoView {
+    let drafting = expect_context::<Drafting>();
+    move || match drafting.editor.get() {
+        Some(e) => {
+            provide_context(e);
+            view! { <Write/> }.into_any()
+        }
+        None if drafting.problem.get().is_empty() => {
+            view! { <p role="status">"De gepubliceerde inhoud wordt opgehaald…"</p> }.into_any()
+        }
+        None => view! {
+            <div class="notice" role="alert">
+                <p>{move || drafting.problem.get()}</p>
+                <button type="button" class="button" on:click=move |_| drafting.retry.run(())>
+                    "Opnieuw proberen"
+                </button>
+            </div>
+        }
+        .into_any(),
     }
 }
 

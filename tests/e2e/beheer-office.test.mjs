@@ -315,3 +315,46 @@ test('a first load that fails says so, and "Opnieuw proberen" loads the school\'
     await browser.close();
   }
 });
+
+test('moving between the tabs while the content loads and after it never breaks the page', async () => {
+  await withOffice(async (page) => {
+    // The school's content arrives only when the test lets it: the office moves on before that.
+    let release;
+    const held = new Promise((resolve) => {
+      release = resolve;
+    });
+    await page.route('**/content', async (route) => {
+      await held;
+      await route.continue();
+    });
+    await page.goto(`${server.url}/beheer?school=${server.school}`);
+    await page.getByLabel('Beheercode').fill(server.admin);
+    await page.getByRole('button', { name: 'Inloggen' }).click();
+    await page.getByRole('status').filter({ hasText: 'De gepubliceerde inhoud wordt opgehaald' }).waitFor();
+    const tab = (name) => page.getByRole('link', { name, exact: true });
+
+    // While loading: the follow-up screens open, and "Schrijven" still says it is loading.
+    await tab('Aanmeldingen').click();
+    await page.getByRole('heading', { name: 'Aanmeldingen per activiteit' }).waitFor();
+    await tab('Schrijven').click();
+    await page.getByRole('status').filter({ hasText: 'De gepubliceerde inhoud wordt opgehaald' }).waitFor();
+    await tab('Afwezig vandaag').click();
+    await page.getByRole('heading', { name: 'Afwezig vandaag' }).waitFor();
+
+    // The content arrives while the office is on another tab; every tab then opens at once.
+    release();
+    await page.route('**/content', (route) => route.continue());
+    for (const [name, heading] of [
+      ['Schrijven', 'Wat wilt u schrijven?'],
+      ['Aanmeldingen', 'Aanmeldingen per activiteit'],
+      ['Schrijven', 'Wat wilt u schrijven?'],
+      ['Afwezig vandaag', 'Afwezig vandaag'],
+      ['Aanmeldingen', 'Aanmeldingen per activiteit'],
+      ['Schrijven', 'Wat wilt u schrijven?'],
+    ]) {
+      await tab(name).click();
+      await page.getByRole('heading', { name: heading }).waitFor();
+      assert.equal(await tab(name).getAttribute('aria-current'), 'page', `${name} is marked as the open tab`);
+    }
+  });
+});
