@@ -9,3 +9,4 @@ pub mod pages;
 pub mod records;
 pub mod state;
 pub mod sync;
+pub mod talks;

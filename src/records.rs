@@ -172,6 +172,35 @@ impl Record for Absences {
     const SCHEMA: u32 = 1;
 }
 
+/// A talk booked for a child, as the phone keeps it: the newest version of the request, where
+/// it is on its way to school, and the slot the school gave.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct StoredBooking {
+    pub put: driehoek_core::talks::BookingPut,
+    /// `Saved`: "aangevraagd", waiting to be sent; `Sent`: the school has it.
+    pub state: SendState,
+    /// The slot the school keeps for it (also when the school moved it); `None` while asked
+    /// for, when full, or cancelled.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub booked: Option<driehoek_core::talks::Booked>,
+    /// The school answered "vol": none of the times asked for was free; these were, then.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub full: Option<Vec<driehoek_core::talks::Slot>>,
+    /// The child's id on this phone (the booking carries only name and groep).
+    #[serde(default)]
+    pub child_id: String,
+}
+
+/// The family's bookings of talks.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(transparent)]
+pub struct Bookings(pub Vec<StoredBooking>);
+
+impl Record for Bookings {
+    const KIND: &'static str = "bookings";
+    const SCHEMA: u32 = 1;
+}
+
 /// "Ik heb de afspraken gelezen", for one version of the agreement.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Acknowledgement {
@@ -358,6 +387,7 @@ pub fn check_import(kind: &str, raw: &str) -> Result<(), ImportError> {
         ContentCache::KIND => check_record::<ContentCache>(raw),
         SyncRecord::KIND => check_record::<SyncRecord>(raw),
         Absences::KIND => check_record::<Absences>(raw),
+        Bookings::KIND => check_record::<Bookings>(raw),
         // The school's editor on the same device: taken over as it is (see EDITOR_KINDS).
         kind if EDITOR_KINDS.contains(&kind) => check_envelope(kind, raw),
         other => Err(ImportError::UnknownKind(other.to_owned())),

@@ -4,8 +4,8 @@ use driehoek_web::state::{AppStorage, Persisted};
 use leptos::prelude::*;
 
 use crate::records::{
-    Absences, Acknowledgements, Children, ContentCache, Discussed, ReadItems, Rsvps, SeenNews,
-    Settings, SyncRecord,
+    Absences, Acknowledgements, Bookings, Children, ContentCache, Discussed, ReadItems, Rsvps,
+    SeenNews, Settings, SyncRecord,
 };
 
 /// Loads every record kind of the parents' app from `storage` and provides each as a
@@ -21,4 +21,5 @@ pub fn provide_records(storage: AppStorage) {
     provide_context(Persisted::<ContentCache>::load(storage));
     provide_context(Persisted::<SyncRecord>::load(storage));
     provide_context(Persisted::<Absences>::load(storage));
+    provide_context(Persisted::<Bookings>::load(storage));
 }

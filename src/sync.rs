@@ -17,13 +17,14 @@ use driehoek_core::sync::{
     read_back, AckPut, AckPutResponse, Change, ChildInGroep, FamilyProfile, FamilyRecords, Outcome,
     ProfileChild, ProfilePutResponse, ReadBack, RsvpPut, RsvpPutResponse,
 };
+use driehoek_core::talks::{BookingFull, BookingPut, BookingPutResponse};
 use driehoek_core::{Content, Rsvp};
 use leptos::prelude::*;
 use wasm_bindgen::JsValue;
 
 use crate::records::{
-    Absences, Acknowledgement, Acknowledgements, Child, Children, ContentCache, Refusal, Rsvps,
-    SendState, Settings, StoredRsvp, SyncProblem, SyncRecord,
+    Absences, Acknowledgement, Acknowledgements, Bookings, Child, Children, ContentCache, Refusal,
+    Rsvps, SendState, Settings, StoredRsvp, SyncProblem, SyncRecord,
 };
 use driehoek_web::http::{http, NoAnswer, Reply};
 use driehoek_web::i18n::{Locale, Strings};
@@ -162,6 +163,17 @@ impl Outbox {
         ok.then_some(queued)
     }
 
+    /// Puts a booking of a talk (a change or cancellation too) in the outbox with the family's
+    /// id (see [`Outbox::queue`]); gives the version queued, `None` when storage refused it.
+    pub fn queue_booking(&self, booking: &BookingPut) -> Option<BookingPut> {
+        let mut queued = booking.clone();
+        let ok = self.queue(|record| {
+            queued.family_id = record.family_id.clone();
+            Change::Booking(queued.clone())
+        });
+        ok.then_some(queued)
+    }
+
     /// Puts one parent's acknowledgement of `version` in the outbox (see [`Outbox::queue`]),
     /// under their own `name`, with the family's children.
     pub fn queue_ack(&self, name: String, version: u32, children: Vec<ChildInGroep>) -> bool {
@@ -208,6 +220,7 @@ struct Ctx {
     record: Persisted<SyncRecord>,
     rsvps: Persisted<Rsvps>,
     absences: Persisted<Absences>,
+    bookings: Persisted<Bookings>,
     cache: Persisted<ContentCache>,
     children: Persisted<Children>,
     acks: Persisted<Acknowledgements>,
@@ -224,6 +237,7 @@ pub fn use_sync(locale: Locale) -> UseSyncReturn {
         record: use_record(),
         rsvps: use_record(),
         absences: use_record(),
+        bookings: use_record(),
         cache: use_record(),
         children: use_record(),
         acks: use_record(),
@@ -394,6 +408,9 @@ async fn push(ctx: Ctx, link: &JoinLink, family: &(String, String)) -> Result<()
             Change::Absence(absence) => {
                 (link.api(&format!("absences/{}", absence.id)), json(absence))
             }
+            Change::Booking(booking) => {
+                (link.api(&format!("bookings/{}", booking.id)), json(booking))
+            }
         };
         let auth = format!("Bearer {}", link.code);
         let headers = [
@@ -405,6 +422,8 @@ async fn push(ctx: Ctx, link: &JoinLink, family: &(String, String)) -> Result<()
         match reply.status {
             200..=299 => confirm(ctx, &change, &reply.body)?,
             422 => refuse(ctx, &change, &reply.body),
+            // "Vol": none of the times asked for is free; the booking kept before stays.
+            409 if matches!(change, Change::Booking(_)) => full(ctx, &change, &reply.body),
             status => return Err(failure(&reply, status)),
         }
     }
@@ -450,6 +469,12 @@ fn confirm(ctx: Ctx, change: &Change, body: &str) -> Result<(), Failure> {
                 serde_json::from_str(body).map_err(|_| (SyncProblem::Server, None))?;
             record.outbox.confirm_absence(&answer.kept);
             mark_absence(ctx, &answer.kept);
+        }
+        Change::Booking(_) => {
+            let answer: BookingPutResponse =
+                serde_json::from_str(body).map_err(|_| (SyncProblem::Server, None))?;
+            record.outbox.confirm_booking(&answer.kept);
+            crate::talks::mark_booking(ctx.bookings, &answer.kept, answer.booked, false);
         }
     }
     if !record.outbox.entries.iter().any(|e| e.key() == key) {
@@ -574,7 +599,8 @@ async fn read_family(ctx: Ctx, link: &JoinLink, family: &(String, String)) -> Re
     // A phone that never sent anything has nothing to read back (and no 404 to log).
     let sent_before = ctx.record.with_untracked(|r| r.known || r.joined)
         || ctx.rsvps.with_untracked(|r| !r.0.is_empty())
-        || ctx.acks.with_untracked(|a| !a.0.is_empty());
+        || ctx.acks.with_untracked(|a| !a.0.is_empty())
+        || ctx.bookings.with_untracked(|b| !b.0.is_empty());
     if !sent_before {
         return Ok(());
     }
@@ -656,6 +682,11 @@ async fn read_family(ctx: Ctx, link: &JoinLink, family: &(String, String)) -> Re
     if ctx.acks.with_untracked(|a| *a != acks) && ctx.acks.replace(acks).is_err() {
         return Err((SyncProblem::Storage, None));
     }
+    if !crate::talks::read_back_bookings(ctx.bookings, ctx.children, &records.bookings, |id| {
+        outbox.waits(&Change::booking_key(&family.0, id))
+    }) {
+        return Err((SyncProblem::Storage, None));
+    }
 
     let mut record = ctx.record.get_untracked();
     record.known = reply.status == 200;
@@ -706,6 +737,22 @@ fn mark_absence(ctx: Ctx, kept: &AbsencePut) {
     });
 }
 
+/// The school answered "vol" to a booking: none of the times asked for is free. The request
+/// leaves the outbox (sending it again would not help); the parent sees the free times the school
+/// proposed, one tap to take one. A booking the school kept before keeps its slot.
+fn full(ctx: Ctx, change: &Change, body: &str) {
+    let Change::Booking(put) = change else {
+        return;
+    };
+    let alternatives = serde_json::from_str::<BookingFull>(body)
+        .map(|f| f.alternatives)
+        .unwrap_or_default();
+    let _ = ctx
+        .record
+        .update_shown(|record| record.outbox.reject(change));
+    crate::talks::mark_full(ctx.bookings, put, alternatives);
+}
+
 /// The server refused `change` (422): it stays in the outbox, and the parent sees why.
 fn refuse(ctx: Ctx, change: &Change, body: &str) {
     let t = ctx.locale.0.get_untracked().strings();
@@ -721,6 +768,9 @@ fn refuse(ctx: Ctx, change: &Change, body: &str) {
                 mine.state = SendState::Failed;
             }
         });
+    }
+    if let Change::Booking(put) = change {
+        crate::talks::mark_failed(ctx.bookings, put);
     }
     if let Change::Absence(absence) = change {
         let _ = ctx.absences.update(|absences| {

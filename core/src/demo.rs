@@ -41,6 +41,7 @@ pub fn bundled() -> Content {
         activities: parse("activities", include_str!("../data/demo/activities.json")),
         themes: parse("themes", include_str!("../data/demo/themes.json")),
         prompts: parse("prompts", include_str!("../data/demo/prompts.json")),
+        talks: parse("talks", include_str!("../data/demo/talks.json")),
     }
 }
 
@@ -87,6 +88,16 @@ pub fn shift(content: &mut Content, days: i64) {
     for theme in &mut content.themes {
         date(&mut theme.from);
         date(&mut theme.to);
+    }
+    for round in &mut content.talks {
+        date_time(&mut round.opens);
+        date_time(&mut round.closes);
+        if let Some(early) = &mut round.siblings_from {
+            date_time(early);
+        }
+        for window in round.groepen.iter_mut().flat_map(|g| g.windows.iter_mut()) {
+            date(&mut window.date);
+        }
     }
 }
 

@@ -55,6 +55,18 @@ pub const SENT: &[SentField] = &[
     sent_field("absence", "id", "disclosure_sent_codes"),
     sent_field("absence", "family_id", "disclosure_sent_codes"),
     sent_field("absence", "updated_at", "disclosure_sent_codes"),
+    // PUT …/bookings/{booking_id} (talks::BookingPut)
+    sent_field("booking", "names", "disclosure_sent_names"),
+    sent_field("booking", "child.name", "disclosure_sent_booking"),
+    sent_field("booking", "child.groep", "disclosure_sent_booking"),
+    sent_field("booking", "round_id", "disclosure_sent_booking"),
+    sent_field("booking", "preferences[]", "disclosure_sent_booking"),
+    sent_field("booking", "note", "disclosure_sent_booking"),
+    sent_field("booking", "children_in_round", "disclosure_sent_booking"),
+    sent_field("booking", "cancelled", "disclosure_sent_booking"),
+    sent_field("booking", "id", "disclosure_sent_codes"),
+    sent_field("booking", "family_id", "disclosure_sent_codes"),
+    sent_field("booking", "updated_at", "disclosure_sent_codes"),
     // PUT …/families/{family_id}/profile (sync::FamilyProfile): only once the parent links a
     // second phone, so that the other phone gets the children and names.
     sent_field("profile", "children[].id", "disclosure_sent_profile"),

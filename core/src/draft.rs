@@ -32,6 +32,7 @@ pub fn blank(school: &str, today: NaiveDate) -> Content {
         activities: Vec::new(),
         themes: Vec::new(),
         prompts: Vec::new(),
+        talks: Vec::new(),
     }
 }
 
@@ -155,6 +156,7 @@ pub fn rebase(old: Option<&Content>, new: &Content, draft: &Content) -> Content 
         ),
         themes: merge_list(&old.themes, &new.themes, &draft.themes, |t| &t.id, &pick),
         prompts: merge_list(&old.prompts, &new.prompts, &draft.prompts, |p| &p.id, &pick),
+        talks: merge_list(&old.talks, &new.talks, &draft.talks, |r| &r.id, &pick),
     }
 }
 
@@ -257,6 +259,13 @@ pub fn changes(published: Option<&Content>, draft: &Content) -> Vec<PartChanges>
         &draft.prompts,
         |p| &p.id,
         |p| p.text.get("nl").to_owned(),
+    ));
+    parts.push(by_id(
+        "Gesprekken",
+        &old.talks,
+        &draft.talks,
+        |r| &r.id,
+        |r| r.title.get("nl").to_owned(),
     ));
     if published.is_none_or(|old| !same_agreement(&old.agreement, &draft.agreement)) {
         parts.push(PartChanges {

@@ -17,6 +17,7 @@ pub mod rsvp;
 #[cfg(feature = "schema")]
 pub mod schema;
 pub mod sync;
+pub mod talks;
 pub mod tz;
 pub mod validate;
 

@@ -59,7 +59,14 @@ pub struct Content {
     /// The general bank of conversation prompts, not tied to a theme.
     #[cfg_attr(feature = "schema", schemars(length(max = crate::validate::MAX_LIST)))]
     pub prompts: Vec<Prompt>,
+    /// Rounds of talks with parents ("gespreksronden"), each with slots to book per groep.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    #[cfg_attr(feature = "schema", schemars(length(max = 50)))]
+    pub talks: Vec<crate::talks::TalkRound>,
 }
+
+/// The most rounds of talks a school publishes at once.
+pub const MAX_TALK_ROUNDS: usize = 50;
 
 /// The school itself.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]

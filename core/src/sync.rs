@@ -362,6 +362,9 @@ pub struct FamilyRecords {
     /// The children and parents' names, once a phone sent them.
     #[serde(default)]
     pub profile: Option<FamilyProfile>,
+    /// The kept bookings of talks, each with the slot it holds (also when the school moved it).
+    #[serde(default)]
+    pub bookings: Vec<crate::talks::KeptBooking>,
 }
 
 /// What a phone does with the school's kept version of one of its family's records, read back
@@ -407,6 +410,8 @@ pub enum Change {
     },
     /// A child reported ill or absent, or such a report withdrawn.
     Absence(AbsencePut),
+    /// A talk booked for a child, changed or cancelled.
+    Booking(crate::talks::BookingPut),
 }
 
 impl Change {
@@ -429,6 +434,7 @@ impl Change {
             Change::Ack(ack) => ack.family_id = family_id.to_owned(),
             Change::Profile { family_id: id, .. } => *id = family_id.to_owned(),
             Change::Absence(absence) => absence.family_id = family_id.to_owned(),
+            Change::Booking(booking) => booking.family_id = family_id.to_owned(),
         }
     }
 
@@ -442,6 +448,11 @@ impl Change {
         format!("absence/{family_id}/{absence_id}")
     }
 
+    /// The natural key of a family's booking of a talk: one record per family and booking id.
+    pub fn booking_key(family_id: &str, booking_id: &str) -> String {
+        format!("booking/{family_id}/{booking_id}")
+    }
+
     /// The natural key: one outbox entry per key, the newest version.
     pub fn key(&self) -> String {
         match self {
@@ -449,6 +460,7 @@ impl Change {
             Change::Ack(ack) => Change::ack_key(&ack.family_id, ack.agreement_version, &ack.name),
             Change::Profile { family_id, .. } => Change::profile_key(family_id),
             Change::Absence(absence) => Change::absence_key(&absence.family_id, &absence.id),
+            Change::Booking(booking) => Change::booking_key(&booking.family_id, &booking.id),
         }
     }
 
@@ -460,6 +472,7 @@ impl Change {
                 a.is_newer(b)
             }
             (Change::Absence(a), Change::Absence(b)) => Versioned::is_newer(a, b),
+            (Change::Booking(a), Change::Booking(b)) => Versioned::is_newer(a, b),
             _ => false,
         }
     }
@@ -531,6 +544,19 @@ impl Outbox {
                 !(absence.family_id == kept.family_id
                     && absence.id == kept.id
                     && !Versioned::is_newer(absence, kept))
+            }
+            _ => true,
+        });
+    }
+
+    /// The server answered a PUT of a booking with `kept` (or refused it as "vol" while keeping
+    /// `kept`).
+    pub fn confirm_booking(&mut self, kept: &crate::talks::BookingPut) {
+        self.entries.retain(|e| match e {
+            Change::Booking(booking) => {
+                !(booking.family_id == kept.family_id
+                    && booking.id == kept.id
+                    && !Versioned::is_newer(booking, kept))
             }
             _ => true,
         });

@@ -159,6 +159,27 @@ pub fn validate(content: &Content) -> Vec<FieldError> {
     for (i, prompt) in c.bounded("prompts", &content.prompts).iter().enumerate() {
         c.prompt(&format!("prompts[{i}]"), prompt, &mut prompt_ids);
     }
+
+    let mut round_ids = HashMap::new();
+    if content.talks.len() > crate::model::MAX_TALK_ROUNDS {
+        c.err(
+            "talks",
+            format!(
+                "Hoogstens {} gespreksronden tegelijk.",
+                crate::model::MAX_TALK_ROUNDS
+            ),
+        );
+    }
+    for (i, round) in content
+        .talks
+        .iter()
+        .take(crate::model::MAX_TALK_ROUNDS)
+        .enumerate()
+    {
+        let path = format!("talks[{i}]");
+        c.unique(&format!("{path}.id"), &round.id, &mut round_ids);
+        c.talk_round(&path, round);
+    }
     c.errors
 }
 
@@ -191,6 +212,15 @@ pub fn texts(content: &Content) -> Vec<(String, &Text)> {
     }
     for (p, prompt) in content.prompts.iter().enumerate() {
         out.push((format!("prompts[{p}].text"), &prompt.text));
+    }
+    for (r, round) in content.talks.iter().enumerate() {
+        out.push((format!("talks[{r}].title"), &round.title));
+        out.push((format!("talks[{r}].text"), &round.text));
+        for (g, part) in round.groepen.iter().enumerate() {
+            if !part.place.0.is_empty() {
+                out.push((format!("talks[{r}].groepen[{g}].place"), &part.place));
+            }
+        }
     }
     out
 }
@@ -431,6 +461,27 @@ impl Checker {
             ),
             _ => {}
         }
+    }
+
+    fn talk_round(&mut self, path: &str, round: &crate::talks::TalkRound) {
+        self.text(&format!("{path}.title"), &round.title, MAX_TITLE);
+        self.text(&format!("{path}.text"), &round.text, MAX_TEXT);
+        self.date_time(&format!("{path}.opens"), round.opens);
+        self.date_time(&format!("{path}.closes"), round.closes);
+        for (g, part) in round.groepen.iter().take(8).enumerate() {
+            let place = format!("{path}.groepen[{g}].place");
+            if !part.place.0.is_empty() || round.kind != crate::talks::TalkKind::Huisbezoek {
+                self.text(&place, &part.place, MAX_LOCATION);
+            }
+        }
+        if round.groepen.len() > 8 {
+            self.err(&format!("{path}.groepen"), "Hoogstens 8 groepen.");
+        }
+        let mut found = Vec::new();
+        crate::talks::check_round(path, round, &mut |field, message| {
+            found.push(FieldError { field, message })
+        });
+        self.errors.extend(found);
     }
 
     fn activity(&mut self, path: &str, a: &Activity) {

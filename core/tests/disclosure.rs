@@ -54,6 +54,21 @@ fn examples() -> Vec<Change> {
             updated_at: 1_790_000_000_000,
             withdrawn: true,
         }),
+        Change::Booking(driehoek_core::talks::BookingPut {
+            id: "gesprek-1".into(),
+            family_id: "gezin-1".into(),
+            names: "Fatima, Karim".into(),
+            round_id: "rapport-winter".into(),
+            child: ChildInGroep {
+                name: "Noor".into(),
+                groep: 7,
+            },
+            preferences: vec!["g7-20261208-1500".into(), "g7-20261208-1515".into()],
+            note: "Graag over rekenen".into(),
+            children_in_round: 2,
+            updated_at: 1_790_000_000_000,
+            cancelled: true,
+        }),
         Change::Profile {
             family_id: "gezin-1".into(),
             profile: FamilyProfile {
@@ -76,6 +91,7 @@ fn body(change: &Change) -> (&'static str, serde_json::Value) {
         Change::Rsvp(put) => ("rsvp", serde_json::to_value(put).unwrap()),
         Change::Ack(ack) => ("ack", serde_json::to_value(ack).unwrap()),
         Change::Absence(absence) => ("absence", serde_json::to_value(absence).unwrap()),
+        Change::Booking(booking) => ("booking", serde_json::to_value(booking).unwrap()),
         // The family's id is in the path; the body is the profile.
         Change::Profile { profile, .. } => ("profile", serde_json::to_value(profile).unwrap()),
     }

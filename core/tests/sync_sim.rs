@@ -49,6 +49,7 @@ impl Server {
                 apply(Some(cur), new)
             }
             (Some(Change::Absence(cur)), Change::Absence(new)) => apply(Some(cur), new),
+            (Some(Change::Booking(cur)), Change::Booking(new)) => apply(Some(cur), new),
             _ => unreachable!("a key names one kind"),
         };
         if outcome == Outcome::Stored {
@@ -66,6 +67,7 @@ fn confirm(outbox: &mut Outbox, kept: &Change) {
         Change::Ack(ack) => outbox.confirm_ack(ack),
         Change::Profile { family_id, profile } => outbox.confirm_profile(family_id, profile),
         Change::Absence(absence) => outbox.confirm_absence(absence),
+        Change::Booking(booking) => outbox.confirm_booking(booking),
     }
 }
 

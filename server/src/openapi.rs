@@ -502,6 +502,7 @@ pub const OPERATIONS: &[Operation] = &[
         example: |ex| Example {
             request: None,
             answer: Shown::Json(json_of(&FamilyRecords {
+                bookings: Vec::new(),
                 rsvps: vec![ex.rsvp.clone()],
                 acknowledgements: vec![ex.ack.clone()],
                 profile: Some(ex.profile.clone()),

@@ -190,6 +190,7 @@ prop_compose! {
                 .map(|(id, title, groepen, from, to, prompts)| Theme { id, title, groepen, from, to, prompts })
                 .collect(),
             prompts,
+            talks: Vec::new(),
         }
     }
 }

@@ -163,5 +163,6 @@ pub fn content() -> Content {
             prompt("dag-1", Band::All, Category::Schooldag),
             prompt("weekend-1", Band::All, Category::WeekendVakantie),
         ],
+        talks: Vec::new(),
     }
 }
