@@ -437,8 +437,10 @@ pub fn AbsenceList(
     }
 }
 
-/// Vandaag's part: a button per child, "Bel de school" after the school's time, and the reports
-/// that are not over yet.
+/// Vandaag's part. Before the school's time for today: a box with a button per child, and the
+/// reports that are not over yet. After it, when today can no longer be reported in the app, one
+/// line to report tomorrow or later (the form's screen gives the number to call for today), so
+/// that the box does not fill the top of Vandaag all day; the open reports stay listed.
 #[component]
 pub fn TodayAbsences(
     /// Told what happened, for a live region.
@@ -447,20 +449,36 @@ pub fn TodayAbsences(
 ) -> impl IntoView {
     let locale = use_locale();
     let children = use_record::<Children>();
+    let content = use_content();
+    let late = move || content.with(|c| !accepts_today(&c.school, now_local()));
+    // With one child, the form starts with that child chosen.
+    let later_href = move || {
+        children.with(|c| match c.0.as_slice() {
+            [only] => absence_href(&only.id),
+            _ => "/afwezig".to_owned(),
+        })
+    };
     view! {
         <Show when=move || !children.with(|c| c.0.is_empty())>
-            <section class="absence" aria-labelledby="absence-title">
-                <h2 id="absence-title">{move || locale.t().absence_today_title}</h2>
-                <CallTheSchool/>
-                <div class="actions">
-                    <For each=move || children.get().0 key=|c| (c.id.clone(), c.name.clone()) let:child>
-                        <A href=absence_href(&child.id) attr:class="button">
-                            {move || locale.t().absence_button_for.replace("{name}", &child.name)}
-                        </A>
-                    </For>
-                </div>
+            <Show when=late
+                fallback=move || view! {
+                    <section class="absence" aria-labelledby="absence-title">
+                        <h2 id="absence-title">{move || locale.t().absence_today_title}</h2>
+                        <div class="actions">
+                            <For each=move || children.get().0 key=|c| (c.id.clone(), c.name.clone()) let:child>
+                                <A href=absence_href(&child.id) attr:class="button">
+                                    {move || locale.t().absence_button_for.replace("{name}", &child.name)}
+                                </A>
+                            </For>
+                        </div>
+                        <AbsenceList announce=announce/>
+                    </section>
+                }>
+                <p class="absence-later">
+                    <A href=later_href>{move || locale.t().absence_later_link}</A>
+                </p>
                 <AbsenceList announce=announce/>
-            </section>
+            </Show>
         </Show>
     }
 }
