@@ -9,7 +9,8 @@ use crate::components::join_family::JoinFamily;
 use crate::components::nav::BottomNav;
 use crate::content::provide_school_content;
 use crate::pages::{
-    AbsencePage, Activities, ActivityPage, Agreements, BulletinItemPage, Bulletins, NotFound, Today,
+    AbsencePage, Activities, ActivityPage, Agreements, BulletinItemPage, Bulletins, NotFound,
+    TalkPage, Talks, Today,
 };
 use crate::records::Settings;
 use crate::state::provide_records;
@@ -75,6 +76,8 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/activiteiten/:id") view=ActivityPage/>
                     <Route path=path!("/instellingen") view=crate::pages::Settings/>
                     <Route path=path!("/afwezig") view=AbsencePage/>
+                    <Route path=path!("/gesprekken") view=Talks/>
+                    <Route path=path!("/gesprekken/:id") view=TalkPage/>
                 </Routes>
             </main>
             <BottomNav/>

@@ -52,6 +52,28 @@ pub enum CalendarEntry<'a> {
     Item(&'a BulletinItem),
     /// An activity.
     Activity(&'a Activity),
+    /// A booked talk, said in the parent's language by the app.
+    Talk(&'a TalkEvent),
+}
+
+/// A booked talk, as it goes into the parent's calendar.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct TalkEvent {
+    /// The booking's id (the calendar updates the event when it is added again after a move).
+    pub id: String,
+    /// "Rapportgesprek over Noor".
+    pub summary: String,
+    pub description: String,
+    /// "Lokaal 7", or "bij u thuis".
+    pub location: String,
+    pub start: NaiveDateTime,
+    pub end: NaiveDateTime,
+}
+
+/// A calendar file with one booked talk, with a reminder an hour ahead; `None` when its dates
+/// cannot be written.
+pub fn talk_ics(school: &School, talk: &TalkEvent, dtstamp_utc: NaiveDateTime) -> Option<String> {
+    single(school, CalendarEntry::Talk(talk), "nl", dtstamp_utc)
 }
 
 /// A calendar file with one bulletin item; `None` when the item has no date (or a date no
@@ -179,6 +201,18 @@ impl Event {
                 Moment::Local(a.start),
                 timed_end(a.start, Some(a.end))?,
             ),
+            CalendarEntry::Talk(talk) => {
+                let event = Event {
+                    uid: format!("{}@{}.driehoek", talk.id, school.id),
+                    start: Moment::Local(talk.start),
+                    end: timed_end(talk.start, Some(talk.end))?,
+                    summary: talk.summary.clone(),
+                    description: talk.description.clone(),
+                    location: talk.location.clone(),
+                };
+                let writable = |m: Moment| (0..=9999).contains(&m.date().year());
+                return (writable(event.start) && writable(event.end)).then_some(event);
+            }
         };
         // RFC 5545 dates have four-digit years.
         let writable = |m: Moment| (0..=9999).contains(&m.date().year());

@@ -365,3 +365,31 @@ proptest! {
         prop_assert_eq!(&events[0].end, &amsterdam(a.end));
     }
 }
+
+#[test]
+fn a_booked_talk_reads_back_at_its_time_with_a_reminder_an_hour_ahead() {
+    let talk = driehoek_core::ics::TalkEvent {
+        id: "gesprek-1".into(),
+        summary: "Rapportgesprek over Noor".into(),
+        description: "Rapportgesprekken december".into(),
+        location: "Lokaal 7".into(),
+        start: NaiveDate::from_ymd_opt(2026, 12, 8)
+            .unwrap()
+            .and_hms_opt(15, 15, 0)
+            .unwrap(),
+        end: NaiveDate::from_ymd_opt(2026, 12, 8)
+            .unwrap()
+            .and_hms_opt(15, 25, 0)
+            .unwrap(),
+    };
+    let ics = driehoek_core::ics::talk_ics(&school(), &talk, stamp()).expect("writable");
+    let events = parse(&ics);
+    assert_eq!(events.len(), 1);
+    assert_eq!(events[0].uid, "gesprek-1@de-linde.driehoek");
+    assert_eq!(events[0].summary, "Rapportgesprek over Noor");
+    assert_eq!(events[0].location.as_deref(), Some("Lokaal 7"));
+    assert_eq!(events[0].start, amsterdam(talk.start));
+    assert_eq!(events[0].end, amsterdam(talk.end));
+    assert!(ics.contains("BEGIN:VTIMEZONE"), "{ics}");
+    assert!(ics.contains("TRIGGER:-PT1H"), "{ics}");
+}

@@ -17,6 +17,7 @@ pub fn disclosure_text(t: &Strings, key: &str) -> Option<&'static str> {
         "disclosure_sent_codes" => t.disclosure_sent_codes,
         "disclosure_sent_absence" => t.disclosure_sent_absence,
         "disclosure_sent_profile" => t.disclosure_sent_profile,
+        "disclosure_sent_booking" => t.disclosure_sent_booking,
         "disclosure_kept_discussed" => t.disclosure_kept_discussed,
         "disclosure_kept_read" => t.disclosure_kept_read,
         "disclosure_kept_other_children" => t.disclosure_kept_other_children,

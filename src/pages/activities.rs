@@ -167,6 +167,12 @@ pub fn Activities() -> impl IntoView {
 
     view! {
         <Screen title=|t| t.activities_title intro=|t| t.activities_intro/>
+        <Show when=move || content.with(|c| c.talks.iter().any(|r| r.last_end().is_some_and(|end| end >= now)))>
+            <p class="talks-link notice">
+                <A href="/gesprekken">{move || locale.t().talks_link}</A>
+                <span class="talks-link__text">{move || locale.t().talks_link_text}</span>
+            </p>
+        </Show>
         <h2>{move || locale.t().activities_upcoming}</h2>
         <Show when=move || upcoming.with(Vec::is_empty)>
             <p class="muted">{move || locale.t().activities_none_upcoming}</p>

@@ -10,6 +10,7 @@ pub mod activities;
 pub mod agreements;
 pub mod bulletins;
 pub mod settings;
+pub mod talks;
 pub mod today;
 
 pub use absence::AbsencePage;
@@ -17,6 +18,7 @@ pub use activities::{Activities, ActivityPage};
 pub use agreements::Agreements;
 pub use bulletins::{BulletinItemPage, Bulletins};
 pub use settings::Settings;
+pub use talks::{TalkPage, Talks};
 pub use today::Today;
 
 /// A screen with its one `h1` and an introduction. Until each screen is built, the introduction

@@ -73,6 +73,7 @@ fn TodayScreen() -> impl IntoView {
         <p class="visually-hidden" role="status" aria-live="polite">{said}</p>
         <NewAgreementBanner link=true/>
         <TodayAbsences announce=Callback::new(move |s| set_said.set(s))/>
+        <crate::pages::talks::UpcomingTalks/>
         <section class="week" aria-labelledby="week-title">
             <h2 id="week-title">{move || locale.t().today_whats_on}</h2>
             <Show when=move || !week.with(Vec::is_empty)
