@@ -228,6 +228,14 @@ async function everyScreen(page, context, scheme) {
   await page.getByRole('heading', { level: 1 }).waitFor();
   await check(`Activiteit ${href}`);
 
+  // Gesprekken: the rounds, and one round with both children's times and the box for brothers
+  // and sisters.
+  await open(page, '/gesprekken', nl.talks_title);
+  await check('Gesprekken');
+  await page.locator('main a[href^="/gesprekken/"]').first().click();
+  await page.getByRole('heading', { level: 2, name: nl.talks_siblings_title }).waitFor();
+  await check('Gesprekken, een ronde');
+
   await open(page, '/instellingen', nl.settings_title);
   await page.getByRole('button', { name: nl.sync_now }).waitFor();
   await check('Instellingen');
