@@ -306,7 +306,12 @@ fn Round(round: TalkRound) -> impl IntoView {
     };
 
     view! {
-        <p class="back-link"><A href="/gesprekken">{move || locale.t().talks_back}</A></p>
+        <p class="back-link">
+            <A href="/gesprekken">
+                <span aria-hidden="true">"← "</span>
+                {move || locale.t().talks_back}
+            </A>
+        </p>
         <h1>{title}</h1>
         <p class="kind-badge">{move || round.with_value(|r| kind_label(t(), r.kind))}</p>
         <p class="intro">{text}</p>
@@ -446,7 +451,10 @@ fn Siblings(
             children.with(|c| c.iter().map(for_school).collect());
         round.with_value(|r| back_to_back(r, &kids, now, |s| !taken.contains(&s.id)))
     });
-    let ask = move |_| {
+    let sync = crate::sync::sync_context();
+    let settings = use_record::<Settings>();
+    let first_send = RwSignal::new(false);
+    let ask_now = move || {
         let Some(series) = proposal.get_untracked() else {
             return;
         };
@@ -464,6 +472,18 @@ fn Siblings(
         }
         error.set(None);
     };
+    // Before the first send to a school: first what the school receives.
+    let ask = move |_| {
+        if sync.outbox.first_send() {
+            first_send.set(true);
+        } else {
+            ask_now();
+        }
+    };
+    let agreed = Callback::new(move |()| {
+        let _ = settings.update(|s| s.school_told = true);
+        ask_now();
+    });
     view! {
         <Show when=none_booked>
             <section class="talk-siblings notice" aria-labelledby="talk-siblings-title">
@@ -488,6 +508,7 @@ fn Siblings(
                     }
                 }}
                 <p class="rsvp__error" role="alert">{move || error.get()}</p>
+                <FirstSendPanel open=first_send on_yes=agreed id="talk-siblings"/>
             </section>
         </Show>
     }
