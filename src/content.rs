@@ -1,27 +1,65 @@
 //! The school's content as the screens see it: the school's, as last synced and kept in storage,
 //! or else the demo school with its dates moved to this week (the app's clock is
 //! [`driehoek_web::clock`]).
+//!
+//! The demo school's content is not in the wasm: it is the asset `demo.json`, precached by the
+//! service worker, and fetched only while no school is connected (see `driehoek_core::demo`).
 
-use driehoek_core::{demo_content, Content};
+use driehoek_core::{demo, Content};
 use driehoek_web::clock::today;
+use driehoek_web::http::http;
 use driehoek_web::state::use_record;
 use leptos::prelude::*;
 
-use crate::records::ContentCache;
+use crate::records::{ContentCache, Settings};
 
 /// The content in use, shared through context.
 #[derive(Clone, Copy)]
 pub struct SchoolContent(pub Memo<Content>);
 
 /// Provides the content in use: the synced content where there is some, else the demo school
-/// for this week.
+/// for this week (empty but for its name while the asset loads, or when it cannot be read).
 pub fn provide_school_content() {
     let cache = use_record::<ContentCache>();
+    let settings = use_record::<Settings>();
+    // Only a parent without a school sees the demo; a connected school's parent never fetches it.
+    let wants_demo = Memo::new(move |_| {
+        settings.with(|s| s.sync_url.is_none()) && cache.with(|c| c.0.is_none())
+    });
+    let demo = LocalResource::new(move || {
+        let wanted = wants_demo.get();
+        async move {
+            if wanted {
+                load_demo().await
+            } else {
+                None
+            }
+        }
+    });
     provide_context(SchoolContent(Memo::new(move |_| {
         cache
             .with(|cache| cache.0.clone())
-            .unwrap_or_else(|| demo_content(today()))
+            .unwrap_or_else(|| demo.get().flatten().unwrap_or_else(demo::empty))
     })));
+}
+
+/// The demo school's content for this week, from the asset; `None` (logged) when it cannot be
+/// had: the app then shows the demo school without content rather than failing.
+async fn load_demo() -> Option<Content> {
+    let reply = match http("GET", demo::ASSET, &[], None).await {
+        Ok(reply) if reply.status == 200 => reply,
+        _ => {
+            leptos::logging::warn!("the demo school's content could not be fetched");
+            return None;
+        }
+    };
+    match demo::from_asset(&reply.body, today()) {
+        Ok(content) => Some(content),
+        Err(_) => {
+            leptos::logging::warn!("the demo school's content could not be read");
+            None
+        }
+    }
 }
 
 /// The content from context.
