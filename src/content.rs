@@ -13,9 +13,12 @@ use leptos::prelude::*;
 
 use crate::records::{ContentCache, Settings};
 
-/// The content in use, shared through context.
+/// The content in use, shared through context, and whether it is there yet.
 #[derive(Clone, Copy)]
-pub struct SchoolContent(pub Memo<Content>);
+pub struct SchoolContent {
+    content: Memo<Content>,
+    ready: Memo<bool>,
+}
 
 /// Provides the content in use: the synced content where there is some, else the demo school
 /// for this week (empty but for its name while the asset loads, or when it cannot be read).
@@ -36,11 +39,22 @@ pub fn provide_school_content() {
             }
         }
     });
-    provide_context(SchoolContent(Memo::new(move |_| {
+    let content = Memo::new(move |_| {
         cache
             .with(|cache| cache.0.clone())
             .unwrap_or_else(|| demo.get().flatten().unwrap_or_else(demo::empty))
-    })));
+    });
+    // The demo school's asset comes from the service worker's cache in a few milliseconds; until
+    // then the screens wait, rather than flash "no question today" and other empty states. The
+    // welcome shows no content, so a first visit does not wait for the asset; and once there, the
+    // screens stay (a later fetch, after leaving a school, must not take them away).
+    let ready = Memo::new(move |was: Option<&bool>| {
+        was.copied().unwrap_or(false)
+            || !wants_demo.get()
+            || !settings.with(|s| s.welcomed)
+            || demo.with(|d| d.is_some())
+    });
+    provide_context(SchoolContent { content, ready });
 }
 
 /// The demo school's content for this week, from the asset; `None` (logged) when it cannot be
@@ -64,5 +78,10 @@ async fn load_demo() -> Option<Content> {
 
 /// The content from context.
 pub fn use_content() -> Memo<Content> {
-    expect_context::<SchoolContent>().0
+    expect_context::<SchoolContent>().content
+}
+
+/// Whether the content in use is there: `false` only while the demo school's asset loads.
+pub fn use_content_ready() -> Memo<bool> {
+    expect_context::<SchoolContent>().ready
 }
