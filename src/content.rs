@@ -25,10 +25,13 @@ pub struct SchoolContent {
 pub fn provide_school_content() {
     let cache = use_record::<ContentCache>();
     let settings = use_record::<Settings>();
-    // Only a parent without a school sees the demo; a connected school's parent never fetches it.
-    let wants_demo = Memo::new(move |_| {
+    // Only a parent without a school sees the demo, and only after the welcome (which shows no
+    // content, and may end with a school's address): a first visit does not spend the slow
+    // network on it, and a connected school's parent never fetches it.
+    let shows_demo = Memo::new(move |_| {
         settings.with(|s| s.sync_url.is_none()) && cache.with(|c| c.0.is_none())
     });
+    let wants_demo = Memo::new(move |_| shows_demo.get() && settings.with(|s| s.welcomed));
     let demo = LocalResource::new(move || {
         let wanted = wants_demo.get();
         async move {
@@ -45,15 +48,10 @@ pub fn provide_school_content() {
             .unwrap_or_else(|| demo.get().flatten().unwrap_or_else(demo::empty))
     });
     // The demo school's asset comes from the service worker's cache in a few milliseconds; until
-    // then the screens wait, rather than flash "no question today" and other empty states. The
-    // welcome shows no content, so a first visit does not wait for the asset; and once there, the
-    // screens stay (a later fetch, after leaving a school, must not take them away).
-    let ready = Memo::new(move |was: Option<&bool>| {
-        was.copied().unwrap_or(false)
-            || !wants_demo.get()
-            || !settings.with(|s| s.welcomed)
-            || demo.with(|d| d.is_some())
-    });
+    // then the screens wait, rather than flash "no question today" and other empty states. (A
+    // resource keeps its last value while it loads again, so a later fetch, after leaving a
+    // school, does not take the screens away.)
+    let ready = Memo::new(move |_| !wants_demo.get() || demo.with(|d| d.is_some()));
     provide_context(SchoolContent { content, ready });
 }
 
