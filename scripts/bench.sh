@@ -27,6 +27,7 @@ wasm-bindgen --target web --no-typescript --out-dir out/bench/names \
   "$CARGO_TARGET_DIR/wasm32-unknown-unknown/release/driehoek.wasm"
 twiggy top -n 20 out/bench/names/driehoek_bg.wasm > out/bench/twiggy-top20.txt
 twiggy top -n 100000 --format csv out/bench/names/driehoek_bg.wasm > out/bench/twiggy-all.csv
+node bench/crates.mjs > out/bench/twiggy-crates.txt
 export BENCH_TWIGGY="$PWD/out/bench/twiggy-top20.txt"
 
 say "Measuring ($(chromium --version 2>/dev/null | head -n1), ${BENCH_RUNS:-5} runs per figure)"
