@@ -25,13 +25,12 @@ pub struct SchoolContent {
 pub fn provide_school_content() {
     let cache = use_record::<ContentCache>();
     let settings = use_record::<Settings>();
-    // Only a parent without a school sees the demo, and only after the welcome (which shows no
-    // content, and may end with a school's address): a first visit does not spend the slow
-    // network on it, and a connected school's parent never fetches it.
-    let shows_demo = Memo::new(move |_| {
+    // Only a parent without a school sees the demo: a connected school's parent never fetches
+    // it. (A parent who has not finished the welcome fetches it too: every screen but the
+    // welcome shows content, and the navigation reaches them before the welcome is done.)
+    let wants_demo = Memo::new(move |_| {
         settings.with(|s| s.sync_url.is_none()) && cache.with(|c| c.0.is_none())
     });
-    let wants_demo = Memo::new(move |_| shows_demo.get() && settings.with(|s| s.welcomed));
     let demo = LocalResource::new(move || {
         let wanted = wants_demo.get();
         async move {
@@ -48,10 +47,13 @@ pub fn provide_school_content() {
             .unwrap_or_else(|| demo.get().flatten().unwrap_or_else(demo::empty))
     });
     // The demo school's asset comes from the service worker's cache in a few milliseconds; until
-    // then the screens wait, rather than flash "no question today" and other empty states. (A
-    // resource keeps its last value while it loads again, so a later fetch, after leaving a
+    // then the screens wait, rather than flash "no question today" and other empty states. The
+    // welcome does not wait: it shows no content, and a first visit may not have the worker yet.
+    // (A resource keeps its last value while it loads again, so a later fetch, after leaving a
     // school, does not take the screens away.)
-    let ready = Memo::new(move |_| !wants_demo.get() || demo.with(|d| d.is_some()));
+    let ready = Memo::new(move |_| {
+        !wants_demo.get() || !settings.with(|s| s.welcomed) || demo.with(|d| d.is_some())
+    });
     provide_context(SchoolContent { content, ready });
 }
 
