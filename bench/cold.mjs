@@ -2,7 +2,7 @@
 // Chromium profile (no HTTP cache, no service worker), the page throttled through the DevTools
 // protocol before it navigates, and timed from inside the page.
 import { launchProfile } from '../tests/e2e/browser.mjs';
-import { CPU_SLOWDOWN, NETWORK, READY_PROBE, waitReady } from './common.mjs';
+import { CPU_SLOWDOWN, NETWORK, READY_PROBE, VITALS_PROBE, vitals, waitReady } from './common.mjs';
 
 /**
  * Reads first contentful paint and the last largest-contentful-paint candidate. LCP entries are
@@ -61,6 +61,7 @@ async function coldRun(url) {
     });
 
     await page.addInitScript(READY_PROBE);
+    await page.addInitScript(VITALS_PROBE);
     await page.goto(url, { waitUntil: 'commit', timeout: 120_000 });
     const ready = await waitReady(page);
     // LCP may still grow after "ready" (a later, larger paint): let the load finish and two more
@@ -70,7 +71,8 @@ async function coldRun(url) {
       () => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(() => setTimeout(r, 250)))),
     );
     const paints = await page.evaluate(paintTimes);
-    return { ready, ...paints, transferred, responses: [...responses.values()] };
+    const { cls, tbt, longTasks } = await vitals(page, paints.fcp);
+    return { ready, ...paints, cls, tbt, longTasks, transferred, responses: [...responses.values()] };
   } finally {
     await close();
   }
@@ -81,7 +83,7 @@ export async function measureColdLoad(server, runs, log) {
   for (let i = 0; i < runs; i++) {
     try {
       const run = await coldRun(server.url + '/');
-      log(`P2 run ${i + 1}/${runs}: ready ${run.ready.toFixed(0)} ms, FCP ${run.fcp?.toFixed(0)} ms, LCP ${run.lcp?.toFixed(0)} ms`);
+      log(`P2 run ${i + 1}/${runs}: ready ${run.ready.toFixed(0)} ms, FCP ${run.fcp?.toFixed(0)} ms, LCP ${run.lcp?.toFixed(0)} ms, CLS ${run.cls?.toFixed(3)}, TBT ${run.tbt?.toFixed(0)} ms`);
       results.push(run);
     } catch (err) {
       log(`P2 run ${i + 1}/${runs} failed: ${err.message.split('\n')[0]}`);

@@ -41,11 +41,16 @@ export function render(r, KB) {
     rows.push(['all files', kb(r.p1.total.raw), kb(r.p1.total.gzip), kb(r.p1.total.brotli)]);
     out.push(table(rows, 'lrrr'));
     for (const w of r.p1.wasm) {
-      const big = Object.entries(w.sections)
-        .sort((a, b) => b[1].raw - a[1].raw)
-        .slice(0, 3)
-        .map(([name, s]) => `${name} ${kb(s.raw)} raw / ${kb(s.gzip)} gzip`);
-      out.push(`  ${w.path} by section: ${big.join(', ')}`);
+      out.push(`  ${w.path} by section:`);
+      const sections = [['section', 'raw KB', 'gzip KB']];
+      for (const [name, s] of Object.entries(w.sections).sort((a, b) => b[1].raw - a[1].raw)) {
+        sections.push([name, kb(s.raw), kb(s.gzip)]);
+      }
+      out.push(table(sections, 'lrr').replace(/^/gm, '  '));
+    }
+    if (r.p1.twiggy) {
+      out.push(`  the parents' wasm before wasm-opt, names kept: twiggy top 20 (${r.p1.twiggy.file})`);
+      out.push(r.p1.twiggy.top.replace(/^/gm, '    ').trimEnd());
     }
     const fl = r.p1.firstLoad;
     out.push('');
@@ -73,7 +78,10 @@ export function render(r, KB) {
     const rows = [['figure', 'value', 'budget', 'verdict']];
     rows.push(['first contentful paint', cell(p.fcp, ms, 'ms'), '—', '']);
     rows.push(['largest contentful paint', cell(p.lcp, ms, 'ms'), `≤ ${p.lcp.budgetMs} ms`, p.lcp.verdict]);
-    rows.push(['ready (main h1 + nav links)', cell(p.ready, ms, 'ms'), '—', '']);
+    rows.push(['ready (the app has taken over: h1 + nav links)', cell(p.ready, ms, 'ms'), '—', '']);
+    const three = (v) => v.toFixed(3);
+    if (p.cls) rows.push(['cumulative layout shift (CLS)', cell(p.cls, three, ''), '≤ 0.1', p.cls.median === null ? 'n/a' : p.cls.median <= 0.1 ? 'PASS' : 'OVER']);
+    if (p.tbt) rows.push(['total blocking time after FCP (TBT)', cell(p.tbt, ms, 'ms'), '≤ 200 ms', p.tbt.median === null ? 'n/a' : p.tbt.median <= 200 ? 'PASS' : 'OVER']);
     const encodings = [...new Set(p.runs.flatMap((x) => (x.responses ?? []).map((y) => y.encoding)))];
     rows.push([`transferred (as served: ${encodings.join(', ') || '?'})`, cell(p.transferred, kb, 'KB'), '—', '']);
     out.push(table(rows, 'lrrl'));
@@ -90,7 +98,8 @@ export function render(r, KB) {
   } else {
     const p = r.p3;
     const rows = [['figure', 'value', 'budget', 'verdict']];
-    rows.push(['app ready', range(p.app, ms, 'ms'), '—', '']);
+    rows.push(['app ready (returning parent, Vandaag)', range(p.app, ms, 'ms'), '—', '']);
+    if (p.app.prompt) rows.push(['app: first question on Vandaag', range(p.app.prompt, ms, 'ms'), '—', '']);
     rows.push(['static copy of the first screen', range(p.static, ms, 'ms'), '—', '']);
     rows.push(['ratio of medians app / static', p.ratio === null ? 'n/a (no static time)' : p.ratio.toFixed(2), `≤ ${p.budget}`, p.verdict]);
     out.push(table(rows, 'lrrl'));

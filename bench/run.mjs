@@ -10,9 +10,9 @@
 //   BENCH_P4_PROFILE=1  after P4's runs, one more tap per screen with a CPU profile and a trace
 // scripts/bench.sh builds the release app and server first and runs this.
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
-import { join } from 'node:path';
+import { join, relative } from 'node:path';
 import { CHROMIUM } from '../tests/e2e/browser.mjs';
 import { ROOT, startServer } from '../tests/e2e/server.mjs';
 import { measureColdLoad } from './cold.mjs';
@@ -67,6 +67,11 @@ const results = {
 // P1
 try {
   results.p1 = wanted('p1') ? measureSize(DIST) : skipped;
+  // scripts/bench.sh writes twiggy's top 20 of the parents' wasm (names kept, before wasm-opt).
+  const twiggy = process.env.BENCH_TWIGGY;
+  if (wanted('p1') && twiggy && existsSync(twiggy)) {
+    results.p1.twiggy = { file: relative(ROOT, twiggy), top: readFileSync(twiggy, 'utf8') };
+  }
 } catch (err) {
   results.p1 = { error: reason(err) };
 }
@@ -94,6 +99,8 @@ try {
     fcp: figure('fcp', 'the page recorded no first-contentful-paint'),
     lcp: figure('lcp', 'the page recorded no largest-contentful-paint'),
     ready: figure('ready', 'never ready'),
+    cls: figure('cls', 'no layout-shift entries could be observed'),
+    tbt: figure('tbt', 'no longtask entries could be observed'),
     transferred: figure('transferred', 'no response seen'),
   };
   results.p2.lcp.budgetMs = BUDGETS.lcpMs;
@@ -115,6 +122,9 @@ try {
   });
   const app = side(raw.app);
   const plain = side(raw.static);
+  // The returning parent's question of the day on Vandaag (the demo school's, from its asset).
+  app.prompt = summary(raw.app.map((r) => r.prompt));
+  plain.prompt = summary(raw.static.map((r) => r.prompt));
   const ratio = Number.isFinite(app.median) && plain.median > 0 ? app.median / plain.median : null;
   results.p3 = {
     app,

@@ -14,6 +14,22 @@ bash scripts/build.sh
 say "Building the server (release)"
 cargo build --release --quiet -p driehoek-server
 
+# Where the parents' wasm goes, by function: twiggy on the wasm as cargo left it (names kept,
+# before wasm-opt removes them), through the same wasm-bindgen as the build. twiggy is installed
+# once into the tools cache, here only (the benchmark is its only user).
+TWIGGY_VERSION="0.8.0"
+if [ "$(twiggy --version 2>/dev/null | awk '{print $2}')" != "$TWIGGY_VERSION" ]; then
+  say "Installing twiggy $TWIGGY_VERSION into $DRIEHOEK_CACHE/tools (a few minutes, once)"
+  cargo install --locked --quiet twiggy --version "$TWIGGY_VERSION" --root "$DRIEHOEK_CACHE/tools"
+fi
+mkdir -p out/bench/names
+wasm-bindgen --target web --no-typescript --out-dir out/bench/names \
+  "$CARGO_TARGET_DIR/wasm32-unknown-unknown/release/driehoek.wasm"
+twiggy top -n 20 out/bench/names/driehoek_bg.wasm > out/bench/twiggy-top20.txt
+twiggy top -n 100000 --format csv out/bench/names/driehoek_bg.wasm > out/bench/twiggy-all.csv
+node bench/crates.mjs > out/bench/twiggy-crates.txt
+export BENCH_TWIGGY="$PWD/out/bench/twiggy-top20.txt"
+
 say "Measuring ($(chromium --version 2>/dev/null | head -n1), ${BENCH_RUNS:-5} runs per figure)"
 export DRIEHOEK_DIST="$PWD/dist"
 export DRIEHOEK_SERVER="$CARGO_TARGET_DIR/release/driehoek-server"

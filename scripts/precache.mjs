@@ -10,6 +10,7 @@ import { brotliCompressSync, constants, gzipSync } from 'node:zlib';
 import { cpSync, existsSync, readFileSync, readdirSync, writeFileSync, statSync, unlinkSync } from 'node:fs';
 import { join, relative, sep, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { writeDemoAsset } from './demo-asset.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const dir = process.argv[2] ?? process.env.TRUNK_STAGING_DIR;
@@ -36,6 +37,10 @@ if (beheerDist) {
     cpSync(join(beheerDist, name), join(dir, to), { recursive: true });
   }
 }
+
+// The demo school's content is an asset of the parents' app (fetched only without a school), so
+// that it is precached like every other file but is not in the wasm.
+console.log(`precache: demo.json written (${writeDemoAsset(dir)} bytes)`);
 
 function walk(folder) {
   return readdirSync(folder).flatMap((name) => {

@@ -55,6 +55,7 @@ pub fn App() -> impl IntoView {
         }
     });
 
+    let content_ready = crate::content::use_content_ready();
     let sw = use_service_worker();
     provide_context(crate::sync::use_sync(locale));
 
@@ -67,18 +68,21 @@ pub fn App() -> impl IntoView {
             <crate::components::sync_banner::SyncBanner/>
             <main id="main" class="screen" tabindex="-1">
                 <JoinFamily link=family_link/>
-                <Routes fallback=NotFound>
-                    <Route path=path!("/") view=Today/>
-                    <Route path=path!("/afspraken") view=Agreements/>
-                    <Route path=path!("/maandinfo") view=Bulletins/>
-                    <Route path=path!("/maandinfo/:id") view=BulletinItemPage/>
-                    <Route path=path!("/activiteiten") view=Activities/>
-                    <Route path=path!("/activiteiten/:id") view=ActivityPage/>
-                    <Route path=path!("/instellingen") view=crate::pages::Settings/>
-                    <Route path=path!("/afwezig") view=AbsencePage/>
-                    <Route path=path!("/gesprekken") view=Talks/>
-                    <Route path=path!("/gesprekken/:id") view=TalkPage/>
-                </Routes>
+                // The screens wait for the content (only the demo school's asset is ever awaited).
+                <Show when=move || content_ready.get()>
+                    <Routes fallback=NotFound>
+                        <Route path=path!("/") view=Today/>
+                        <Route path=path!("/afspraken") view=Agreements/>
+                        <Route path=path!("/maandinfo") view=Bulletins/>
+                        <Route path=path!("/maandinfo/:id") view=BulletinItemPage/>
+                        <Route path=path!("/activiteiten") view=Activities/>
+                        <Route path=path!("/activiteiten/:id") view=ActivityPage/>
+                        <Route path=path!("/instellingen") view=crate::pages::Settings/>
+                        <Route path=path!("/afwezig") view=AbsencePage/>
+                        <Route path=path!("/gesprekken") view=Talks/>
+                        <Route path=path!("/gesprekken/:id") view=TalkPage/>
+                    </Routes>
+                </Show>
             </main>
             <BottomNav/>
             <FocusOnNavigate/>

@@ -1,56 +1,112 @@
-//! The built-in demo school, shown when no school's sync address is set.
+//! The demo school, shown when no school's sync address is set.
 //!
-//! Its content lives in `core/data/demo/*.json`, written as if today falls in the week of
-//! Monday [`DEMO_WEEK`] (2026-11-23). [`demo_content`] moves every date by whole weeks to the week
-//! of the real today, so the demo always looks current and every weekday stays the same (an
-//! evening on a Tuesday stays on a Tuesday).
+//! Its content lives in `core/data/demo/*.json`, one file per field of [`Content`] (the file's name
+//! is the field's name), written as if today falls in the week of Monday [`DEMO_WEEK`]
+//! (2026-11-23). [`this_week`] moves every date by whole weeks to the week of the real today, so
+//! the demo always looks current and every weekday stays the same (an evening on a Tuesday stays on
+//! a Tuesday).
+//!
+//! The parents' app does not carry the content: the build joins the files into one asset,
+//! `demo.json` (`scripts/demo-asset.mjs`: an object with a member per file), which the service
+//! worker precaches and the app fetches only when no school is connected, and moves with
+//! [`this_week`]. Only the school's own details ([`school`], a few hundred bytes) are compiled in,
+//! for the top bar before the content has arrived. Native users (the server, the tests) have the
+//! whole content compiled in: [`bundled`] and [`demo_content`].
 
 use chrono::{Datelike, Duration, NaiveDate, NaiveDateTime};
-use serde::de::DeserializeOwned;
 
-use crate::model::{Content, School, YearMonth};
+use crate::model::{Agreement, Content, School, Text, YearMonth};
 
 /// The Monday of the week the demo files are written for.
 pub const DEMO_WEEK: (i32, u32, u32) = (2026, 11, 23);
+
+/// Where the parents' app finds the demo content (`demo.json` in the built app).
+pub const ASSET: &str = "/demo.json";
 
 fn demo_week() -> NaiveDate {
     let (y, m, d) = DEMO_WEEK;
     NaiveDate::from_ymd_opt(y, m, d).unwrap_or(NaiveDate::MIN)
 }
 
-/// The demo school's content, with its dates moved to the week of `today`.
-pub fn demo_content(today: NaiveDate) -> Content {
-    let mut content = bundled();
+/// The demo content as written (the whole asset, or [`bundled`]), with its dates moved to the
+/// week of `today`.
+pub fn this_week(mut content: Content, today: NaiveDate) -> Content {
     shift(&mut content, shift_days(today));
     content
 }
 
-/// The demo school's details alone: cheap to load, for the app's top bar before any content.
-pub fn school() -> School {
-    parse("school", SCHOOL_JSON)
+/// The demo school's content read from the asset `demo.json`, with its dates moved to the week
+/// of `today`.
+pub fn from_asset(json: &str, today: NaiveDate) -> Result<Content, serde_json::Error> {
+    serde_json::from_str(json).map(|content| this_week(content, today))
 }
 
-const SCHOOL_JSON: &str = include_str!("../data/demo/school.json");
+/// The demo school's details alone: compiled in and cheap to load, for the app's top bar before
+/// any content.
+pub fn school() -> School {
+    // The file is compiled in and never changes at run time; the test
+    // `bundled_demo_files_parse` parses it, so this cannot fail in a build whose tests pass.
+    serde_json::from_str(include_str!("../data/demo/school.json"))
+        .unwrap_or_else(|_| panic!("demo/school.json is invalid"))
+}
 
-/// The demo content exactly as written in the files (for the week of [`DEMO_WEEK`]).
-pub fn bundled() -> Content {
+/// The demo school with nothing in it yet: what the app shows while the demo content loads (and,
+/// for a connected school, until its first content arrives).
+pub fn empty() -> Content {
     Content {
         school: school(),
-        agreement: parse("agreement", include_str!("../data/demo/agreement.json")),
-        bulletins: parse("bulletins", include_str!("../data/demo/bulletins.json")),
-        activities: parse("activities", include_str!("../data/demo/activities.json")),
-        themes: parse("themes", include_str!("../data/demo/themes.json")),
-        prompts: parse("prompts", include_str!("../data/demo/prompts.json")),
-        talks: parse("talks", include_str!("../data/demo/talks.json")),
+        agreement: Agreement {
+            version: 0,
+            published: demo_week(),
+            vision: Text::default(),
+            school_promises: Vec::new(),
+            parent_expectations: Vec::new(),
+            child_agreements: Vec::new(),
+        },
+        bulletins: Vec::new(),
+        activities: Vec::new(),
+        themes: Vec::new(),
+        prompts: Vec::new(),
+        talks: Vec::new(),
     }
 }
 
-/// Parses one bundled file.
-fn parse<T: DeserializeOwned>(name: &str, json: &str) -> T {
-    // The files are compiled in and never change at run time; the test
-    // `bundled_demo_files_parse` parses every one of them, so this cannot fail in a build whose
-    // tests pass.
-    serde_json::from_str(json).unwrap_or_else(|e| panic!("demo/{name}.json is invalid: {e}"))
+/// The files of `core/data/demo/`, each named as its field of [`Content`]; a new file is one line
+/// here (the asset takes every file in the folder; the test `every_demo_file_is_bundled` checks
+/// that this list has them all).
+#[cfg(not(target_arch = "wasm32"))]
+pub const FILES: [(&str, &str); 7] = [
+    ("school", include_str!("../data/demo/school.json")),
+    ("agreement", include_str!("../data/demo/agreement.json")),
+    ("bulletins", include_str!("../data/demo/bulletins.json")),
+    ("activities", include_str!("../data/demo/activities.json")),
+    ("themes", include_str!("../data/demo/themes.json")),
+    ("prompts", include_str!("../data/demo/prompts.json")),
+    ("talks", include_str!("../data/demo/talks.json")),
+];
+
+/// The demo school's content, with its dates moved to the week of `today` (native only: the
+/// parents' app fetches it, see the module's text).
+#[cfg(not(target_arch = "wasm32"))]
+pub fn demo_content(today: NaiveDate) -> Content {
+    this_week(bundled(), today)
+}
+
+/// The demo content exactly as written in the files (for the week of [`DEMO_WEEK`]), joined as
+/// the asset joins them: an object with a member per file.
+#[cfg(not(target_arch = "wasm32"))]
+pub fn bundled() -> Content {
+    let mut joined = serde_json::Map::new();
+    for (name, json) in FILES {
+        // The files are compiled in and never change at run time; the test
+        // `bundled_demo_files_parse` parses every one of them, so this cannot fail in a build
+        // whose tests pass.
+        let value = serde_json::from_str(json)
+            .unwrap_or_else(|e| panic!("demo/{name}.json is invalid: {e}"));
+        joined.insert(name.to_owned(), value);
+    }
+    serde_json::from_value(serde_json::Value::Object(joined))
+        .unwrap_or_else(|e| panic!("the demo files do not make a school's content: {e}"))
 }
 
 /// The number of days (a multiple of 7) from the demo week to the week of `today`.

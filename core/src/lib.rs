@@ -22,6 +22,7 @@ pub mod tz;
 pub mod validate;
 
 pub use agreement::{diff, AgreementList, Change, ChangeKind};
+#[cfg(not(target_arch = "wasm32"))]
 pub use demo::demo_content;
 pub use ics::{activity_ics, calendar_ics, item_ics, CalendarEntry};
 pub use model::*;

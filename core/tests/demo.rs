@@ -271,3 +271,57 @@ fn demo_children_hear_no_prompt_twice_within_two_weeks() {
         }
     }
 }
+
+#[test]
+fn every_demo_file_is_bundled() {
+    // The asset (scripts/demo-asset.mjs) takes every file of the folder; the native copy must
+    // have the same files, or the server and the app would show different demo schools.
+    let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/data/demo");
+    let on_disk: BTreeSet<String> = std::fs::read_dir(dir)
+        .expect("core/data/demo")
+        .map(|e| e.expect("an entry").path())
+        .filter(|p| p.extension().is_some_and(|e| e == "json"))
+        .map(|p| p.file_stem().unwrap().to_string_lossy().into_owned())
+        .collect();
+    let bundled: BTreeSet<String> = driehoek_core::demo::FILES
+        .iter()
+        .map(|(name, _)| (*name).to_owned())
+        .collect();
+    assert_eq!(
+        bundled, on_disk,
+        "demo::FILES must list every file of core/data/demo"
+    );
+}
+
+#[test]
+fn the_asset_as_the_build_joins_it_is_the_bundled_demo() {
+    // scripts/demo-asset.mjs joins the files into one object with a member per file; the app
+    // reads that with `from_asset`, which must give what the server's compiled-in copy gives.
+    let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/data/demo");
+    let mut joined = serde_json::Map::new();
+    for entry in std::fs::read_dir(dir).expect("core/data/demo") {
+        let path = entry.expect("an entry").path();
+        let name = path.file_stem().unwrap().to_string_lossy().into_owned();
+        let text = std::fs::read_to_string(&path).expect("readable");
+        joined.insert(name, serde_json::from_str(&text).expect("JSON"));
+    }
+    let asset = serde_json::Value::Object(joined).to_string();
+    for today in [date(2026, 11, 25), date(2027, 3, 2), date(2026, 1, 1)] {
+        assert_eq!(
+            driehoek_core::demo::from_asset(&asset, today).expect("the asset reads"),
+            demo_content(today),
+            "{today}"
+        );
+    }
+}
+
+#[test]
+fn the_placeholder_is_the_demo_school_without_content() {
+    let empty = driehoek_core::demo::empty();
+    assert_eq!(
+        empty.school,
+        bundled().school,
+        "the top bar shows the demo school at once"
+    );
+    assert!(empty.activities.is_empty() && empty.bulletins.is_empty() && empty.prompts.is_empty());
+}

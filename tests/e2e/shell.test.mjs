@@ -178,6 +178,52 @@ test('screenshots of every screen at 360x740, light and dark', async () => {
   await page.close();
 });
 
+test('a first visit paints the welcome before the app runs, and the app takes it over unchanged', async () => {
+  // index.html carries a copy of the welcome, so that a slow phone shows it before the wasm has
+  // arrived; the copy must say what the app then draws, and must not stay beside it.
+  const fresh = await launchProfile();
+  try {
+    const visible = (page) =>
+      page.evaluate(() => {
+        const text = (selector) => document.querySelector(selector)?.innerText.trim() ?? null;
+        return {
+          bar: text('.topbar'),
+          main: text('main'),
+          nav: text('nav.bottom-nav'),
+          mains: document.querySelectorAll('main').length,
+        };
+      });
+    const still = await fresh.context.newPage();
+    await still.route(/\.wasm$/, (route) => route.abort());
+    await still.goto(server.url + '/');
+    await still.getByRole('heading', { level: 1, name: nl.welcome_title }).waitFor();
+    const painted = await visible(still);
+    assert.equal(await still.locator('.laden').isVisible(), false, 'the welcome, not the loading message');
+    await still.close();
+
+    const page = await fresh.context.newPage();
+    await page.goto(server.url + '/');
+    await page.getByRole('button', { name: nl.welcome_start, disabled: false }).waitFor();
+    const app = await visible(page);
+    assert.deepEqual(painted, app, 'the prerendered welcome is what the app draws');
+    assert.equal(app.mains, 1, 'the copy is gone once the app runs');
+
+    // A returning parent (something stored) gets the loading message, never the welcome.
+    await finishWelcome(page);
+    // (The worker now answers, past any route: ask the page's own script what it chose.)
+    const again = await fresh.context.newPage();
+    await again.goto(server.url + '/');
+    await again.getByRole('heading', { level: 1, name: nl.today_title }).waitFor();
+    assert.equal(
+      await again.evaluate(() => document.documentElement.hasAttribute('data-welkom')),
+      false,
+      'no prerendered welcome for a returning parent',
+    );
+  } finally {
+    await fresh.close();
+  }
+});
+
 test('the app requests nothing from any origin but its own, and shows no error', () => {
   assert.deepEqual(watched.foreign, [], 'no request to another origin');
   assert.deepEqual(watched.problems, [], 'no error in the page');

@@ -51,6 +51,9 @@ async function withConnectedPhone(fn) {
   try {
     const watched = watchPage(browser.context, server.url);
     const page = await browser.context.newPage();
+    // What the page itself asks for (the service worker's precache is not the page's).
+    const asked = [];
+    page.on('request', (request) => asked.push(new URL(request.url()).pathname));
     await page.goto(server.url + server.joinPath);
     // The link connected the school already: the welcome says so by name and does not ask again.
     const { content } = await server.published(server.code);
@@ -61,6 +64,8 @@ async function withConnectedPhone(fn) {
     assert.equal(new URL(page.url()).search, '', 'the access code left the address bar');
     await waitForServiceWorker(page);
     await fn(page, browser.context);
+    // The demo school is an asset for parents without a school: a connected phone never fetches it.
+    assert.ok(!asked.includes('/demo.json'), 'a connected parent never requests the demo content');
     const unexpected = watched.problems.filter(
       // A failed fetch while offline or with the server down is expected and shown in words.
       (p) => !/Failed to load resource|ERR_INTERNET_DISCONNECTED|ERR_CONNECTION_REFUSED|ERR_FAILED|status of 401/.test(p),
