@@ -33,6 +33,18 @@ pub const ROUTES: &[(&str, &str)] = &[
     ("GET", "/api/v1/schools/{school}/acknowledgements"),
     ("PUT", "/api/v1/schools/{school}/absences/{absence_id}"),
     ("GET", "/api/v1/schools/{school}/absences"),
+    ("PUT", "/api/v1/schools/{school}/bookings/{booking_id}"),
+    ("GET", "/api/v1/schools/{school}/talks/{round_id}/taken"),
+    ("GET", "/api/v1/schools/{school}/talks/{round_id}/schedule"),
+    (
+        "GET",
+        "/api/v1/schools/{school}/talks/{round_id}/schedule.csv",
+    ),
+    (
+        "PUT",
+        "/api/v1/schools/{school}/talks/{round_id}/slots/{slot_id}",
+    ),
+    ("POST", "/api/v1/schools/{school}/talks/{round_id}/bookings"),
 ];
 
 /// Any other address under /api: a 404 in JSON, never the app's HTML shell.

@@ -30,6 +30,10 @@ pub enum AppError {
     Forbidden,
     /// 404: no such school (or nothing published yet).
     NotFound,
+    /// 404: no such thing under the school (a round, a slot); the message says which.
+    Missing(&'static str),
+    /// 409: "vol", none of the slots a booking asked for is free; the nearest free ones.
+    Full(driehoek_core::talks::BookingFull),
     /// 409: the publication would change what families read or answered (see
     /// [`Store::publish`](crate::store::Store::publish)).
     Conflict(Conflict),
@@ -109,6 +113,8 @@ impl IntoResponse for AppError {
                 "Dit gezin hoort bij een andere telefoon.",
             ),
             AppError::NotFound => (StatusCode::NOT_FOUND, "Niet gevonden."),
+            AppError::Missing(text) => (StatusCode::NOT_FOUND, text),
+            AppError::Full(full) => return (StatusCode::CONFLICT, Json(full)).into_response(),
             AppError::PreconditionFailed => (
                 StatusCode::PRECONDITION_FAILED,
                 "Intussen is er een nieuwere versie gepubliceerd.",

@@ -16,6 +16,10 @@ use driehoek_core::sync::{
     AckPut, AckPutResponse, FamilyProfile, FamilyRecords, Outcome, ProfileChild,
     ProfilePutResponse, RsvpPut, RsvpPutResponse,
 };
+use driehoek_core::talks::{
+    schedule, Booked, BookingFull, BookingPut, BookingPutResponse, Schedule, ScheduleRow,
+    ScheduledTalk, SchoolBooking, SlotBlock, TakenSlots,
+};
 use driehoek_core::{Answer as RsvpAnswer, Content, FieldError, Rsvp};
 use schemars::generate::SchemaSettings;
 use schemars::{JsonSchema, Schema, SchemaGenerator};
@@ -477,8 +481,10 @@ pub const OPERATIONS: &[Operation] = &[
         path: "/api/v1/schools/{school}/families/{family_id}",
         id: "family_get",
         summary: "What the school keeps of one family",
-        description: "The family's kept RSVPs (with the names sent), acknowledgements and \
-                      profile (children and parents' names), so that each phone of the family \
+        description: "The family's kept RSVPs (with the names sent), acknowledgements, \
+                      bookings of talks (each with the slot it holds now, `by_school` when the \
+                      school placed or moved it) and profile (children and parents' names), so \
+                      that each phone of the family \
                       shows what the school has, also what another phone of the family sent. \
                       Only with the family's own secret: another secret is 403, also for \
                       another family's id; a family id no phone ever sent anything for is 404.",
@@ -502,7 +508,10 @@ pub const OPERATIONS: &[Operation] = &[
         example: |ex| Example {
             request: None,
             answer: Shown::Json(json_of(&FamilyRecords {
-                bookings: Vec::new(),
+                bookings: vec![driehoek_core::talks::KeptBooking {
+                    kept: ex.booking.clone(),
+                    booked: Some(ex.booked.clone()),
+                }],
                 rsvps: vec![ex.rsvp.clone()],
                 acknowledgements: vec![ex.ack.clone()],
                 profile: Some(ex.profile.clone()),
@@ -686,6 +695,224 @@ pub const OPERATIONS: &[Operation] = &[
             answer: Shown::Json(json_of(&ex.absences)),
         },
     },
+    Operation {
+        method: "PUT",
+        path: "/api/v1/schools/{school}/bookings/{booking_id}",
+        id: "booking_put",
+        summary: "Book a talk for one child, change it or cancel it",
+        description: "Last writer wins per booking id, by `updated_at`, as an RSVP; the answer \
+                      says which version the server keeps and the slot it holds now (a retry \
+                      of the kept version is `unchanged`, with the slot, also when the school \
+                      moved it: then `by_school`). For a version that would be kept: the round \
+                      is published and open for the family (`siblings_from` with \
+                      `children_in_round` 2 or more), the round is for the child's groep, each \
+                      preference is a slot of that groep that has not begun, the child has no \
+                      other booking in the round that holds a slot, and then the server gives \
+                      the first preference that no other booking holds, the school did not \
+                      block and leaves the changeover to the family's other talks of the \
+                      round. A change keeps its old slot until the new one is secured; a \
+                      cancellation (`cancelled: true`) frees it. Rules beyond the schema: `id` \
+                      equals the path's `booking_id`; `names` and the child's `name` are \
+                      readable text; an id belongs to the family that first sent it. A family \
+                      id belongs to the first secret it came with.",
+        who: Who::Parent,
+        family_secret: true,
+        headers: &[],
+        body: Body::Json(schema::<BookingPut>),
+        answers: &[
+            Answer::new(
+                200,
+                "applied; the version the server keeps and the slot it holds",
+                Body::Json(schema::<BookingPutResponse>),
+            ),
+            UNREADABLE,
+            UNAUTHORIZED_FAMILY,
+            OTHER_FAMILY,
+            NOT_PUBLISHED,
+            Answer::new(
+                409,
+                "\"vol\": none of the slots asked for is free; up to three free slots of the \
+                 child's groep nearest the first preference (none when the groep is full); the \
+                 version kept before keeps its slot",
+                Body::Json(schema::<BookingFull>),
+            ),
+            TOO_LARGE,
+            NOT_JSON,
+            REFUSED,
+        ],
+        example: |ex| Example {
+            request: Some(json_of(&ex.booking)),
+            answer: Shown::Json(json_of(&BookingPutResponse {
+                outcome: Outcome::Stored,
+                kept: ex.booking.clone(),
+                booked: Some(ex.booked.clone()),
+            })),
+        },
+    },
+    Operation {
+        method: "GET",
+        path: "/api/v1/schools/{school}/talks/{round_id}/taken",
+        id: "taken_get",
+        summary: "The slots of a round that can no longer be booked",
+        description: "The ids of the round's slots that a booking holds or the school blocked, \
+                      sorted; never whose.",
+        who: Who::Parent,
+        family_secret: false,
+        headers: &[],
+        body: Body::Empty,
+        answers: &[
+            Answer::new(200, "the taken slot ids", Body::Json(schema::<TakenSlots>)),
+            UNAUTHORIZED,
+            Answer::error(404, "no such school, or no such round published"),
+        ],
+        example: |ex| Example {
+            request: None,
+            answer: Shown::Json(json_of(&TakenSlots {
+                round_id: ex.booking.round_id.clone(),
+                taken: vec![ex.booked.slot.id.clone()],
+            })),
+        },
+    },
+    Operation {
+        method: "GET",
+        path: "/api/v1/schools/{school}/talks/{round_id}/schedule",
+        id: "schedule_get",
+        summary: "The schedule of a round: every slot, booked, blocked or free",
+        description: "Every slot of the round by start and groep, each with the talk booked on \
+                      it (the child, the parents' names, the note, whether the school placed \
+                      it); per groep the counts; and the kept bookings whose slot the round no \
+                      longer makes (`homeless`: to move).",
+        who: Who::School,
+        family_secret: false,
+        headers: &[],
+        body: Body::Empty,
+        answers: &[
+            Answer::new(200, "the schedule", Body::Json(schema::<Schedule>)),
+            UNAUTHORIZED,
+            Answer::error(404, "no such school, or no such round published"),
+        ],
+        example: |ex| Example {
+            request: None,
+            answer: Shown::Json(json_of(&ex.schedule)),
+        },
+    },
+    Operation {
+        method: "GET",
+        path: "/api/v1/schools/{school}/talks/{round_id}/schedule.csv",
+        id: "schedule_csv",
+        summary: "The schedule of a round, as a spreadsheet",
+        description: "For Dutch Excel, as `rsvps.csv`: UTF-8 with a byte-order mark, `;` \
+                      between cells, CRLF, every cell quoted and guarded against formulas. \
+                      Columns datum, tijd, groep, kind, ouders, opmerking, status (vrij, \
+                      geblokkeerd, geboekt, geboekt door school); one row per slot in the order \
+                      of the schedule, then the talks to move. Sent as an attachment named \
+                      `gesprekken-<round>.csv`.",
+        who: Who::School,
+        family_secret: false,
+        headers: &[],
+        body: Body::Empty,
+        answers: &[
+            Answer::new(200, "the file", Body::Text("text/csv")),
+            UNAUTHORIZED,
+            Answer::error(404, "no such school, or no such round published"),
+        ],
+        example: |ex| Example {
+            request: None,
+            answer: Shown::Text(
+                crate::school::schedule_csv(&ex.schedule).unwrap_or_else(|err| err),
+            ),
+        },
+    },
+    Operation {
+        method: "PUT",
+        path: "/api/v1/schools/{school}/talks/{round_id}/slots/{slot_id}",
+        id: "slot_put",
+        summary: "Block a slot, or free it again",
+        description: "A blocked slot is taken for the families (`taken`) and cannot be booked. \
+                      A slot a booking holds cannot be blocked: move the booking first (409).",
+        who: Who::School,
+        family_secret: false,
+        headers: &[],
+        body: Body::Json(schema::<SlotBlock>),
+        answers: &[
+            Answer::new(
+                200,
+                "the slot as the schedule shows it now",
+                Body::Json(schema::<ScheduleRow>),
+            ),
+            UNREADABLE,
+            UNAUTHORIZED,
+            Answer::error(404, "no such school, round or slot"),
+            Answer::new(
+                409,
+                "a booking holds the slot: move it first",
+                Body::Json(schema::<Conflict>),
+            ),
+            TOO_LARGE,
+            NOT_JSON,
+            Answer::new(
+                422,
+                "not valid (also JSON that does not parse): one message per field, in Dutch",
+                Body::Json(field_errors),
+            ),
+        ],
+        example: |ex| Example {
+            request: Some(json_of(&SlotBlock { blocked: true })),
+            answer: Shown::Json(json_of(&ScheduleRow {
+                slot: ex.free_slot.clone(),
+                blocked: true,
+                talk: None,
+            })),
+        },
+    },
+    Operation {
+        method: "POST",
+        path: "/api/v1/schools/{school}/talks/{round_id}/bookings",
+        id: "school_booking_post",
+        summary: "The school books a slot by hand, or moves a booking",
+        description: "Without `booking_id`: a new booking for a family that phoned (`child`, \
+                      `names`, `note`), with a booking id and a family id the server makes. \
+                      With `booking_id`: that kept booking of the round moves to the slot; the \
+                      family sees it with `by_school` at its next read-back. Either way the \
+                      slot is free and not blocked (else 409), of the child's groep, and \
+                      `names`, the child's name and the note are readable text (else 422). The \
+                      round need not be open: the school books whenever it likes.",
+        who: Who::School,
+        family_secret: false,
+        headers: &[],
+        body: Body::Json(schema::<SchoolBooking>),
+        answers: &[
+            Answer::new(
+                200,
+                "the slot with its talk",
+                Body::Json(schema::<ScheduleRow>),
+            ),
+            UNREADABLE,
+            UNAUTHORIZED,
+            Answer::error(404, "no such school, or no such round published"),
+            Answer::new(
+                409,
+                "the slot is booked or blocked",
+                Body::Json(schema::<Conflict>),
+            ),
+            TOO_LARGE,
+            NOT_JSON,
+            Answer::new(
+                422,
+                "not valid: an unknown slot or booking, a cancelled booking, a slot of another \
+                 groep, no child, unreadable names or note; one message per field, in Dutch",
+                Body::Json(field_errors),
+            ),
+        ],
+        example: |ex| Example {
+            request: Some(json_of(&ex.school_booking)),
+            answer: Shown::Json(json_of(&ScheduleRow {
+                slot: ex.free_slot.clone(),
+                blocked: false,
+                talk: Some(ex.school_talk.clone()),
+            })),
+        },
+    },
 ];
 
 /// A path parameter: its name, what it means, and its value in the examples.
@@ -714,10 +941,25 @@ const PATH_PARAMETERS: &[PathParameter] = &[
         "the absence report's id, made on the phone; equals the body's id",
         |ex| &ex.absence.id,
     ),
+    (
+        "booking_id",
+        "the booking's id, made on the phone; equals the body's id",
+        |ex| &ex.booking.id,
+    ),
+    (
+        "round_id",
+        "the id of a round of talks the school published",
+        |ex| &ex.booking.round_id,
+    ),
+    (
+        "slot_id",
+        "a slot of the round: `g<groep>-<yyyymmdd>-<hhmm>`",
+        |ex| &ex.free_slot.id,
+    ),
 ];
 
 /// What the API says about itself, above the calls.
-const ABOUT: &str = "A school's published content, its families' RSVPs, acknowledgements and reports of children ill or absent. \
+const ABOUT: &str = "A school's published content, its families' RSVPs, acknowledgements, bookings of talks and reports of children ill or absent. \
 Parents authenticate with the school's access code (`Authorization: Bearer <code>`); a family \
 proves it is the same family with a secret made on the phone (`X-Family-Secret`, at least 16 \
 characters), of which the server keeps only a SHA-256 hash. The school authenticates with its \
@@ -752,6 +994,14 @@ pub struct Examples {
     /// after.
     pub absence: AbsencePut,
     pub absences: AbsenceReport,
+    /// A booking of Noor's rapportgesprek in the demo round, the slot it got, another slot
+    /// still free, a booking the school made by hand on it, and the round's schedule.
+    pub booking: BookingPut,
+    pub booked: Booked,
+    pub free_slot: driehoek_core::talks::Slot,
+    pub school_booking: SchoolBooking,
+    pub school_talk: ScheduledTalk,
+    pub schedule: Schedule,
 }
 
 impl Examples {
@@ -875,6 +1125,79 @@ impl Examples {
         };
         // The school's list on Tuesday.
         let absences = absence_report(&content.school.id, absence.first_day, vec![absence.clone()]);
+        let round = content.talks.first().cloned();
+        let slots = round.as_ref().map(|r| r.slots_of(7)).unwrap_or_default();
+        let slot = slots.get(2).cloned().unwrap_or_else(|| placeholder_slot(7));
+        let free_slot = slots.get(5).cloned().unwrap_or_else(|| placeholder_slot(7));
+        let booking = BookingPut {
+            id: "gespr-7f3a9c20-1".into(),
+            family_id: rsvp.family_id.clone(),
+            names: rsvp.names.clone(),
+            round_id: round.as_ref().map(|r| r.id.clone()).unwrap_or_default(),
+            child: driehoek_core::sync::ChildInGroep {
+                name: "Noor".into(),
+                groep: 7,
+            },
+            preferences: slots.iter().skip(2).take(2).map(|s| s.id.clone()).collect(),
+            note: "Graag ook over rekenen.".into(),
+            children_in_round: 1,
+            updated_at,
+            cancelled: false,
+        };
+        let booked = Booked {
+            slot: slot.clone(),
+            by_school: false,
+        };
+        let school_booking = SchoolBooking {
+            booking_id: None,
+            child: Some(driehoek_core::sync::ChildInGroep {
+                name: "Daan".into(),
+                groep: 7,
+            }),
+            names: "Fatima el Amrani".into(),
+            note: "Belde op maandag.".into(),
+            slot_id: free_slot.id.clone(),
+        };
+        let school_talk = ScheduledTalk {
+            booking_id: "school-3c1f0a9e5b7d2468".into(),
+            family_id: "school-gezin-8e2d4c6a0f1b3957".into(),
+            child: school_booking
+                .child
+                .clone()
+                .unwrap_or(booking.child.clone()),
+            names: school_booking.names.clone(),
+            note: school_booking.note.clone(),
+            by_school: true,
+        };
+        let talk = ScheduledTalk {
+            booking_id: booking.id.clone(),
+            family_id: booking.family_id.clone(),
+            child: booking.child.clone(),
+            names: booking.names.clone(),
+            note: booking.note.clone(),
+            by_school: false,
+        };
+        // The schedule of groep 7 only, so that the example stays short.
+        let schedule = match &round {
+            Some(round) => {
+                let mut only_7 = round.clone();
+                only_7.groepen.retain(|g| g.groep == 7);
+                schedule(
+                    &only_7,
+                    vec![
+                        (slot.id.clone(), talk),
+                        (free_slot.id.clone(), school_talk.clone()),
+                    ],
+                    &slots.get(6).map(|s| vec![s.id.clone()]).unwrap_or_default(),
+                )
+            }
+            None => Schedule {
+                round_id: String::new(),
+                rows: Vec::new(),
+                groepen: Vec::new(),
+                homeless: Vec::new(),
+            },
+        };
         Examples {
             content,
             rsvp,
@@ -884,7 +1207,26 @@ impl Examples {
             acks,
             absence,
             absences,
+            booking,
+            booked,
+            free_slot,
+            school_booking,
+            school_talk,
+            schedule,
         }
+    }
+}
+
+/// A slot for the examples should the demo round ever lose groep 7.
+fn placeholder_slot(groep: u8) -> driehoek_core::talks::Slot {
+    let start = chrono::NaiveDate::from_ymd_opt(2026, 12, 8)
+        .and_then(|d| d.and_hms_opt(15, 0, 0))
+        .unwrap_or_default();
+    driehoek_core::talks::Slot {
+        id: driehoek_core::talks::slot_id(groep, start),
+        groep,
+        start,
+        end: start + chrono::Duration::minutes(10),
     }
 }
 

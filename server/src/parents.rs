@@ -10,14 +10,15 @@ use axum::routing::{get, put};
 use axum::{Json, Router};
 use driehoek_core::absence::{AbsenceError, AbsencePut};
 use driehoek_core::sync::{AckPut, FamilyProfile, RsvpPut, MAX_NAMES};
+use driehoek_core::talks::{BookingError, BookingFull, BookingPut, TakenSlots, TalkRound};
 use driehoek_core::validate::is_valid_id;
 
 use crate::auth::{hash, ParentSchool, ReaderSchool};
 use crate::cache::{Published, School};
 use crate::error::AppError;
-use crate::request::{blocking, invalid, json_body, Body};
+use crate::request::{blocking, invalid, json_body, Body, NO_SUCH_ROUND};
 use crate::store::{
-    AbsenceWrite, AckWrite, Conflict, FamilyRead, ProfileWrite, Refused, RsvpWrite,
+    AbsenceWrite, AckWrite, BookingWrite, Conflict, FamilyRead, ProfileWrite, Refused, RsvpWrite,
 };
 use crate::AppState;
 
@@ -48,6 +49,14 @@ pub fn router() -> Router<AppState> {
             "/api/v1/schools/{school}/absences/{absence_id}",
             put(absence_put).layer(DefaultBodyLimit::max(MAX_PUT_BYTES)),
         )
+        .route(
+            "/api/v1/schools/{school}/bookings/{booking_id}",
+            put(booking_put).layer(DefaultBodyLimit::max(MAX_PUT_BYTES)),
+        )
+        .route(
+            "/api/v1/schools/{school}/talks/{round_id}/taken",
+            get(taken_get),
+        )
 }
 
 /// `GET …/families/{family_id}`: what the school keeps of this family (its RSVPs,
@@ -65,7 +74,23 @@ async fn family_get(
     let store = state.store.clone();
     let school_id = school.meta.id.clone();
     match blocking(move || store.family(&school_id, &family_id, &secret_hash)).await? {
-        FamilyRead::Found(records) => Ok(Json(records).into_response()),
+        FamilyRead::Found(mut records) => {
+            // A slot as the published round makes it now (its times follow the round).
+            let rounds: &[TalkRound] = school
+                .published
+                .as_deref()
+                .map(|p| p.content.talks.as_slice())
+                .unwrap_or_default();
+            for booking in &mut records.bookings {
+                let round = rounds.iter().find(|r| r.id == booking.kept.round_id);
+                if let (Some(round), Some(booked)) = (round, booking.booked.as_mut()) {
+                    if let Some(slot) = round.slot(&booked.slot.id) {
+                        booked.slot = slot;
+                    }
+                }
+            }
+            Ok(Json(records).into_response())
+        }
         FamilyRead::Unknown => Err(AppError::NotFound),
         FamilyRead::OtherFamily => Err(AppError::Forbidden),
     }
@@ -243,7 +268,116 @@ fn refusal(refused: Refused) -> AppError {
                       melding."
                 .into(),
         }),
+        Refused::Booking(err) => booking_invalid(&err),
+        // A 422, not a 409: the app reads a 409 of a booking as "vol".
+        Refused::BookingIdTaken => invalid(
+            "id",
+            "Deze code van de afspraak hoort bij een ander gezin. Maak een nieuwe afspraak.",
+        ),
+        Refused::Full(alternatives) => AppError::Full(BookingFull {
+            error: if alternatives.is_empty() {
+                "Er zijn geen vrije tijden meer voor deze groep. Bel de school voor een afspraak."
+                    .into()
+            } else {
+                "De gekozen tijden zijn al bezet. Kies een van de vrije tijden.".into()
+            },
+            alternatives,
+        }),
+        // The school's own refusals; no parent's write gives them.
+        Refused::SlotBooked
+        | Refused::SlotTaken { .. }
+        | Refused::UnknownBooking
+        | Refused::BookingCancelled
+        | Refused::WrongGroep { .. } => AppError::Internal(format!("{refused:?} for a parent")),
     }
+}
+
+/// A 422 for a booking that breaks one of core's rules, on the field it concerns.
+fn booking_invalid(err: &BookingError) -> AppError {
+    let field = match err {
+        BookingError::InvalidId => "id",
+        BookingError::UnknownRound | BookingError::NotYetOpen { .. } | BookingError::Closed => {
+            "round_id"
+        }
+        BookingError::Child | BookingError::ChildBooked => "child",
+        BookingError::NotForGroep { .. } => "child.groep",
+        BookingError::Preferences
+        | BookingError::SameSlotTwice
+        | BookingError::UnknownSlot
+        | BookingError::SlotPassed => "preferences",
+        BookingError::Note => "note",
+    };
+    invalid(field, &err.message())
+}
+
+/// `PUT …/bookings/{booking_id}`: books a talk for one child, changes or cancels it (last
+/// writer wins per booking id); the first preferred slot still free, else 409 "vol" with the
+/// nearest free ones.
+async fn booking_put(
+    State(state): State<AppState>,
+    ParentSchool(school): ParentSchool,
+    Path((_, booking_id)): Path<(String, String)>,
+    headers: HeaderMap,
+    Body(body): Body,
+) -> Result<Response, AppError> {
+    let put: BookingPut = json_body(&headers, &body)?;
+    let secret_hash = family_secret(&headers)?;
+    if put.id != booking_id {
+        return Err(invalid(
+            "id",
+            "Hoort gelijk te zijn aan de code in het adres.",
+        ));
+    }
+    check_names(
+        "names",
+        &put.names,
+        "Vul de namen in (maximaal 200 tekens).",
+    )?;
+    // The booking's own rules hold for every version sent, also one that will not be kept.
+    put.check_form().map_err(|err| booking_invalid(&err))?;
+    check_updated_at(&state, "updated_at", put.updated_at)?;
+    let round = published(&school)?
+        .content
+        .talks
+        .iter()
+        .find(|r| r.id == put.round_id)
+        .cloned();
+    let write = BookingWrite {
+        put,
+        secret_hash,
+        round,
+        now: state.clock.now_local(),
+    };
+    match state.store.put_booking(&school.meta.id, write).await? {
+        Ok(answer) => Ok(Json(answer).into_response()),
+        Err(refused) => Err(refusal(refused)),
+    }
+}
+
+/// `GET …/talks/{round_id}/taken`: the slot ids of a round that are booked or blocked; never
+/// whose.
+async fn taken_get(
+    State(state): State<AppState>,
+    ParentSchool(school): ParentSchool,
+    Path((_, round_id)): Path<(String, String)>,
+) -> Result<Response, AppError> {
+    let round = published(&school)?
+        .content
+        .talks
+        .iter()
+        .find(|r| r.id == round_id)
+        .ok_or(AppError::Missing(NO_SUCH_ROUND))?;
+    let (store, id, round_id) = (
+        state.store.clone(),
+        school.meta.id.clone(),
+        round.id.clone(),
+    );
+    let taken = blocking(move || store.taken(&id, &round_id)).await?;
+    Ok(Json(TakenSlots {
+        round_id: round.id.clone(),
+        taken,
+    })
+    .into_response())
 }
 
 /// A 422 for a report that breaks one of core's rules, on the field it concerns.

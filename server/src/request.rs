@@ -8,6 +8,9 @@ use driehoek_core::FieldError;
 use crate::error::AppError;
 use crate::store::StoreError;
 
+/// The message of a round of talks the school has not published (or no longer): a 404.
+pub const NO_SUCH_ROUND: &str = "Deze gespreksronde bestaat niet (meer).";
+
 /// Runs a store call on the blocking pool.
 pub async fn blocking<T: Send + 'static>(
     f: impl FnOnce() -> Result<T, StoreError> + Send + 'static,

@@ -2,14 +2,17 @@
 //! to what (`GET …/rsvps`, `…/rsvps.csv`) and how many families read each version of the
 //! agreement (`GET …/acknowledgements`).
 
-use axum::extract::{DefaultBodyLimit, State};
+use axum::extract::{DefaultBodyLimit, Path, State};
 use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
-use axum::routing::{get, put};
+use axum::routing::{get, post, put};
 use axum::{Json, Router};
 use chrono::NaiveDateTime;
 pub use driehoek_core::report::{
     rsvp_report, AckReport, ActivityRsvps, RsvpReport, RsvpRow, Totals, VersionAcks,
+};
+use driehoek_core::talks::{
+    schedule, Schedule, ScheduleRow, SchoolBooking, Slot, SlotBlock, TalkRound, MAX_NOTE,
 };
 use driehoek_core::{Answer, FieldError};
 use sha2::{Digest, Sha256};
@@ -17,8 +20,8 @@ use sha2::{Digest, Sha256};
 use crate::auth::AdminSchool;
 use crate::cache::School;
 use crate::error::AppError;
-use crate::request::{blocking, json_body, Body};
-use crate::store::Publication;
+use crate::request::{blocking, invalid, json_body, Body, NO_SUCH_ROUND};
+use crate::store::{Conflict, Publication, Refused, SchoolBookingWrite};
 use crate::AppState;
 
 /// The largest content a school may publish.
@@ -38,6 +41,332 @@ pub fn router() -> Router<AppState> {
             get(acknowledgements_get),
         )
         .route("/api/v1/schools/{school}/absences", get(absences_get))
+        .route(
+            "/api/v1/schools/{school}/talks/{round_id}/schedule",
+            get(schedule_get),
+        )
+        .route(
+            "/api/v1/schools/{school}/talks/{round_id}/schedule.csv",
+            get(schedule_csv_get),
+        )
+        .route(
+            "/api/v1/schools/{school}/talks/{round_id}/slots/{slot_id}",
+            put(slot_put).layer(DefaultBodyLimit::max(MAX_TALK_BYTES)),
+        )
+        .route(
+            "/api/v1/schools/{school}/talks/{round_id}/bookings",
+            post(school_booking_post).layer(DefaultBodyLimit::max(MAX_TALK_BYTES)),
+        )
+}
+
+/// The largest body of the school's talk calls (a slot blocked, a booking by hand).
+pub const MAX_TALK_BYTES: usize = 64 * 1024;
+
+/// The message of a slot the round does not make.
+const NO_SUCH_SLOT: &str = "Deze tijd bestaat niet in deze gespreksronde.";
+
+/// The published round `round_id`, else 404.
+fn round_of<'a>(school: &'a School, round_id: &str) -> Result<&'a TalkRound, AppError> {
+    school
+        .published
+        .as_deref()
+        .ok_or(AppError::NotFound)?
+        .content
+        .talks
+        .iter()
+        .find(|r| r.id == round_id)
+        .ok_or(AppError::Missing(NO_SUCH_ROUND))
+}
+
+/// The schedule of a round: every slot, booked, blocked or free.
+async fn load_schedule(
+    state: &AppState,
+    school: &School,
+    round_id: &str,
+) -> Result<Schedule, AppError> {
+    let round = round_of(school, round_id)?;
+    let (store, id, rid) = (
+        state.store.clone(),
+        school.meta.id.clone(),
+        round.id.clone(),
+    );
+    let talks = blocking(move || store.round_talks(&id, &rid)).await?;
+    Ok(schedule(round, talks.held, &talks.blocked))
+}
+
+/// `GET …/talks/{round_id}/schedule`: every slot of the round by start and groep, with the talk
+/// booked on it, and the counts per groep.
+async fn schedule_get(
+    State(state): State<AppState>,
+    AdminSchool(school): AdminSchool,
+    Path((_, round_id)): Path<(String, String)>,
+) -> Result<Response, AppError> {
+    Ok(Json(load_schedule(&state, &school, &round_id).await?).into_response())
+}
+
+/// `GET …/talks/{round_id}/schedule.csv`: the same as a spreadsheet for Dutch Excel.
+async fn schedule_csv_get(
+    State(state): State<AppState>,
+    AdminSchool(school): AdminSchool,
+    Path((_, round_id)): Path<(String, String)>,
+) -> Result<Response, AppError> {
+    let schedule = load_schedule(&state, &school, &round_id).await?;
+    let file: String = schedule
+        .round_id
+        .chars()
+        .filter(|c| c.is_ascii_alphanumeric() || *c == '-')
+        .collect();
+    let disposition =
+        HeaderValue::from_str(&format!("attachment; filename=\"gesprekken-{file}.csv\""))
+            .map_err(|e| AppError::Internal(e.to_string()))?;
+    Ok((
+        [
+            (
+                header::CONTENT_TYPE,
+                HeaderValue::from_static("text/csv; charset=utf-8"),
+            ),
+            (header::CONTENT_DISPOSITION, disposition),
+        ],
+        schedule_csv(&schedule).map_err(AppError::Internal)?,
+    )
+        .into_response())
+}
+
+/// The schedule as a CSV file for Dutch Excel, made as [`csv`] makes the RSVPs': one row per
+/// slot (datum, tijd, groep, kind, ouders, opmerking, status), then the talks whose slot the
+/// round no longer makes.
+pub fn schedule_csv(schedule: &Schedule) -> Result<String, String> {
+    let mut writer = excel_writer();
+    let mut row = |cells: &[&str]| {
+        writer
+            .write_record(cells.iter().map(|cell| cell_text(cell)))
+            .map_err(|e| e.to_string())
+    };
+    row(&[
+        "datum",
+        "tijd",
+        "groep",
+        "kind",
+        "ouders",
+        "opmerking",
+        "status",
+    ])?;
+    for r in &schedule.rows {
+        let date = r.slot.start.format("%Y-%m-%d").to_string();
+        let time = r.slot.start.format("%H:%M").to_string();
+        let groep = r.slot.groep.to_string();
+        match &r.talk {
+            Some(talk) => row(&[
+                &date,
+                &time,
+                &groep,
+                &talk.child.name,
+                &talk.names,
+                &talk.note,
+                if talk.by_school {
+                    "geboekt door school"
+                } else {
+                    "geboekt"
+                },
+            ])?,
+            None => row(&[
+                &date,
+                &time,
+                &groep,
+                "",
+                "",
+                "",
+                if r.blocked { "geblokkeerd" } else { "vrij" },
+            ])?,
+        }
+    }
+    for talk in &schedule.homeless {
+        row(&[
+            "",
+            "",
+            &talk.child.groep.to_string(),
+            &talk.child.name,
+            &talk.names,
+            &talk.note,
+            "verplaatsen: deze tijd bestaat niet meer",
+        ])?;
+    }
+    let bytes = writer.into_inner().map_err(|e| e.to_string())?;
+    String::from_utf8(bytes).map_err(|e| e.to_string())
+}
+
+/// `PUT …/talks/{round_id}/slots/{slot_id}`: the school blocks a slot (the teacher has another
+/// appointment) or frees it again; a booked slot cannot be blocked (409).
+async fn slot_put(
+    State(state): State<AppState>,
+    AdminSchool(school): AdminSchool,
+    Path((_, round_id, slot_id)): Path<(String, String, String)>,
+    headers: HeaderMap,
+    Body(body): Body,
+) -> Result<Response, AppError> {
+    let block: SlotBlock = json_body(&headers, &body)?;
+    let round = round_of(&school, &round_id)?;
+    let slot = round
+        .slot(&slot_id)
+        .ok_or(AppError::Missing(NO_SUCH_SLOT))?;
+    let answer = state
+        .store
+        .block_slot(&school.meta.id, &round.id, &slot.id, block.blocked)
+        .await?;
+    match answer {
+        Ok(talk) => Ok(Json(ScheduleRow {
+            slot,
+            blocked: block.blocked,
+            talk,
+        })
+        .into_response()),
+        Err(refused) => Err(talk_refusal(refused)),
+    }
+}
+
+/// The school's refusals of a talk call, in Dutch.
+fn talk_refusal(refused: Refused) -> AppError {
+    match refused {
+        Refused::SlotBooked => AppError::Conflict(Conflict {
+            field: "blocked".into(),
+            message: "Op deze tijd staat een gesprek. Verplaats dat gesprek eerst; daarna kunt u \
+                      de tijd blokkeren."
+                .into(),
+        }),
+        Refused::SlotTaken { blocked: true } => AppError::Conflict(Conflict {
+            field: "slot_id".into(),
+            message: "Deze tijd is geblokkeerd. Geef hem eerst weer vrij, of kies een andere tijd."
+                .into(),
+        }),
+        Refused::SlotTaken { blocked: false } => AppError::Conflict(Conflict {
+            field: "slot_id".into(),
+            message: "Op deze tijd staat al een gesprek. Kies een vrije tijd.".into(),
+        }),
+        Refused::UnknownBooking => invalid(
+            "booking_id",
+            "Deze afspraak bestaat niet in deze gespreksronde.",
+        ),
+        Refused::BookingCancelled => invalid(
+            "booking_id",
+            "Deze afspraak is afgezegd; maak een nieuwe afspraak voor het kind.",
+        ),
+        Refused::WrongGroep { slot, child } => invalid(
+            "slot_id",
+            &format!("Deze tijd is voor groep {slot}; het kind zit in groep {child}."),
+        ),
+        Refused::Booking(err) => invalid("child", &err.message()),
+        other => AppError::Internal(format!("{other:?} for the school")),
+    }
+}
+
+/// `POST …/talks/{round_id}/bookings`: the school books a free slot for a family that phoned
+/// (a booking and a family id of the server's own), or moves a kept booking (`booking_id`) to a
+/// free slot; the family sees the slot with `by_school` at its next read-back.
+async fn school_booking_post(
+    State(state): State<AppState>,
+    AdminSchool(school): AdminSchool,
+    Path((_, round_id)): Path<(String, String)>,
+    headers: HeaderMap,
+    Body(body): Body,
+) -> Result<Response, AppError> {
+    let booking: SchoolBooking = json_body(&headers, &body)?;
+    let round = round_of(&school, &round_id)?;
+    let slot = round
+        .slot(&booking.slot_id)
+        .ok_or_else(|| invalid("slot_id", NO_SUCH_SLOT))?;
+    check_school_booking(round, &booking, &slot)?;
+    let write = SchoolBookingWrite {
+        round_id: round.id.clone(),
+        booking,
+        slot: slot.clone(),
+        new_ids: new_ids(&school.meta.id, state.clock.unix_millis()),
+        now_ms: state.clock.unix_millis(),
+    };
+    match state.store.book_by_school(&school.meta.id, write).await? {
+        Ok(talk) => Ok(Json(ScheduleRow {
+            slot,
+            blocked: false,
+            talk: Some(talk),
+        })
+        .into_response()),
+        Err(refused) => Err(talk_refusal(refused)),
+    }
+}
+
+/// What a booking by the school must be before the store sees it: for a move a valid booking
+/// id; for a new booking a child of a groep of the round and of the slot, the parents' names;
+/// a readable note.
+fn check_school_booking(
+    round: &TalkRound,
+    booking: &SchoolBooking,
+    slot: &Slot,
+) -> Result<(), AppError> {
+    use driehoek_core::validate::{free_text, is_valid_id};
+    if booking.note.chars().nth(MAX_NOTE).is_some()
+        || (!booking.note.is_empty() && free_text(&booking.note, true).is_err())
+    {
+        return Err(invalid(
+            "note",
+            &driehoek_core::talks::BookingError::Note.message(),
+        ));
+    }
+    if let Some(id) = &booking.booking_id {
+        if !is_valid_id(id) {
+            return Err(invalid("booking_id", "Ongeldige code van de afspraak."));
+        }
+        return Ok(());
+    }
+    let Some(child) = &booking.child else {
+        return Err(invalid(
+            "child",
+            "Kies het kind (naam en groep) voor een nieuwe afspraak, of een afspraak om te \
+             verplaatsen.",
+        ));
+    };
+    driehoek_core::sync::check_children(std::slice::from_ref(child))
+        .map_err(|(_, message)| invalid("child", &message))?;
+    if round.groep(child.groep).is_none() {
+        return Err(invalid(
+            "child.groep",
+            &driehoek_core::talks::BookingError::NotForGroep { groep: child.groep }.message(),
+        ));
+    }
+    if slot.groep != child.groep {
+        return Err(invalid(
+            "slot_id",
+            &format!(
+                "Deze tijd is voor groep {}; het kind zit in groep {}.",
+                slot.groep, child.groep
+            ),
+        ));
+    }
+    if booking
+        .names
+        .chars()
+        .nth(driehoek_core::sync::MAX_NAMES)
+        .is_some()
+        || free_text(&booking.names, false).is_err()
+    {
+        return Err(invalid(
+            "names",
+            "Vul de namen van de ouders in (maximaal 200 tekens).",
+        ));
+    }
+    Ok(())
+}
+
+/// A booking id and a family id for a booking the school makes by hand: random (a fresh hasher
+/// key each time) and never made on a phone (`school-…`).
+fn new_ids(school: &str, now_ms: i64) -> (String, String) {
+    use std::hash::BuildHasher;
+    use std::sync::atomic::{AtomicU64, Ordering};
+    static MADE: AtomicU64 = AtomicU64::new(0);
+    let made = MADE.fetch_add(1, Ordering::Relaxed);
+    let id = || std::collections::hash_map::RandomState::new().hash_one((school, now_ms, made));
+    (
+        format!("school-{:016x}", id()),
+        format!("school-gezin-{:016x}", id()),
+    )
 }
 
 /// `GET …/absences`: the children reported ill or absent for today (the server's day), per
@@ -171,11 +500,7 @@ async fn rsvps_csv_get(
 /// cells (Excel in Dutch splits on `;`, not `,`), every cell quoted, CRLF lines, a Dutch header
 /// row, and every cell guarded against formulas ([`cell_text`]).
 pub fn csv(report: &RsvpReport) -> Result<String, String> {
-    let mut writer = csv::WriterBuilder::new()
-        .delimiter(b';')
-        .quote_style(csv::QuoteStyle::Always)
-        .terminator(csv::Terminator::CRLF)
-        .from_writer(Vec::from("\u{feff}".as_bytes()));
+    let mut writer = excel_writer();
     let mut row = |cells: &[&str]| {
         writer
             .write_record(cells.iter().map(|cell| cell_text(cell)))
@@ -228,6 +553,15 @@ pub fn csv(report: &RsvpReport) -> Result<String, String> {
     }
     let bytes = writer.into_inner().map_err(|e| e.to_string())?;
     String::from_utf8(bytes).map_err(|e| e.to_string())
+}
+
+/// A CSV writer for Dutch Excel: a byte-order mark first, `;`, every cell quoted, CRLF.
+fn excel_writer() -> csv::Writer<Vec<u8>> {
+    csv::WriterBuilder::new()
+        .delimiter(b';')
+        .quote_style(csv::QuoteStyle::Always)
+        .terminator(csv::Terminator::CRLF)
+        .from_writer(Vec::from("\u{feff}".as_bytes()))
 }
 
 /// A local time as a spreadsheet reads it: `2026-11-26 19:30`.

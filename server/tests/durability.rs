@@ -144,3 +144,147 @@ fn every_answered_write_survives_sigkill() {
         );
     }
 }
+
+/// The bookings of talks the same way: families race for the demo round's slots (each groep
+/// from a client of its own; every fourth family keeps its talk, the others cancel it at once,
+/// so that slots keep coming free), SIGKILL mid-stream, restart: every booking answered 200 is
+/// kept in the version answered (or a newer one sent after), holding the slot it was told.
+#[test]
+fn every_answered_booking_survives_sigkill() {
+    use driehoek_core::talks::{BookingPut, BookingPutResponse};
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::create_dir(dir.path().join("dist")).unwrap();
+    std::fs::write(dir.path().join("dist/index.html"), "<html></html>").unwrap();
+    let (mut child, addr, code) = start(dir.path());
+
+    let content = request(
+        &addr,
+        &format!("GET /api/v1/schools/wilgenhoek/content HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer {code}\r\nConnection: close\r\n\r\n"),
+    )
+    .unwrap();
+    let body = content.split_once("\r\n\r\n").unwrap().1;
+    let content: driehoek_core::Content = serde_json::from_str(body).unwrap();
+    let round = content
+        .talks
+        .iter()
+        .find(|r| r.id == "rapportgesprekken-winter")
+        .expect("the demo round")
+        .clone();
+
+    // (family, booking id, the version answered last, the slot it was told).
+    type Answered = (String, String, i64, Option<String>);
+    let answered: Arc<Mutex<Vec<Answered>>> = Arc::new(Mutex::new(Vec::new()));
+    let put = |addr: &str, code: &str, booking: &BookingPut| -> Option<(u16, String)> {
+        let body = serde_json::to_string(booking).unwrap();
+        let text = format!(
+            "PUT /api/v1/schools/wilgenhoek/bookings/{} HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer {code}\r\nX-Family-Secret: geheim-van-{}\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
+            booking.id,
+            booking.family_id,
+            body.len()
+        );
+        let answer = request(addr, &text)?;
+        let status = answer.get(9..12)?.parse().ok()?;
+        Some((status, answer.split_once("\r\n\r\n")?.1.to_owned()))
+    };
+    let writers: Vec<_> = (1..=8u8)
+        .map(|groep| {
+            let (answered, addr, code) = (answered.clone(), addr.clone(), code.clone());
+            let slots: Vec<String> = round.slots_of(groep).into_iter().map(|s| s.id).collect();
+            let round_id = round.id.clone();
+            std::thread::spawn(move || {
+                for i in 0..100_000usize {
+                    let family = format!("fam-{groep}-{i:06}");
+                    let mut booking = BookingPut {
+                        id: format!("b-{groep}-{i}"),
+                        family_id: family.clone(),
+                        names: "Sanne".into(),
+                        round_id: round_id.clone(),
+                        child: driehoek_core::sync::ChildInGroep {
+                            name: "Noor".into(),
+                            groep,
+                        },
+                        preferences: (0..3)
+                            .map(|k| slots[(i * 7 + k * 5) % slots.len()].clone())
+                            .collect(),
+                        note: String::new(),
+                        children_in_round: 1,
+                        updated_at: MOMENT_MS + i as i64,
+                        cancelled: false,
+                    };
+                    booking.preferences.dedup();
+                    let Some((status, body)) = put(&addr, &code, &booking) else {
+                        break;
+                    };
+                    if status != 200 {
+                        assert_eq!(status, 409, "{body}");
+                        continue;
+                    }
+                    let kept: BookingPutResponse = serde_json::from_str(&body).unwrap();
+                    let slot = kept.booked.map(|b| b.slot.id);
+                    answered.lock().unwrap().push((
+                        family.clone(),
+                        booking.id.clone(),
+                        booking.updated_at,
+                        slot,
+                    ));
+                    if i % 4 != 0 {
+                        booking.cancelled = true;
+                        booking.preferences.clear();
+                        booking.updated_at += 1;
+                        match put(&addr, &code, &booking) {
+                            Some((200, _)) => answered.lock().unwrap().push((
+                                family,
+                                booking.id.clone(),
+                                booking.updated_at,
+                                None,
+                            )),
+                            Some((status, body)) => panic!("{status}: {body}"),
+                            None => break,
+                        }
+                    }
+                }
+            })
+        })
+        .collect();
+    std::thread::sleep(Duration::from_millis(700));
+    child.kill().unwrap(); // SIGKILL
+    child.wait().unwrap();
+    for writer in writers {
+        writer.join().unwrap();
+    }
+    let answered = answered.lock().unwrap().clone();
+    assert!(
+        answered.len() > 50,
+        "the test should have booked a good deal: {}",
+        answered.len()
+    );
+
+    let store = SqliteStore::open(&dir.path().join("db.sqlite3")).unwrap();
+    let mut held = std::collections::BTreeMap::new();
+    for (family, booking_id, version, slot) in &answered {
+        let secret = driehoek_server::api::hash(&format!("geheim-van-{family}"));
+        let driehoek_server::store::FamilyRead::Found(records) =
+            store.family("wilgenhoek", family, &secret).unwrap()
+        else {
+            panic!("{family} was answered 200 but is lost");
+        };
+        let kept = records
+            .bookings
+            .iter()
+            .find(|b| &b.kept.id == booking_id)
+            .unwrap_or_else(|| panic!("{booking_id} was answered 200 but is lost"));
+        assert!(kept.kept.updated_at >= *version, "{booking_id} went back");
+        if kept.kept.updated_at == *version {
+            let now = kept.booked.as_ref().map(|b| b.slot.id.clone());
+            assert_eq!(
+                &now, slot,
+                "{booking_id} holds another slot than it was told"
+            );
+        }
+        if let Some(b) = &kept.booked {
+            held.insert(booking_id.clone(), b.slot.id.clone());
+        }
+    }
+    let distinct: std::collections::BTreeSet<&String> = held.values().collect();
+    assert_eq!(distinct.len(), held.len(), "a slot held twice");
+}

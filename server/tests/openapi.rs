@@ -122,7 +122,11 @@ async fn every_listed_route_is_served() {
         let uri = path
             .replace("{school}", "nope")
             .replace("{rsvp_id}", "r-1")
-            .replace("{ack_id}", "a-1");
+            .replace("{ack_id}", "a-1")
+            .replace("{absence_id}", "afw-1")
+            .replace("{booking_id}", "b-1")
+            .replace("{round_id}", "ronde-1")
+            .replace("{slot_id}", "g7-20261208-1500");
         let request = Request::builder()
             .method(Method::from_bytes(method.as_bytes()).unwrap())
             .uri(&uri)

@@ -27,10 +27,14 @@ use driehoek_core::sync::{
     AckPut, AckPutResponse, FamilyProfile, FamilyRecords, ProfilePutResponse, RsvpPut,
     RsvpPutResponse,
 };
+use driehoek_core::talks::{
+    BookingError, BookingPut, BookingPutResponse, ScheduledTalk, SchoolBooking, Slot, TalkRound,
+};
 use driehoek_core::{Activity, Content};
 use rusqlite::Connection;
 
 mod absences;
+mod bookings;
 mod sqlite;
 mod versioned;
 mod writer;
@@ -150,6 +154,40 @@ pub struct AbsenceWrite {
     pub received_ms: i64,
 }
 
+/// One version of a family's booking of a talk to keep.
+#[derive(Clone, Debug)]
+pub struct BookingWrite {
+    pub put: BookingPut,
+    /// SHA-256 of the family's secret.
+    pub secret_hash: [u8; 32],
+    /// The round booked, as published now (`None`: the school has no round with this id).
+    pub round: Option<TalkRound>,
+    /// Local school time now: open or closed, slots passed.
+    pub now: NaiveDateTime,
+}
+
+/// A booking the school makes by hand (a family that phoned) or a move of a kept booking.
+#[derive(Clone, Debug)]
+pub struct SchoolBookingWrite {
+    pub round_id: String,
+    /// What the school asked for (already checked against the round).
+    pub booking: SchoolBooking,
+    /// The slot to book or move to, as the round makes it.
+    pub slot: Slot,
+    /// For a new booking: the booking id and the family id the server made for it.
+    pub new_ids: (String, String),
+    /// Now, in milliseconds since the Unix epoch: the version of a new booking.
+    pub now_ms: i64,
+}
+
+/// The bookings of one round as the school sees them: each kept booking that holds a slot (with
+/// that slot's id), and the blocked slot ids.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct RoundTalks {
+    pub held: Vec<(String, ScheduledTalk)>,
+    pub blocked: Vec<String>,
+}
+
 /// Why a write was refused; nothing of it was stored.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Refused {
@@ -165,6 +203,24 @@ pub enum Refused {
     Absence(AbsenceError),
     /// Another family already uses this absence report's id.
     AbsenceIdTaken,
+    /// The booking breaks one of core's rules (round, groep, open, slots, note, a child booked
+    /// twice).
+    Booking(BookingError),
+    /// Another family already uses this booking's id.
+    BookingIdTaken,
+    /// "Vol": none of the slots asked for is free; the nearest free ones (core's
+    /// [`assign`](driehoek_core::talks::assign)). The booking kept before keeps its slot.
+    Full(Vec<Slot>),
+    /// The school cannot block a slot that a booking holds: move the booking first.
+    SlotBooked,
+    /// The slot the school chose is held by another booking, or blocked.
+    SlotTaken { blocked: bool },
+    /// The school named a booking this round does not have.
+    UnknownBooking,
+    /// The school tried to move a booking the family cancelled.
+    BookingCancelled,
+    /// The school tried to move a booking to a slot of another groep.
+    WrongGroep { slot: u8, child: u8 },
 }
 
 /// What became of a publication.
@@ -281,6 +337,35 @@ pub trait Store: Send + Sync + 'static {
     ) -> Written<Result<AbsencePutResponse, Refused>>;
     /// Every kept absence report of a school that covers `day` (withdrawn ones included).
     fn absences_on(&self, school: &str, day: NaiveDate) -> Result<Vec<AbsencePut>, StoreError>;
+    /// Applies one booking version with [`apply`] per (school, booking id): for a version that
+    /// will be kept, core's checks against the round at `now`, then core's
+    /// [`assign`](driehoek_core::talks::assign) over the slots no other booking holds and the
+    /// school did not block, all in one transaction (the old slot stays held until the new one
+    /// is secured). Durable when the [`Written`] gives `Ok(Ok(_))`.
+    fn put_booking(
+        &self,
+        school: &str,
+        write: BookingWrite,
+    ) -> Written<Result<BookingPutResponse, Refused>>;
+    /// The slot ids of a round held by a booking or blocked, sorted.
+    fn taken(&self, school: &str, round_id: &str) -> Result<Vec<String>, StoreError>;
+    /// The kept bookings of a round that hold a slot, and its blocked slots.
+    fn round_talks(&self, school: &str, round_id: &str) -> Result<RoundTalks, StoreError>;
+    /// Blocks a slot (or frees it again); refused when blocking a slot a booking holds. Gives
+    /// the talk on the slot, if any.
+    fn block_slot(
+        &self,
+        school: &str,
+        round_id: &str,
+        slot_id: &str,
+        blocked: bool,
+    ) -> Written<Result<Option<ScheduledTalk>, Refused>>;
+    /// The school books a slot by hand, or moves a kept booking to a free slot (`by_school`).
+    fn book_by_school(
+        &self,
+        school: &str,
+        write: SchoolBookingWrite,
+    ) -> Written<Result<ScheduledTalk, Refused>>;
     /// Every kept RSVP of a school, with its family id and names, by activity and family.
     fn rsvps(&self, school: &str) -> Result<Vec<RsvpPut>, StoreError>;
     /// Per published agreement version (oldest first), how many families acknowledged it, and

@@ -18,10 +18,12 @@ use rusqlite::{params, Connection, OptionalExtension};
 use super::versioned::{write_versioned, Checked, VersionedWrite};
 use super::writer::Writer;
 use driehoek_core::absence::{AbsencePut, AbsencePutResponse};
+use driehoek_core::talks::{BookingPutResponse, ScheduledTalk};
 
 use super::{
-    lock, AbsenceWrite, AckWrite, AgreementAcks, Conflict, FamilyRead, ProfileWrite, Publication,
-    Readiness, Refused, RsvpWrite, SchoolMeta, SchoolRow, Store, StoreError, Written,
+    lock, AbsenceWrite, AckWrite, AgreementAcks, BookingWrite, Conflict, FamilyRead, ProfileWrite,
+    Publication, Readiness, Refused, RoundTalks, RsvpWrite, SchoolBookingWrite, SchoolMeta,
+    SchoolRow, Store, StoreError, Written,
 };
 
 /// The migrations, in order; `PRAGMA user_version` says how many have run.
@@ -133,6 +135,35 @@ const MIGRATIONS: &[&str] = &[
         PRIMARY KEY (school, absence_id)
      );
      CREATE INDEX absences_by_day ON absences (school, last_day, first_day);",
+    // 7: Gesprekken. One row per booking id (it belongs to one family): the kept version, the
+    // child it is for (lowercased trimmed name and groep), and the slot it holds (NULL when
+    // cancelled) with that slot as assigned (JSON). UNIQUE (school, round_id, slot_id): no slot
+    // ever holds two bookings, whatever the code above it does (SQLite lets many NULLs, the
+    // cancelled ones, through). The partial index: one booking that holds a slot per child of a
+    // family and round. The slots the school blocked beside it.
+    "CREATE TABLE bookings (
+        school TEXT NOT NULL,
+        booking_id TEXT NOT NULL,
+        family_id TEXT NOT NULL,
+        round_id TEXT NOT NULL,
+        child_key TEXT NOT NULL,
+        booking TEXT NOT NULL,
+        updated_at INTEGER NOT NULL,
+        slot_id TEXT,
+        slot TEXT,
+        by_school INTEGER NOT NULL DEFAULT 0,
+        PRIMARY KEY (school, booking_id),
+        UNIQUE (school, round_id, slot_id)
+     );
+     CREATE UNIQUE INDEX bookings_one_per_child
+        ON bookings (school, round_id, family_id, child_key) WHERE slot_id IS NOT NULL;
+     CREATE INDEX bookings_by_family ON bookings (school, family_id, round_id);
+     CREATE TABLE blocked_slots (
+        school TEXT NOT NULL,
+        round_id TEXT NOT NULL,
+        slot_id TEXT NOT NULL,
+        PRIMARY KEY (school, round_id, slot_id)
+     );",
 ];
 
 /// SQLite: a writer thread with its own connection, one connection for reads, and one for the
@@ -582,6 +613,7 @@ fn read_family(
         .query_row(params![school, family_id], |row| row.get(0))
         .optional()?;
     records.profile = profile.map(|s| serde_json::from_str(&s)).transpose()?;
+    records.bookings = super::bookings::family_bookings(conn, school, family_id)?;
     Ok(FamilyRead::Found(records))
 }
 
@@ -780,6 +812,48 @@ impl Store for SqliteStore {
         let school = school.to_owned();
         self.writer
             .submit(move |conn| super::absences::write_absence(conn, &school, &write))
+    }
+
+    fn put_booking(
+        &self,
+        school: &str,
+        write: BookingWrite,
+    ) -> Written<Result<BookingPutResponse, Refused>> {
+        let school = school.to_owned();
+        self.writer
+            .submit(move |conn| super::bookings::write_booking(conn, &school, &write))
+    }
+
+    fn taken(&self, school: &str, round_id: &str) -> Result<Vec<String>, StoreError> {
+        super::bookings::taken(&*self.read()?, school, round_id)
+    }
+
+    fn round_talks(&self, school: &str, round_id: &str) -> Result<RoundTalks, StoreError> {
+        super::bookings::round_talks(&*self.read()?, school, round_id)
+    }
+
+    fn block_slot(
+        &self,
+        school: &str,
+        round_id: &str,
+        slot_id: &str,
+        blocked: bool,
+    ) -> Written<Result<Option<ScheduledTalk>, Refused>> {
+        let (school, round_id, slot_id) =
+            (school.to_owned(), round_id.to_owned(), slot_id.to_owned());
+        self.writer.submit(move |conn| {
+            super::bookings::block_slot(conn, &school, &round_id, &slot_id, blocked)
+        })
+    }
+
+    fn book_by_school(
+        &self,
+        school: &str,
+        write: SchoolBookingWrite,
+    ) -> Written<Result<ScheduledTalk, Refused>> {
+        let school = school.to_owned();
+        self.writer
+            .submit(move |conn| super::bookings::book_by_school(conn, &school, &write))
     }
 
     fn absences_on(&self, school: &str, day: NaiveDate) -> Result<Vec<AbsencePut>, StoreError> {
