@@ -147,20 +147,33 @@ pub async fn absences(login: &Login) -> Result<driehoek_core::absence::AbsenceRe
     }
 }
 
-/// The sentence for a refusal that carries the server's own words (`{"error": …}`), else the
-/// usual sentence for its status.
+/// The server's own words in a refusal: `{"message": …}` (or `{"error": …}`), or the messages
+/// of a list of field errors.
+fn server_words(body: &str) -> Option<String> {
+    let value: serde_json::Value = serde_json::from_str(body).ok()?;
+    let one = |v: &serde_json::Value| {
+        v["message"]
+            .as_str()
+            .or_else(|| v["error"].as_str())
+            .map(str::to_owned)
+    };
+    match &value {
+        serde_json::Value::Array(list) => {
+            let all: Vec<String> = list.iter().filter_map(one).collect();
+            (!all.is_empty()).then(|| all.join(" "))
+        }
+        _ => one(&value),
+    }
+}
+
+/// The sentence for a refusal of a talk call: the server's own words where it gives them (a
+/// booked slot, a blocked one, a wrong groep), else the usual sentence for its status.
 fn refusal(reply: &Reply) -> String {
     match reply.status {
-        409 | 422 => serde_json::from_str::<serde_json::Value>(&reply.body)
-            .ok()
-            .and_then(|v| {
-                v["error"]
-                    .as_str()
-                    .or_else(|| v["message"].as_str())
-                    .map(str::to_owned)
-            })
-            .unwrap_or_else(|| BROKEN.to_owned()),
-        404 => "De server kent deze gespreksronde niet. Is ze gepubliceerd?".to_owned(),
+        409 | 422 => server_words(&reply.body).unwrap_or_else(|| BROKEN.to_owned()),
+        404 => server_words(&reply.body).unwrap_or_else(|| {
+            "De server kent deze gespreksronde niet. Is ze gepubliceerd?".into()
+        }),
         _ => failure(reply),
     }
 }
@@ -223,4 +236,28 @@ pub async fn school_booking(
     booking: &SchoolBooking,
 ) -> Result<ScheduleRow, String> {
     send(login, "POST", &format!("talks/{round}/bookings"), booking).await
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_refusal_gives_the_servers_own_words() {
+        let reply = |status, body: &str| Reply {
+            status,
+            etag: None,
+            retry_after: None,
+            body: body.to_owned(),
+        };
+        let booked = r#"{"field":"blocked","message":"Op deze tijd staat een gesprek."}"#;
+        assert_eq!(
+            refusal(&reply(409, booked)),
+            "Op deze tijd staat een gesprek."
+        );
+        let fields = r#"[{"field":"slot_id","message":"Deze tijd is voor groep 6."}]"#;
+        assert_eq!(refusal(&reply(422, fields)), "Deze tijd is voor groep 6.");
+        assert_eq!(refusal(&reply(401, "")), WRONG_TOKEN);
+        assert!(refusal(&reply(404, "")).contains("gespreksronde"));
+    }
 }
