@@ -125,7 +125,7 @@ test('the office writes a round of rapportgesprekken for groep 7, sees its talks
   ]);
 });
 
-test('at 320 px with 200 % text the round form fits the screen', async () => {
+test('at 320 px with 200 % text the round form and the planning fit the screen', async () => {
   await withOffice(
     async (page) => {
       await logIn(page);
@@ -142,6 +142,15 @@ test('at 320 px with 200 % text the round form fits the screen', async () => {
         const button = page.getByRole('button', { name, exact: true }).first();
         const fitsInside = await button.evaluate((b) => b.scrollWidth <= b.clientWidth);
         assert.ok(fitsInside, `${name}: the words fit in the button`);
+      }
+      if (planning) {
+        // The planning too: each slot a small card, its buttons inside the screen.
+        await page.getByRole('link', { name: 'Gesprekken', exact: true }).click();
+        await page.getByRole('list', { name: 'Per groep' }).waitFor();
+        const wide = await page.evaluate(() => document.documentElement.scrollWidth);
+        assert.ok(wide <= 320, `the planning: nothing wider than the screen (${wide})`);
+        const book = page.getByRole('button', { name: 'Boeken voor een gezin' }).first();
+        assert.ok(await book.evaluate((b) => b.scrollWidth <= b.clientWidth), 'the words fit in the button');
       }
     },
     { viewport: { width: 320, height: 740 } },
@@ -230,4 +239,35 @@ test('the office plans: blocks a slot, books one for Noor, moves it, downloads a
     },
     { viewport: { width: 1280, height: 900 } },
   );
+});
+
+test('a schedule that does not load says so, and "Opnieuw proberen" loads it', async (t) => {
+  if (!planning) {
+    t.skip('the server has no schedule routes yet (branch talks-server)');
+    return;
+  }
+  const browser = await launchProfile();
+  try {
+    const page = await browser.context.newPage();
+    // The server does not answer the first request for the schedule.
+    let refused = 0;
+    await page.route('**/schedule', async (route) => {
+      if (refused === 0) {
+        refused += 1;
+        await route.abort('internetdisconnected');
+      } else {
+        await route.continue();
+      }
+    });
+    await logIn(page);
+    await page.getByRole('link', { name: 'Gesprekken', exact: true }).click();
+    const alert = page.getByRole('alert').filter({ hasText: 'De server antwoordt niet' });
+    await alert.waitFor();
+    await alert.getByRole('button', { name: 'Opnieuw proberen' }).click();
+    await page.getByRole('list', { name: 'Per groep' }).waitFor();
+    assert.equal(refused, 1);
+    assert.equal(await page.getByText('De server antwoordt niet').count(), 0, 'the old problem is gone');
+  } finally {
+    await browser.close();
+  }
 });
