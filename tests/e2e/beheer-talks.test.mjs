@@ -7,6 +7,7 @@ import assert from 'node:assert/strict';
 import { mkdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { axeViolations } from './axe.mjs';
 import { launchProfile } from './browser.mjs';
 import { startSyncServer, watchPage } from './server.mjs';
 
@@ -103,6 +104,7 @@ test('the office writes a round of rapportgesprekken for groep 7, sees its talks
     await to.fill('15:00');
     assert.equal(await fieldMessage(to), '');
     await preview.getByText(/^Groep 7, woensdag 9 december: 4 gesprekken/).waitFor();
+    assert.deepEqual(await axeViolations(page), [], 'the round form passes axe');
 
     await page.getByRole('link', { name: 'Controleren en publiceren' }).click();
     await page.getByRole('button', { name: 'Publiceren', exact: true }).click();
@@ -207,6 +209,7 @@ test('the office plans: blocks a slot, books one for Noor, moves it, downloads a
       await page.getByRole('status').filter({ hasText: 'Geboekt: Noor komt op donderdag 10 december, 14:15.' }).waitFor();
       await row('14:15–14:25').getByText('door school').waitFor();
       await countIs('Groep 7: 1 geboekt · 2 vrij · 1 geblokkeerd');
+      assert.deepEqual(await axeViolations(page), [], 'the planning passes axe');
 
       // She cannot come then after all: the office moves Noor to 14:45.
       await row('14:15–14:25').getByRole('button', { name: 'Verplaatsen' }).click();
