@@ -6,6 +6,7 @@
 pub mod absence;
 pub mod api;
 pub mod app;
+pub mod download;
 pub mod draft;
 pub mod editors;
 pub mod fields;

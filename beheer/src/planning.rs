@@ -6,67 +6,44 @@
 use chrono::NaiveDate;
 use driehoek_core::sync::ChildInGroep;
 use driehoek_core::talks::{
-    GroepCount, Schedule, ScheduleRow, ScheduledTalk, SchoolBooking, TalkRound,
+    schedule, GroepCount, Schedule, ScheduleRow, ScheduledTalk, SchoolBooking, TalkRound,
 };
 use leptos::prelude::*;
 
 use super::api;
+use super::download::use_csv_download;
 use super::draft::Login;
 use super::talks::kind_label;
-use driehoek_web::browser::download;
 use driehoek_web::clock::{now_local, today};
 use driehoek_web::dates;
 use driehoek_web::i18n::Lang;
 
-/// Puts the row the server answered into the schedule: a booking that moved leaves its old slot
-/// (and the list of bookings without a slot), and the counts follow.
-pub fn apply(schedule: &mut Schedule, row: ScheduleRow) {
-    if let Some(talk) = &row.talk {
-        for other in &mut schedule.rows {
-            if other.slot.id != row.slot.id
-                && other
-                    .talk
-                    .as_ref()
-                    .is_some_and(|t| t.booking_id == talk.booking_id)
-            {
-                other.talk = None;
+/// Puts the row the server answered into the schedule of `round`: a booking that moved leaves
+/// its old slot (and the list of bookings without a slot), and the counts follow, made by the
+/// same rule as the server's ([`schedule`]).
+pub fn apply(round: &TalkRound, s: &mut Schedule, row: ScheduleRow) {
+    let moved = row.talk.as_ref().map(|t| t.booking_id.clone());
+    let mut held = Vec::new();
+    let mut blocked = Vec::new();
+    for old in std::mem::take(&mut s.rows) {
+        let old = if old.slot.id == row.slot.id {
+            row.clone()
+        } else {
+            old
+        };
+        if old.blocked {
+            blocked.push(old.slot.id.clone());
+        }
+        if let Some(talk) = old.talk {
+            if old.slot.id == row.slot.id || moved.as_ref() != Some(&talk.booking_id) {
+                held.push((old.slot.id, talk));
             }
         }
-        schedule
-            .homeless
-            .retain(|t| t.booking_id != talk.booking_id);
     }
-    match schedule.rows.iter_mut().find(|r| r.slot.id == row.slot.id) {
-        Some(known) => *known = row,
-        None => schedule.rows.push(row),
-    }
-    recount(schedule);
-}
-
-/// Counts per groep what is booked, blocked and free.
-pub fn recount(schedule: &mut Schedule) {
-    for count in &mut schedule.groepen {
-        *count = GroepCount {
-            groep: count.groep,
-            ..GroepCount::default()
-        };
-    }
-    for row in &schedule.rows {
-        let Some(count) = schedule
-            .groepen
-            .iter_mut()
-            .find(|c| c.groep == row.slot.groep)
-        else {
-            continue;
-        };
-        if row.talk.is_some() {
-            count.booked += 1;
-        } else if row.blocked {
-            count.blocked += 1;
-        } else {
-            count.free += 1;
-        }
-    }
+    let mut homeless = std::mem::take(&mut s.homeless);
+    homeless.retain(|t| moved.as_ref() != Some(&t.booking_id));
+    *s = schedule(round, held, &blocked);
+    s.homeless.extend(homeless);
 }
 
 /// "Groep 7: 1 geboekt · 14 vrij · 1 geblokkeerd".
@@ -246,6 +223,7 @@ fn RoundSchedule(
 ) -> impl IntoView {
     let login = StoredValue::new(expect_context::<Login>());
     let id = StoredValue::new(round.id.clone());
+    let round = StoredValue::new(round);
     let schedule = LocalResource::new(move || {
         let (login, id) = (login.get_value(), id.get_value());
         async move { api::schedule(&login, &id).await }
@@ -285,7 +263,7 @@ fn RoundSchedule(
             };
             schedule.update(|s| {
                 if let Some(Ok(s)) = s {
-                    apply(s, row);
+                    round.with_value(|r| apply(r, s, row));
                 }
             });
             open.set(None);
@@ -303,29 +281,19 @@ fn RoundSchedule(
             Err(problem) => view! { <p class="notice" role="alert">{problem}</p> }.into_any(),
         })
     };
-    // One download at a time; its answer (a problem, or nothing) is the action's value.
-    let csv = Action::new_local(move |_: &()| {
+    let csv = use_csv_download(move || {
         let (login, id) = (login.get_value(), id.get_value());
         async move {
             let text = api::schedule_csv(&login, &id).await?;
-            let name = format!("gesprekken-{id}-{}.csv", dates::date_value(today()));
-            download(&name, "text/csv;charset=utf-8", &text);
-            Ok::<(), String>(())
+            Ok((
+                format!("gesprekken-{id}-{}.csv", dates::date_value(today())),
+                text,
+            ))
         }
     });
-    let downloading = csv.pending();
-    let csv_problem = move || {
-        if downloading.get() {
-            return String::new();
-        }
-        csv.value()
-            .with(|v| v.as_ref().and_then(|r| r.as_ref().err()).cloned())
-            .unwrap_or_default()
-    };
     let print = move |_| {
         let _ = window().print();
     };
-    let round = StoredValue::new(round);
     let school = StoredValue::new(school);
     let body = move || {
         let loaded = schedule.get()?;
@@ -341,13 +309,13 @@ fn RoundSchedule(
         <p class="muted no-print">{format!("Inschrijven sluit {closes}.")}</p>
         <div class="actions no-print">
             <button type="button" class="button" on:click=move |_| schedule.refetch()>"Vernieuwen"</button>
-            <button type="button" class="button" on:click=move |_| { csv.dispatch(()); }
-                disabled=move || downloading.get()>
+            <button type="button" class="button" on:click=move |_| csv.start.run(())
+                disabled=move || csv.pending.get()>
                 "Downloaden voor Excel"
             </button>
             <button type="button" class="button" on:click=print>"Afdrukken"</button>
         </div>
-        <p class="field__error no-print" role="alert">{csv_problem}</p>
+        <p class="field__error no-print" role="alert">{move || csv.problem.get()}</p>
         <div class="no-print">{answer}</div>
         {move || body().unwrap_or_else(|| view! {
             <p role="status">"De planning wordt opgehaald…"</p>
@@ -707,67 +675,83 @@ fn MoveForm(
 mod tests {
     use super::*;
     use chrono::NaiveDateTime;
-    use driehoek_core::talks::Slot;
+    use driehoek_core::talks::{TalkGroep, TalkKind, TalkWindow};
+    use driehoek_core::Text;
 
     fn at(s: &str) -> NaiveDateTime {
         NaiveDateTime::parse_from_str(s, "%Y-%m-%d %H:%M").unwrap()
     }
 
-    fn row(start: &str, talk: Option<&str>) -> ScheduleRow {
-        let start = at(start);
-        ScheduleRow {
-            slot: Slot {
-                id: driehoek_core::talks::slot_id(7, start),
+    /// Groep 7: two talks on Monday 7 December, one on Tuesday.
+    fn round() -> TalkRound {
+        let window = |from: &str, to: &str| TalkWindow {
+            date: at(from).date(),
+            from: at(from).time(),
+            to: at(to).time(),
+        };
+        TalkRound {
+            id: "r".into(),
+            kind: TalkKind::Rapportgesprek,
+            title: Text::nl("Rapportgesprekken"),
+            text: Text::nl("Over het rapport."),
+            groepen: vec![TalkGroep {
                 groep: 7,
-                start,
-                end: start + chrono::Duration::minutes(10),
-            },
-            blocked: false,
-            talk: talk.map(|id| ScheduledTalk {
-                booking_id: id.into(),
-                family_id: "f".into(),
-                child: ChildInGroep {
-                    name: "Noor".into(),
-                    groep: 7,
-                },
-                names: "Sanne".into(),
-                note: String::new(),
-                by_school: true,
-            }),
+                windows: vec![
+                    window("2026-12-07 15:00", "2026-12-07 15:30"),
+                    window("2026-12-08 15:00", "2026-12-08 15:15"),
+                ],
+                place: Text::nl("Lokaal 7"),
+            }],
+            slot_minutes: 10,
+            changeover_minutes: 5,
+            opens: at("2026-11-23 19:00"),
+            closes: at("2026-11-30 19:00"),
+            siblings_from: None,
         }
     }
 
-    fn schedule() -> Schedule {
-        let mut s = Schedule {
-            round_id: "r".into(),
-            rows: vec![
-                row("2026-12-07 15:00", Some("b1")),
-                row("2026-12-07 15:15", None),
-                row("2026-12-08 15:00", None),
-            ],
-            groepen: vec![GroepCount {
+    fn noor() -> ScheduledTalk {
+        ScheduledTalk {
+            booking_id: "b1".into(),
+            family_id: "f".into(),
+            child: ChildInGroep {
+                name: "Noor".into(),
                 groep: 7,
-                ..GroepCount::default()
-            }],
-            homeless: Vec::new(),
-        };
-        recount(&mut s);
-        s
+            },
+            names: "Sanne".into(),
+            note: String::new(),
+            by_school: true,
+        }
+    }
+
+    /// The row of the slot at `start`, as the server answers it.
+    fn row(s: &Schedule, start: &str) -> ScheduleRow {
+        s.rows
+            .iter()
+            .find(|r| r.slot.start == at(start))
+            .cloned()
+            .unwrap()
     }
 
     #[test]
     fn a_moved_booking_leaves_its_old_slot_and_the_counts_follow() {
-        let mut s = schedule();
+        let round = round();
+        let mut s = schedule(&round, vec![("g7-20261207-1500".into(), noor())], &[]);
         assert_eq!(
             count_text(&s.groepen[0]),
             "Groep 7: 1 geboekt · 2 vrij · 0 geblokkeerd"
         );
-        apply(&mut s, row("2026-12-07 15:15", Some("b1")));
-        assert!(s.rows[0].talk.is_none(), "the old slot is free again");
-        assert!(s.rows[1].talk.is_some());
-        let mut blocked = row("2026-12-08 15:00", None);
+        let mut moved = row(&s, "2026-12-07 15:15");
+        moved.talk = Some(noor());
+        apply(&round, &mut s, moved);
+        assert!(
+            row(&s, "2026-12-07 15:00").talk.is_none(),
+            "the old slot is free again"
+        );
+        assert!(row(&s, "2026-12-07 15:15").talk.is_some());
+        let mut blocked = row(&s, "2026-12-08 15:00");
         blocked.blocked = true;
-        apply(&mut s, blocked);
+        apply(&round, &mut s, blocked);
         assert_eq!(
             count_text(&s.groepen[0]),
             "Groep 7: 1 geboekt · 1 vrij · 1 geblokkeerd"
@@ -776,8 +760,20 @@ mod tests {
     }
 
     #[test]
+    fn a_booking_without_a_slot_leaves_that_list_once_it_is_moved() {
+        let round = round();
+        let mut s = schedule(&round, vec![("g7-20261207-1700".into(), noor())], &[]);
+        assert_eq!(s.homeless.len(), 1, "a slot the round no longer makes");
+        let mut moved = row(&s, "2026-12-08 15:00");
+        moved.talk = Some(noor());
+        apply(&round, &mut s, moved);
+        assert!(s.homeless.is_empty());
+        assert_eq!(s.groepen[0].booked, 1);
+    }
+
+    #[test]
     fn the_rows_of_a_groep_are_grouped_per_day() {
-        let days = days_of(&schedule(), 7);
+        let days = days_of(&schedule(&round(), Vec::new(), &[]), 7);
         assert_eq!(days.len(), 2);
         assert_eq!(days[0].1.len(), 2);
         assert_eq!(time_span(&days[1].1[0]), "15:00–15:10");
