@@ -5,14 +5,14 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdirSync, readFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { axeViolations } from './axe.mjs';
 import { launchProfile } from './browser.mjs';
-import { startSyncServer, watchPage } from './server.mjs';
+import { fieldMessage, logIn as officeLogIn, withOffice as officeBrowser } from './office.mjs';
+import { ROOT, startSyncServer } from './server.mjs';
 
 const PUBLISHED = /^Gepubliceerd\. Ouders/;
-const SHOTS = process.env.DRIEHOEK_SHOTS ?? join(tmpdir(), 'driehoek-shots');
+const SHOTS = join(ROOT, 'out', 'screenshots');
 
 let server;
 /** Whether the server has the school's schedule routes (`…/talks/{round}/schedule`). */
@@ -34,32 +34,13 @@ after(async () => {
 });
 
 /** A browser for the school's office; `fn` gets a page. */
-async function withOffice(fn, options = {}) {
-  const browser = await launchProfile(options);
-  try {
-    const watched = watchPage(browser.context, server.url);
-    const page = await browser.context.newPage();
-    await fn(page, browser.context);
-    assert.deepEqual(watched.problems, [], 'no error in the page');
-    assert.deepEqual(watched.foreign, [], 'no request to another origin');
-  } finally {
-    await browser.close();
-  }
+function withOffice(fn, options = {}) {
+  return officeBrowser(server, fn, options);
 }
 
-async function logIn(page) {
-  await page.goto(`${server.url}/beheer?school=${server.school}`);
-  await page.getByLabel('Beheercode').fill(server.admin);
-  await page.getByRole('button', { name: 'Inloggen' }).click();
-  await page.getByRole('heading', { name: 'Wat wilt u schrijven?' }).waitFor();
-}
-
-/** The error text tied to a form control (its aria-describedby). */
-async function fieldMessage(control) {
-  const ids = (await control.getAttribute('aria-describedby')).split(' ');
-  const page = control.page();
-  const found = await Promise.all(ids.map((id) => page.locator(`#${id}`).innerText()));
-  return found.join(' ').trim();
+/** Logs in with the school's admin token. */
+function logIn(page) {
+  return officeLogIn(page, server);
 }
 
 /** Opens a new round of talks in the editor. */
