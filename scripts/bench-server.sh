@@ -2,12 +2,16 @@
 # P5, the sync endpoint under load: builds the release server and its load generator
 # (server/src/bin/driehoek-load.rs), starts the server with the demo school on a fresh SQLite file,
 # and measures GET /healthz (the baseline), the content GET answered 304 (a phone checking for
-# news) and RSVP PUTs (real, durable writes: a new family each). Prints a table with the budgets
-# (>= 20,000 conditional GETs/s, >= 5,000 RSVP PUTs/s, p99 <= 20 ms) and writes
-# out/bench/server.json. Not part of scripts/test.sh.
+# news) and RSVP PUTs (real, durable writes: a new family each); then "the opening minute of a
+# round": it publishes a round of 200 slots and 400 families race for them over the same
+# connections (a family told "vol" takes the first slot proposed), and checks that exactly 200
+# slots are taken. Prints a table with the budgets (>= 20,000 conditional GETs/s, >= 5,000 RSVP
+# PUTs/s and booking PUTs/s, p99 <= 20 ms) and writes out/bench/server.json. Not part of
+# scripts/test.sh.
 #   BENCH_CONNECTIONS=64       concurrent keep-alive connections
 #   BENCH_GET_REQUESTS=50000   requests per GET target
 #   BENCH_PUT_REQUESTS=20000   RSVP PUTs
+#   BENCH_BOOKING_FAMILIES=400 families racing for the bench round's 200 slots
 #   BENCH_LOAD_THREADS=1       threads of the load generator (it shares the machine)
 #   BENCH_DB_DIR=…             where the database goes (default: a new folder in $TMPDIR);
 #                              put it on the disk the server will really use: fsync decides
@@ -54,6 +58,7 @@ fi
 SCHOOL="$(sed -n 's|^Demoschool: .*[?&]school=\([a-z0-9-]*\).*$|\1|p' "$WORK/server.out" | head -n1)"
 # The demo mode keeps the access code beside the database (main.rs, demo_school).
 CODE="$(cat "$WORK/bench.demo-code")"
+ADMIN="$(cat "$WORK/bench.demo-admin")"
 
 say "Measuring on $(nproc) CPUs against http://$ADDR/ (school $SCHOOL)"
 STRICT=()
@@ -62,5 +67,6 @@ STRICT=()
   --connections "${BENCH_CONNECTIONS:-64}" \
   --get-requests "${BENCH_GET_REQUESTS:-50000}" \
   --put-requests "${BENCH_PUT_REQUESTS:-20000}" \
+  --admin "$ADMIN" --booking-families "${BENCH_BOOKING_FAMILIES:-400}" \
   --threads "${BENCH_LOAD_THREADS:-1}" \
   --out out/bench/server.json "${STRICT[@]}"

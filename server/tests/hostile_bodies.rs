@@ -187,6 +187,27 @@ fn ten_thousand_hostile_bodies_never_get_a_500() {
     answer.rsvp.id = "r-1".into();
     let mut read = ack("fam-1", content.agreement.version, 1_000);
     read.id = "a-1".into();
+    // A booking of the demo round's first talk of groep 7 (the round is open at the moment).
+    let round = content
+        .talks
+        .iter()
+        .find(|r| r.id == "rapportgesprekken-winter")
+        .unwrap();
+    let booking = driehoek_core::talks::BookingPut {
+        id: "b-1".into(),
+        family_id: "fam-1".into(),
+        names: "Sanne".into(),
+        round_id: round.id.clone(),
+        child: driehoek_core::sync::ChildInGroep {
+            name: "Noor".into(),
+            groep: 7,
+        },
+        preferences: vec![round.slots_of(7)[0].id.clone()],
+        note: String::new(),
+        children_in_round: 1,
+        updated_at: millis(1_000),
+        cancelled: false,
+    };
     let get = |path| Route {
         method: Method::GET,
         path,
@@ -218,8 +239,33 @@ fn ten_thousand_hostile_bodies_never_get_a_500() {
         get("/api/v1/schools/demo/acknowledgements"),
         get("/healthz"),
         get("/readyz"),
+        Route {
+            method: Method::PUT,
+            path: "/api/v1/schools/demo/bookings/b-1",
+            token: CODE,
+            valid: serde_json::to_value(&booking).unwrap(),
+        },
+        Route {
+            method: Method::PUT,
+            path: "/api/v1/schools/demo/talks/rapportgesprekken-winter/slots/g7-20261208-1515",
+            token: ADMIN,
+            valid: serde_json::json!({ "blocked": true }),
+        },
+        Route {
+            method: Method::POST,
+            path: "/api/v1/schools/demo/talks/rapportgesprekken-winter/bookings",
+            token: ADMIN,
+            valid: serde_json::json!({
+                "child": { "name": "Daan", "groep": 7 },
+                "names": "Fatima",
+                "note": "Belde",
+                "slot_id": "g7-20261208-1530",
+            }),
+        },
+        get("/api/v1/schools/demo/talks/rapportgesprekken-winter/schedule"),
+        get("/api/v1/schools/demo/talks/rapportgesprekken-winter/schedule.csv"),
     ];
-    let weights = [2, 5, 5, 1, 1, 1, 1, 1, 1];
+    let weights = [2, 5, 5, 1, 1, 1, 1, 1, 1, 5, 2, 3, 1, 1];
     let strategy = prop::strategy::Union::new_weighted(
         routes
             .iter()

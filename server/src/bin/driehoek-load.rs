@@ -3,8 +3,12 @@
 //! Sends a fixed number of requests over N keep-alive HTTP/1.1 connections to a running
 //! `driehoek-server --demo` and measures three targets: `GET /healthz` (the baseline: the
 //! hello-world route), the content `GET` answered `304` (a phone checking for news), and RSVP
-//! `PUT`s that are real writes (a new family each). Prints requests per second, p50 and p99 and
-//! the verdict against the budgets; writes the same as JSON.
+//! `PUT`s that are real writes (a new family each). With the admin token it also plays "the
+//! opening minute of a round": it publishes a round of 200 slots (8 groepen × 25), then 400
+//! families race for them (each names three slots of its child's groep; on "vol" it takes the
+//! first slot proposed, as a parent taps one, until it has a slot or none is proposed), and
+//! checks that exactly 200 slots are taken. Prints requests per second, p50 and p99 and the
+//! verdict against the budgets; writes the same as JSON.
 
 use std::net::SocketAddr;
 use std::path::PathBuf;
@@ -22,6 +26,10 @@ use serde::Serialize;
 /// The budgets of P5.
 const GET_304_PER_SECOND: f64 = 20_000.0;
 const PUT_PER_SECOND: f64 = 5_000.0;
+const BOOKING_PER_SECOND: f64 = 5_000.0;
+/// The bench round: groepen 1 to 8, this many slots each.
+const BENCH_ROUND: &str = "bench-opening";
+const SLOTS_PER_GROEP: u32 = 25;
 const P99_MS: f64 = 20.0;
 
 #[derive(Parser)]
@@ -42,6 +50,13 @@ struct Args {
     /// RSVP PUTs.
     #[arg(long, default_value_t = 20_000)]
     put_requests: usize,
+    /// The school's admin token (the demo writes it to `<db>.demo-admin`): publishes the bench
+    /// round and measures the bookings. Without it, no bookings.
+    #[arg(long)]
+    admin: Option<String>,
+    /// Families racing for the bench round's 200 slots.
+    #[arg(long, default_value_t = 400)]
+    booking_families: usize,
     /// Concurrent keep-alive connections.
     #[arg(long, default_value_t = 64)]
     connections: usize,
@@ -135,6 +150,10 @@ async fn bench(args: &Args) -> Result<bool, String> {
     let content_path = format!("/api/v1/schools/{}/content", args.school);
     let auth = format!("Bearer {}", args.code);
 
+    let bench_round = match &args.admin {
+        Some(admin) => Some(publish_bench_round(args, &host, &content_path, &auth, admin).await?),
+        None => None,
+    };
     // The content once: its ETag, and an activity that takes answers for a while yet.
     let (status, etag, body) = fetch(
         args.addr,
@@ -285,6 +304,11 @@ async fn bench(args: &Args) -> Result<bool, String> {
             ratio_to_baseline: per_second / baseline,
             verdict,
         });
+    }
+    if let Some(round) = &bench_round {
+        let booking = measure_bookings(args, round, &host, &auth, run, baseline).await?;
+        over |= booking.verdict == "OVER";
+        targets.push(booking);
     }
     print_table(args, &targets);
     if let Some(out) = &args.out {
@@ -475,4 +499,281 @@ async fn run_target(
 
 fn micros(d: Duration) -> u32 {
     u32::try_from(d.as_micros()).unwrap_or(u32::MAX)
+}
+
+/// Publishes the content with the bench round added (8 groepen × [`SLOTS_PER_GROEP`] slots, on
+/// the first day of the demo round, whose booking is open in the demo's week).
+async fn publish_bench_round(
+    args: &Args,
+    host: &str,
+    content_path: &str,
+    auth: &str,
+    admin: &str,
+) -> Result<driehoek_core::talks::TalkRound, String> {
+    let (status, etag, body) = fetch(
+        args.addr,
+        request(
+            Method::GET,
+            host,
+            content_path,
+            &[("authorization", auth)],
+            Bytes::new(),
+        ),
+    )
+    .await?;
+    if status != StatusCode::OK {
+        return Err(format!("GET {content_path}: {status}"));
+    }
+    let etag = etag.ok_or("the content has no ETag")?;
+    let mut content: driehoek_core::Content =
+        serde_json::from_slice(&body).map_err(|e| format!("the content does not parse: {e}"))?;
+    content.talks.retain(|r| r.id != BENCH_ROUND);
+    let mut round = content
+        .talks
+        .first()
+        .cloned()
+        .ok_or("the demo content has no round of talks")?;
+    let date = round
+        .groepen
+        .iter()
+        .flat_map(|g| g.windows.iter().map(|w| w.date))
+        .min()
+        .ok_or("the demo round has no days")?;
+    let from = chrono::NaiveTime::from_hms_opt(13, 0, 0).ok_or("13:00")?;
+    let length = (SLOTS_PER_GROEP - 1) * u32::from(round.slot_minutes + round.changeover_minutes)
+        + u32::from(round.slot_minutes);
+    let window = driehoek_core::talks::TalkWindow {
+        date,
+        from,
+        to: from + chrono::Duration::minutes(i64::from(length)),
+    };
+    round.id = BENCH_ROUND.into();
+    round.groepen = (1..=8u8)
+        .map(|groep| driehoek_core::talks::TalkGroep {
+            groep,
+            windows: vec![window.clone()],
+            place: driehoek_core::Text::nl(format!("Lokaal {groep}")),
+        })
+        .collect();
+    if round.slots().len() != 8 * SLOTS_PER_GROEP as usize {
+        return Err(format!(
+            "the bench round makes {} slots",
+            round.slots().len()
+        ));
+    }
+    content.talks.push(round.clone());
+    let json = serde_json::to_vec(&content).map_err(|e| e.to_string())?;
+    let bearer = format!("Bearer {admin}");
+    let (status, _, body) = fetch(
+        args.addr,
+        request(
+            Method::PUT,
+            host,
+            content_path,
+            &[
+                ("authorization", &bearer),
+                ("content-type", "application/json"),
+                ("if-match", &etag),
+            ],
+            Bytes::from(json),
+        ),
+    )
+    .await?;
+    if status != StatusCode::OK {
+        return Err(format!(
+            "publishing the bench round: {status} {}",
+            String::from_utf8_lossy(&body)
+        ));
+    }
+    Ok(round)
+}
+
+/// "The opening minute": [`Args::booking_families`] families race for the bench round's slots
+/// over the connections; every request (first tries and the taps on a proposed slot) is
+/// measured; then the slots taken must be exactly the round's.
+async fn measure_bookings(
+    args: &Args,
+    round: &driehoek_core::talks::TalkRound,
+    host: &str,
+    auth: &str,
+    run: i64,
+    baseline: f64,
+) -> Result<Measured, String> {
+    let next = Arc::new(AtomicUsize::new(0));
+    let families = args.booking_families;
+    let slots: Arc<Vec<Vec<String>>> = Arc::new(
+        (1..=8u8)
+            .map(|g| round.slots_of(g).into_iter().map(|s| s.id).collect())
+            .collect(),
+    );
+    // The families' phones are connected before the round opens.
+    let mut senders = Vec::new();
+    for _ in 0..args.connections.max(1) {
+        senders.push(connect(args.addr).await?);
+    }
+    let start = Instant::now();
+    let mut tasks = Vec::new();
+    for mut sender in senders {
+        let (next, addr, host, auth) = (next.clone(), args.addr, host.to_owned(), auth.to_owned());
+        let (school, slots) = (args.school.clone(), slots.clone());
+        tasks.push(tokio::spawn(async move {
+            let mut latencies = Vec::new();
+            let (mut errors, mut booked) = (0usize, 0usize);
+            loop {
+                let i = next.fetch_add(1, Ordering::Relaxed);
+                if i >= families {
+                    break;
+                }
+                let groep = (i % 8) as u8 + 1;
+                let id = format!("bench-{run}-{i}");
+                // Three slots of the child's groep, scattered so that families collide.
+                let mine = &slots[usize::from(groep) - 1];
+                let mut preferences: Vec<String> = Vec::new();
+                for k in 0..3u64 {
+                    let slot = &mine[scatter(i as u64 * 3 + k) % mine.len()];
+                    if !preferences.contains(slot) {
+                        preferences.push(slot.clone());
+                    }
+                }
+                let mut body = serde_json::json!({
+                    "id": id, "family_id": id, "names": format!("Gezin {i}"),
+                    "round_id": BENCH_ROUND,
+                    "child": { "name": format!("Kind {i}"), "groep": groep },
+                    "preferences": [], "children_in_round": 1, "updated_at": run + i as i64,
+                });
+                let secret = format!("geheim-{run}-b{i:08}");
+                let path = format!("/api/v1/schools/{school}/bookings/{id}");
+                let mut wanted: Option<Vec<String>> = None;
+                loop {
+                    body["preferences"] = match &wanted {
+                        Some(ids) => serde_json::json!(ids),
+                        None => serde_json::json!(preferences),
+                    };
+                    let request = request(
+                        Method::PUT,
+                        &host,
+                        &path,
+                        &[
+                            ("authorization", &auth),
+                            ("content-type", "application/json"),
+                            ("x-family-secret", &secret),
+                        ],
+                        Bytes::from(body.to_string()),
+                    );
+                    let sent = Instant::now();
+                    if sender.ready().await.is_err() {
+                        sender = connect(addr).await?;
+                    }
+                    let answer = match sender.send_request(request).await {
+                        Ok(response) => {
+                            let status = response.status();
+                            match response.into_body().collect().await {
+                                Ok(bytes) => Some((status, bytes.to_bytes())),
+                                Err(_) => None,
+                            }
+                        }
+                        Err(_) => None,
+                    };
+                    latencies.push(micros(sent.elapsed()));
+                    match answer {
+                        Some((StatusCode::OK, _)) => {
+                            booked += 1;
+                            break;
+                        }
+                        Some((StatusCode::CONFLICT, bytes)) => {
+                            let full: driehoek_core::talks::BookingFull =
+                                serde_json::from_slice(&bytes).map_err(|e| e.to_string())?;
+                            let Some(first) = full.alternatives.first() else {
+                                break;
+                            };
+                            // The parent taps the first time proposed: a newer version.
+                            wanted = Some(vec![first.id.clone()]);
+                            body["updated_at"] =
+                                serde_json::json!(body["updated_at"].as_i64().unwrap_or(run) + 1);
+                        }
+                        Some(_) => {
+                            errors += 1;
+                            break;
+                        }
+                        None => {
+                            errors += 1;
+                            sender = connect(addr).await?;
+                            break;
+                        }
+                    }
+                }
+            }
+            Ok::<_, String>((latencies, errors, booked))
+        }));
+    }
+    let (mut latencies, mut errors, mut booked) = (Vec::new(), 0, 0);
+    for task in tasks {
+        let (l, e, b) = task.await.map_err(|e| e.to_string())??;
+        latencies.extend(l);
+        errors += e;
+        booked += b;
+    }
+    let seconds = start.elapsed().as_secs_f64();
+    // Exactly the round's slots are taken, each by one family.
+    let taken_path = format!("/api/v1/schools/{}/talks/{BENCH_ROUND}/taken", args.school);
+    let (status, _, body) = fetch(
+        args.addr,
+        request(
+            Method::GET,
+            host,
+            &taken_path,
+            &[("authorization", auth)],
+            Bytes::new(),
+        ),
+    )
+    .await?;
+    if status != StatusCode::OK {
+        return Err(format!("GET {taken_path}: {status}"));
+    }
+    let taken: driehoek_core::talks::TakenSlots =
+        serde_json::from_slice(&body).map_err(|e| e.to_string())?;
+    let slots = 8 * SLOTS_PER_GROEP as usize;
+    let expected = slots.min(families);
+    println!(
+        "\nbookings: {families} families, {} requests, {booked} booked, {} slots taken of {slots} \
+         (expected {expected})",
+        latencies.len(),
+        taken.taken.len()
+    );
+    if taken.taken.len() != expected || booked != expected {
+        errors += 1;
+    }
+    latencies.sort_unstable();
+    let requests = latencies.len();
+    let per_second = requests as f64 / seconds;
+    let p99_ms = percentile(&latencies, 0.99);
+    let verdict = if per_second >= BOOKING_PER_SECOND && p99_ms <= P99_MS && errors == 0 {
+        "PASS"
+    } else {
+        "OVER"
+    };
+    Ok(Measured {
+        name: "booking put".into(),
+        method: "PUT".into(),
+        path: "/api/v1/schools/{school}/bookings/{booking_id}".into(),
+        requests,
+        errors,
+        seconds,
+        per_second,
+        p50_ms: percentile(&latencies, 0.50),
+        p99_ms,
+        max_ms: latencies.last().map_or(0.0, |&us| f64::from(us) / 1000.0),
+        budget_per_second: Some(BOOKING_PER_SECOND),
+        budget_p99_ms: Some(P99_MS),
+        ratio_to_baseline: per_second / baseline,
+        verdict,
+    })
+}
+
+/// SplitMix64 of `seed`: the same scattered number on every run.
+fn scatter(seed: u64) -> usize {
+    let mut z = seed.wrapping_add(0x9E37_79B9_7F4A_7C15);
+    z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+    z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+    (z ^ (z >> 31)) as usize
 }

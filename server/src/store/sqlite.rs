@@ -1088,4 +1088,32 @@ mod tests {
         )
         .unwrap();
     }
+
+    /// The schema itself refuses a second holder of a slot and a second talk for one child of a
+    /// family in a round, whatever the code above it decides; cancelled bookings (no slot) do
+    /// not count.
+    #[test]
+    fn the_schema_refuses_two_bookings_on_one_slot_and_two_talks_for_one_child() {
+        let conn = Connection::open_in_memory().unwrap();
+        for sql in MIGRATIONS {
+            conn.execute_batch(sql).unwrap();
+        }
+        let book = |id: &str, family: &str, child: &str, slot: Option<&str>| {
+            conn.execute(
+                "INSERT INTO bookings (school, booking_id, family_id, round_id, child_key, booking,
+                                       updated_at, slot_id)
+                 VALUES ('s', ?1, ?2, 'r', ?3, '{}', 1, ?4)",
+                params![id, family, child, slot],
+            )
+        };
+        book("b1", "f1", "noor/7", Some("g7-20261208-1500")).unwrap();
+        let twice = book("b2", "f2", "sem/7", Some("g7-20261208-1500"));
+        assert!(twice.is_err(), "a slot holds one booking");
+        let again = book("b3", "f1", "noor/7", Some("g7-20261208-1515"));
+        assert!(again.is_err(), "one talk per child of a family and round");
+        // Cancelled bookings hold no slot: as many as there are.
+        book("b4", "f1", "noor/7", None).unwrap();
+        book("b5", "f2", "sem/7", None).unwrap();
+        book("b6", "f2", "sem/7", Some("g7-20261208-1515")).unwrap();
+    }
 }
