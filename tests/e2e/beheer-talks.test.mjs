@@ -134,6 +134,11 @@ test('at 320 px with 200 % text the round form and the planning fit the screen',
         assert.ok(wide <= 320, `the planning: nothing wider than the screen (${wide})`);
         const book = page.getByRole('button', { name: 'Boeken voor een gezin' }).first();
         assert.ok(await book.evaluate((b) => b.scrollWidth <= b.clientWidth), 'the words fit in the button');
+        // The small form under a row, too.
+        await book.click();
+        await page.getByLabel('Naam van het kind').waitFor();
+        const open = await page.evaluate(() => document.documentElement.scrollWidth);
+        assert.ok(open <= 320, `the booking form: nothing wider than the screen (${open})`);
       }
     },
     { viewport: { width: 320, height: 740 } },
