@@ -5,9 +5,7 @@
 
 use chrono::NaiveDate;
 use driehoek_core::sync::ChildInGroep;
-use driehoek_core::talks::{
-    schedule, GroepCount, Schedule, ScheduleRow, ScheduledTalk, SchoolBooking, TalkRound,
-};
+use driehoek_core::talks::{schedule, GroepCount, Schedule, ScheduleRow, SchoolBooking, TalkRound};
 use leptos::prelude::*;
 
 use super::api;
@@ -118,6 +116,26 @@ struct Planner {
     open: RwSignal<Option<Open>>,
 }
 
+impl Planner {
+    /// Opens the small form `which` under its row, or closes it when it is open.
+    fn toggle(self, which: Open) {
+        self.open.update(|o| {
+            *o = if o.as_ref() == Some(&which) {
+                None
+            } else {
+                Some(which)
+            }
+        });
+    }
+
+    /// Whether the small form `which` is open.
+    fn is_open(self, which: Open) -> impl Fn() -> bool + Copy + Send + Sync {
+        let open = self.open;
+        let which = StoredValue::new(which);
+        move || open.with(|o| which.with_value(|w| o.as_ref() == Some(w)))
+    }
+}
+
 /// A report the server did not give, with the way to ask again.
 fn failed(message: String, retry: impl Fn() + 'static) -> AnyView {
     view! {
@@ -159,6 +177,37 @@ pub fn Planning() -> impl IntoView {
             <p role="status">"De gespreksrondes worden opgehaald…"</p>
         }.into_any())}
     }
+}
+
+/// Sends one change of the office; the row the server now keeps, and what happened in words.
+async fn send(login: &Login, id: &str, change: Change) -> Result<(ScheduleRow, String), String> {
+    Ok(match change {
+        Change::Block { slot, blocked } => {
+            let row = api::block_slot(login, id, &slot, blocked).await?;
+            let what = if blocked {
+                "is geblokkeerd"
+            } else {
+                "is weer vrij"
+            };
+            let done = format!("{} {what}.", moment(&row));
+            (row, done)
+        }
+        Change::Book(booking) => {
+            let moved = booking.booking_id.is_some();
+            let row = api::school_booking(login, id, &booking).await?;
+            let name = row
+                .talk
+                .as_ref()
+                .map(|t| t.child.name.clone())
+                .unwrap_or_default();
+            let done = if moved {
+                format!("Verplaatst: {name} komt nu op {}.", moment(&row))
+            } else {
+                format!("Geboekt: {name} komt op {}.", moment(&row))
+            };
+            (row, done)
+        }
+    })
 }
 
 /// The choice of a round, and the chosen round's schedule.
@@ -234,33 +283,7 @@ fn RoundSchedule(
     let change = Action::new_local(move |change: &Change| {
         let (login, id, change) = (login.get_value(), id.get_value(), change.clone());
         async move {
-            let (row, done) = match change {
-                Change::Block { slot, blocked } => {
-                    let row = api::block_slot(&login, &id, &slot, blocked).await?;
-                    let what = if blocked {
-                        "is geblokkeerd"
-                    } else {
-                        "is weer vrij"
-                    };
-                    let done = format!("{} {what}.", moment(&row));
-                    (row, done)
-                }
-                Change::Book(booking) => {
-                    let moved = booking.booking_id.is_some();
-                    let row = api::school_booking(&login, &id, &booking).await?;
-                    let name = row
-                        .talk
-                        .as_ref()
-                        .map(|t| t.child.name.clone())
-                        .unwrap_or_default();
-                    let done = if moved {
-                        format!("Verplaatst: {name} komt nu op {}.", moment(&row))
-                    } else {
-                        format!("Geboekt: {name} komt op {}.", moment(&row))
-                    };
-                    (row, done)
-                }
-            };
+            let (row, done) = send(&login, &id, change).await?;
             schedule.update(|s| {
                 if let Some(Ok(s)) = s {
                     round.with_value(|r| apply(r, s, row));
@@ -420,11 +443,9 @@ fn day_table(
     }
 }
 
-/// One slot: free, blocked or booked, with what the office can do with it.
+/// One slot: free, blocked or booked, with what the office can do with it, and below it the
+/// small form the office opened for it.
 fn slot_row(planner: Planner, row: ScheduleRow, free: Vec<ScheduleRow>) -> impl IntoView {
-    let Planner { change, open, .. } = planner;
-    let busy = change.pending();
-    let slot = row.slot.id.clone();
     let (kind, names, note) = match &row.talk {
         Some(talk) => (
             view! {
@@ -435,108 +456,37 @@ fn slot_row(planner: Planner, row: ScheduleRow, free: Vec<ScheduleRow>) -> impl 
             talk.names.clone(),
             talk.note.clone(),
         ),
-        None if row.blocked => (
-            view! { <span class="planning-state">"geblokkeerd"</span> }.into_any(),
-            String::new(),
-            String::new(),
-        ),
-        None => (
-            view! { <span class="planning-state">"vrij"</span> }.into_any(),
-            String::new(),
-            String::new(),
-        ),
+        None => {
+            let state = if row.blocked { "geblokkeerd" } else { "vrij" };
+            (
+                view! { <span class="planning-state">{state}</span> }.into_any(),
+                String::new(),
+                String::new(),
+            )
+        }
     };
     let class = match (&row.talk, row.blocked) {
         (Some(_), _) => "planning-row planning-row--booked",
         (None, true) => "planning-row planning-row--blocked",
         (None, false) => "planning-row planning-row--free",
     };
-    let toggle = {
-        let slot = slot.clone();
-        move |which: fn(String) -> Open| {
-            let mine = which(slot.clone());
-            open.update(|o| {
-                *o = if o.as_ref() == Some(&mine) {
-                    None
-                } else {
-                    Some(mine)
-                }
-            });
-        }
-    };
-    let is_open = {
-        let slot = slot.clone();
-        move |which: fn(String) -> Open| {
-            let mine = which(slot.clone());
-            move || open.with(|o| o.as_ref() == Some(&mine))
-        }
-    };
-    let actions = match (&row.talk, row.blocked) {
-        (Some(_), _) => {
-            let toggle = toggle.clone();
-            let expanded = is_open(Open::Move);
-            view! {
-                <button type="button" class="button" aria-expanded=move || expanded().to_string()
-                    on:click=move |_| toggle(Open::Move)>"Verplaatsen"</button>
-            }
-            .into_any()
-        }
-        (None, true) => {
-            let slot = slot.clone();
-            view! {
-                <button type="button" class="button" disabled=move || busy.get()
-                    on:click=move |_| { change.dispatch(Change::Block { slot: slot.clone(), blocked: false }); }>
-                    "Vrijgeven"
-                </button>
-            }
-            .into_any()
-        }
-        (None, false) => {
-            let (toggle, slot) = (toggle.clone(), slot.clone());
-            let expanded = is_open(Open::Book);
-            view! {
-                <button type="button" class="button" aria-expanded=move || expanded().to_string()
-                    on:click=move |_| toggle(Open::Book)>"Boeken voor een gezin"</button>
-                <button type="button" class="button" disabled=move || busy.get()
-                    on:click=move |_| { change.dispatch(Change::Block { slot: slot.clone(), blocked: true }); }>
-                    "Blokkeren"
-                </button>
-            }
-            .into_any()
-        }
-    };
     let form = {
         let row = row.clone();
-        let (booking, move_open, book_open) = (
-            row.talk
-                .as_ref()
-                .map(|t: &ScheduledTalk| t.booking_id.clone()),
-            is_open(Open::Move),
-            is_open(Open::Book),
-        );
+        let booking = row.talk.as_ref().map(|t| t.booking_id.clone());
+        let moving = planner.is_open(Open::Move(row.slot.id.clone()));
+        let booking_for = planner.is_open(Open::Book(row.slot.id.clone()));
         move || {
-            if move_open() {
-                booking.clone().map(|booking| {
-                    let free = free.clone();
-                    view! {
-                        <tr class="planning-form no-print">
-                            <td colspan="6"><MoveForm planner=planner booking=booking free=free/></td>
-                        </tr>
-                    }
-                    .into_any()
-                })
-            } else if book_open() {
-                Some(
-                    view! {
-                        <tr class="planning-form no-print">
-                            <td colspan="6"><BookForm planner=planner row=row.clone()/></td>
-                        </tr>
-                    }
-                    .into_any(),
-                )
+            let form = if moving() {
+                let (booking, free) = (booking.clone()?, free.clone());
+                view! { <MoveForm planner=planner booking=booking free=free/> }.into_any()
+            } else if booking_for() {
+                view! { <BookForm planner=planner row=row.clone()/> }.into_any()
             } else {
-                None
-            }
+                return None;
+            };
+            Some(view! {
+                <tr class="planning-form no-print"><td colspan="6">{form}</td></tr>
+            })
         }
     };
     view! {
@@ -546,9 +496,48 @@ fn slot_row(planner: Planner, row: ScheduleRow, free: Vec<ScheduleRow>) -> impl 
             <td data-label="Groep" class="print-hide">{row.slot.groep}</td>
             <td data-label="Ouders">{names}</td>
             <td data-label="Opmerking" class="print-hide">{note}</td>
-            <td class="planning-actions no-print">{actions}</td>
+            <td class="planning-actions no-print"><SlotActions planner=planner row=row.clone()/></td>
         </tr>
         {form}
+    }
+}
+
+/// What the office can do with one slot: book or block a free one, free a blocked one, move a
+/// booked one.
+#[component]
+fn SlotActions(
+    /// The surrounding schedule.
+    planner: Planner,
+    /// The slot.
+    row: ScheduleRow,
+) -> impl IntoView {
+    let Planner { change, .. } = planner;
+    let busy = change.pending();
+    let slot = row.slot.id;
+    // A button that opens (or closes again) the small form `open` under the row.
+    let opener = move |label: &'static str, open: Open| {
+        let expanded = planner.is_open(open.clone());
+        view! {
+            <button type="button" class="button" aria-expanded=move || expanded().to_string()
+                on:click=move |_| planner.toggle(open.clone())>{label}</button>
+        }
+    };
+    let block = move |label: &'static str, slot: String, blocked: bool| {
+        view! {
+            <button type="button" class="button" disabled=move || busy.get()
+                on:click=move |_| { change.dispatch(Change::Block { slot: slot.clone(), blocked }); }>
+                {label}
+            </button>
+        }
+    };
+    match (row.talk.is_some(), row.blocked) {
+        (true, _) => opener("Verplaatsen", Open::Move(slot)).into_any(),
+        (false, true) => block("Vrijgeven", slot, false).into_any(),
+        (false, false) => view! {
+            {opener("Boeken voor een gezin", Open::Book(slot.clone()))}
+            {block("Blokkeren", slot, true)}
+        }
+        .into_any(),
     }
 }
 
@@ -675,7 +664,7 @@ fn MoveForm(
 mod tests {
     use super::*;
     use chrono::NaiveDateTime;
-    use driehoek_core::talks::{TalkGroep, TalkKind, TalkWindow};
+    use driehoek_core::talks::{ScheduledTalk, TalkGroep, TalkKind, TalkWindow};
     use driehoek_core::Text;
 
     fn at(s: &str) -> NaiveDateTime {

@@ -383,16 +383,55 @@ fn GroepPart(
                 .map_or(0, |p| p.windows.len())
         })
     });
-    let several = Memo::new(move |_| {
-        editor
-            .draft
-            .with(|c| c.talks.get(r).map_or(0, |x| x.groepen.len()) > 1)
-    });
     let rows = move || {
         (0..windows.get())
             .map(|w| view! { <WindowRow r=r g=g w=w/> })
             .collect_view()
     };
+    let windows_path = format!("{path}.windows");
+    let windows_error = move || {
+        editor
+            .messages(std::slice::from_ref(&windows_path))
+            .join(" ")
+    };
+    let legend = move || format!("Groep {}", number.get());
+    view! {
+        <li class="card beheer-sub">
+            <fieldset class="talk-groep">
+                <legend>{legend}</legend>
+                <NumberInput label="Groep" path=format!("{path}.groep") min=1 max=8 required=true
+                    lens=part(r, g, |x| Some(u32::from(x.groep)),
+                        |x, v| if let Some(n) = v.and_then(|n| u8::try_from(n).ok()) { x.groep = n })/>
+                <TextField label="Plaats" path=format!("{path}.place")
+                    lens=part(r, g, |x| x.place.clone(), |x, v| x.place = v)/>
+                <Show when=move || home.get()>
+                    <p class="field__hint">"Bij een huisbezoek mag de plaats leeg blijven: ouders lezen dan “bij u thuis”."</p>
+                </Show>
+                <p class="field__error">{windows_error}</p>
+                <ul class="beheer-subs talk-windows">{rows}</ul>
+                <GroepButtons r=r g=g number=number/>
+            </fieldset>
+        </li>
+    }
+}
+
+/// What the office can do with one groep of a round: add a time window, give every groep its
+/// times, take it away.
+#[component]
+fn GroepButtons(
+    /// The round's place in the draft.
+    r: usize,
+    /// The groep's place in the round.
+    g: usize,
+    /// The groep's number.
+    number: Memo<u8>,
+) -> impl IntoView {
+    let editor = use_editor();
+    let several = Memo::new(move |_| {
+        editor
+            .draft
+            .with(|c| c.talks.get(r).map_or(0, |x| x.groepen.len()) > 1)
+    });
     let add = move |_| {
         editor.edit(|c| {
             if let Some(part) = c.talks.get_mut(r).and_then(|x| x.groepen.get_mut(g)) {
@@ -419,38 +458,16 @@ fn GroepPart(
             }
         })
     };
-    let windows_path = format!("{path}.windows");
-    let windows_error = move || {
-        editor
-            .messages(std::slice::from_ref(&windows_path))
-            .join(" ")
-    };
-    let legend = move || format!("Groep {}", number.get());
     view! {
-        <li class="card beheer-sub">
-            <fieldset class="talk-groep">
-                <legend>{legend}</legend>
-                <NumberInput label="Groep" path=format!("{path}.groep") min=1 max=8 required=true
-                    lens=part(r, g, |x| Some(u32::from(x.groep)),
-                        |x, v| if let Some(n) = v.and_then(|n| u8::try_from(n).ok()) { x.groep = n })/>
-                <TextField label="Plaats" path=format!("{path}.place")
-                    lens=part(r, g, |x| x.place.clone(), |x, v| x.place = v)/>
-                <Show when=move || home.get()>
-                    <p class="field__hint">"Bij een huisbezoek mag de plaats leeg blijven: ouders lezen dan “bij u thuis”."</p>
-                </Show>
-                <p class="field__error">{windows_error}</p>
-                <ul class="beheer-subs talk-windows">{rows}</ul>
-                <div class="actions">
-                    <button type="button" class="button" on:click=add>"Tijdvak toevoegen"</button>
-                    <Show when=move || several.get()>
-                        <button type="button" class="button" on:click=copy>"Kopieer tijden naar alle groepen"</button>
-                    </Show>
-                    <button type="button" class="button button--danger" on:click=remove>
-                        {move || format!("Groep {} weghalen", number.get())}
-                    </button>
-                </div>
-            </fieldset>
-        </li>
+        <div class="actions">
+            <button type="button" class="button" on:click=add>"Tijdvak toevoegen"</button>
+            <Show when=move || several.get()>
+                <button type="button" class="button" on:click=copy>"Kopieer tijden naar alle groepen"</button>
+            </Show>
+            <button type="button" class="button button--danger" on:click=remove>
+                {move || format!("Groep {} weghalen", number.get())}
+            </button>
+        </div>
     }
 }
 
