@@ -2,6 +2,7 @@
 //! for the school's office.
 
 use driehoek_core::report::{AckReport, RsvpReport};
+use driehoek_core::talks::{Schedule, ScheduleRow, SchoolBooking, SlotBlock};
 use driehoek_core::{Content, FieldError};
 
 use super::draft::Login;
@@ -143,5 +144,120 @@ pub async fn absences(login: &Login) -> Result<driehoek_core::absence::AbsenceRe
     match reply.status {
         200 => serde_json::from_str(&reply.body).map_err(|_| BROKEN.to_owned()),
         _ => Err(failure(&reply)),
+    }
+}
+
+/// The server's own words in a refusal: `{"message": …}` (or `{"error": …}`), or the messages
+/// of a list of field errors.
+fn server_words(body: &str) -> Option<String> {
+    let value: serde_json::Value = serde_json::from_str(body).ok()?;
+    let one = |v: &serde_json::Value| {
+        v["message"]
+            .as_str()
+            .or_else(|| v["error"].as_str())
+            .map(str::to_owned)
+    };
+    match &value {
+        serde_json::Value::Array(list) => {
+            let all: Vec<String> = list.iter().filter_map(one).collect();
+            (!all.is_empty()).then(|| all.join(" "))
+        }
+        _ => one(&value),
+    }
+}
+
+/// The sentence for a refusal of a talk call: the server's own words where it gives them (a
+/// booked slot, a blocked one, a wrong groep), else the usual sentence for its status.
+fn refusal(reply: &Reply) -> String {
+    match reply.status {
+        409 | 422 => server_words(&reply.body).unwrap_or_else(|| BROKEN.to_owned()),
+        404 => server_words(&reply.body).unwrap_or_else(|| {
+            "De server kent deze gespreksronde niet. Is ze gepubliceerd?".into()
+        }),
+        _ => failure(reply),
+    }
+}
+
+/// Sends `body` as JSON with `method`; the answer as `T`, or why not.
+async fn send<T: serde::de::DeserializeOwned>(
+    login: &Login,
+    method: &str,
+    rest: &str,
+    body: &impl serde::Serialize,
+) -> Result<T, String> {
+    let body = serde_json::to_string(body).map_err(|_| BROKEN.to_owned())?;
+    let auth = format!("Bearer {}", login.token);
+    let headers = [
+        ("authorization", auth.as_str()),
+        ("content-type", "application/json"),
+    ];
+    let reply = http(method, &url(login, rest), &headers, Some(&body))
+        .await
+        .map_err(|_| OFFLINE.to_owned())?;
+    match reply.status {
+        200 | 201 => serde_json::from_str(&reply.body).map_err(|_| BROKEN.to_owned()),
+        _ => Err(refusal(&reply)),
+    }
+}
+
+/// The schedule of one round of talks: every slot, free, blocked or booked.
+pub async fn schedule(login: &Login, round: &str) -> Result<Schedule, String> {
+    let reply = get(login, &format!("talks/{round}/schedule")).await?;
+    match reply.status {
+        200 => serde_json::from_str(&reply.body).map_err(|_| BROKEN.to_owned()),
+        _ => Err(refusal(&reply)),
+    }
+}
+
+/// The schedule of one round as a CSV file for Excel.
+pub async fn schedule_csv(login: &Login, round: &str) -> Result<String, String> {
+    let reply = get(login, &format!("talks/{round}/schedule.csv")).await?;
+    match reply.status {
+        200 => Ok(reply.body),
+        _ => Err(refusal(&reply)),
+    }
+}
+
+/// Blocks a slot of a round, or frees it again.
+pub async fn block_slot(
+    login: &Login,
+    round: &str,
+    slot: &str,
+    blocked: bool,
+) -> Result<ScheduleRow, String> {
+    let rest = format!("talks/{round}/slots/{slot}");
+    send(login, "PUT", &rest, &SlotBlock { blocked }).await
+}
+
+/// Books a slot for a family by hand, or moves a booking to another slot.
+pub async fn school_booking(
+    login: &Login,
+    round: &str,
+    booking: &SchoolBooking,
+) -> Result<ScheduleRow, String> {
+    send(login, "POST", &format!("talks/{round}/bookings"), booking).await
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_refusal_gives_the_servers_own_words() {
+        let reply = |status, body: &str| Reply {
+            status,
+            etag: None,
+            retry_after: None,
+            body: body.to_owned(),
+        };
+        let booked = r#"{"field":"blocked","message":"Op deze tijd staat een gesprek."}"#;
+        assert_eq!(
+            refusal(&reply(409, booked)),
+            "Op deze tijd staat een gesprek."
+        );
+        let fields = r#"[{"field":"slot_id","message":"Deze tijd is voor groep 6."}]"#;
+        assert_eq!(refusal(&reply(422, fields)), "Deze tijd is voor groep 6.");
+        assert_eq!(refusal(&reply(401, "")), WRONG_TOKEN);
+        assert!(refusal(&reply(404, "")).contains("gespreksronde"));
     }
 }

@@ -18,6 +18,8 @@ use super::editors::{
     ThemeForm, ThemeList,
 };
 use super::follow::Follow;
+use super::planning::Planning;
+use super::talks::{TalkForm, TalkList};
 
 /// The whole Beheer app, in Dutch.
 #[component]
@@ -51,6 +53,7 @@ pub fn BeheerApp() -> impl IntoView {
                         // The follow-up screens need no draft; the writing screens wait for it.
                         <Route path=path!("aanmeldingen") view=Follow/>
                         <Route path=path!("afwezig") view=AbsentToday/>
+                        <Route path=path!("planning") view=Planning/>
                         <ParentRoute path=path!("") view=super::Writing>
                             <Route path=path!("") view=super::Overview/>
                             <Route path=path!("school") view=SchoolForm/>
@@ -61,6 +64,8 @@ pub fn BeheerApp() -> impl IntoView {
                             <Route path=path!("activiteiten/:id") view=ActivityForm/>
                             <Route path=path!("themas") view=ThemeList/>
                             <Route path=path!("themas/:id") view=ThemeForm/>
+                            <Route path=path!("gesprekken") view=TalkList/>
+                            <Route path=path!("gesprekken/:id") view=TalkForm/>
                             <Route path=path!("afspraken") view=AgreementForm/>
                             <Route path=path!("controleren") view=super::Publish/>
                         </ParentRoute>

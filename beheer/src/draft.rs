@@ -132,6 +132,8 @@ pub enum Pane {
     Item(usize, usize),
     Activity(usize),
     Theme(usize),
+    /// A round of talks ("Gesprekken").
+    Talk(usize),
     /// The general prompts: not edited here, published as they were.
     Prompts,
 }
@@ -162,6 +164,9 @@ pub fn pane_of(path: &str) -> Option<Pane> {
     }
     if let Some((t, _)) = index(path, "themes") {
         return Some(Pane::Theme(t));
+    }
+    if let Some((r, _)) = index(path, "talks") {
+        return Some(Pane::Talk(r));
     }
     path.starts_with("prompts").then_some(Pane::Prompts)
 }
@@ -197,6 +202,14 @@ fn field_label(path: &str) -> &'static str {
         "groepen" => "Groepen",
         "month" => "Maand",
         "date" => "Datum",
+        "kind" => "Soort",
+        "slot_minutes" => "Duur van een gesprek",
+        "changeover_minutes" => "Wisseltijd",
+        "opens" => "Inschrijven open vanaf",
+        "closes" => "Inschrijven sluit op",
+        "siblings_from" => "Gezinnen met meer kinderen eerder",
+        "groep" => "Groep",
+        "windows" => "Tijden",
         "until" | "to" => "Tot en met",
         "from_time" => "Begintijd",
         "to_time" => "Eindtijd",
@@ -240,6 +253,7 @@ pub fn describe(content: &Content, path: &str) -> String {
         ),
         Some(Pane::Activity(a)) => named("Activiteit", content.activities.get(a).map(|x| &x.title)),
         Some(Pane::Theme(t)) => named("Thema", content.themes.get(t).map(|x| &x.title)),
+        Some(Pane::Talk(r)) => named("Gesprekken", content.talks.get(r).map(|x| &x.title)),
         Some(Pane::Prompts) => "Algemene gespreksvragen".to_owned(),
         None => return field_label(path).to_owned(),
     };
@@ -277,6 +291,10 @@ mod tests {
             Some(Pane::Theme(0))
         );
         assert_eq!(pane_of("prompts[4].id"), Some(Pane::Prompts));
+        assert_eq!(
+            pane_of("talks[1].groepen[0].windows[2].to"),
+            Some(Pane::Talk(1))
+        );
         assert_eq!(pane_of("iets anders"), None);
     }
 

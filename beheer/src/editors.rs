@@ -35,7 +35,7 @@ pub fn href(rest: &str) -> String {
 
 /// The form of an entry of one list of the draft, found by the id in its address
 /// (`<part>/<id>`); the way back leads to the list.
-fn entry_form<T: 'static>(
+pub(super) fn entry_form<T: 'static>(
     list: fn(&Content) -> &[T],
     id_of: fn(&T) -> &str,
     form: fn(usize) -> AnyView,
@@ -75,7 +75,7 @@ fn by_id<K: Clone + PartialEq + Send + Sync + 'static>(
 }
 
 /// An enum's name in the content's JSON (`vrije_dag`).
-fn name_of<T: Serialize>(value: &T) -> String {
+pub(super) fn name_of<T: Serialize>(value: &T) -> String {
     serde_json::to_value(value)
         .ok()
         .and_then(|v| v.as_str().map(str::to_owned))
@@ -83,11 +83,11 @@ fn name_of<T: Serialize>(value: &T) -> String {
 }
 
 /// An enum from its name in the JSON.
-fn from_name<T: DeserializeOwned>(name: &str) -> Option<T> {
+pub(super) fn from_name<T: DeserializeOwned>(name: &str) -> Option<T> {
     serde_json::from_value(serde_json::Value::String(name.to_owned())).ok()
 }
 
-fn options<T: Serialize + Copy>(
+pub(super) fn options<T: Serialize + Copy>(
     all: &[T],
     label: fn(T) -> &'static str,
 ) -> Vec<(String, &'static str)> {
@@ -110,12 +110,12 @@ pub(super) fn confirm(question: &str) -> bool {
 
 /// The way back to the screen above, at the top of a form.
 #[component]
-fn Back(href: String, label: &'static str) -> impl IntoView {
+pub(super) fn Back(href: String, label: &'static str) -> impl IntoView {
     view! { <p class="beheer-back"><A href=href>{format!("← {label}")}</A></p> }
 }
 
 /// Shown where an entry no longer exists (removed in another screen or tab).
-fn gone(back: String) -> AnyView {
+pub(super) fn gone(back: String) -> AnyView {
     view! {
         <p>"Dit onderdeel staat niet (meer) in het concept."</p>
         <Back href=back label="Terug"/>
@@ -125,14 +125,14 @@ fn gone(back: String) -> AnyView {
 
 /// One entry of a list screen.
 #[derive(Clone, PartialEq)]
-struct Row {
+pub(super) struct Row {
     href: String,
     title: String,
     detail: String,
 }
 
 impl Row {
-    fn new(href: String, title: &Text, detail: String) -> Self {
+    pub(super) fn new(href: String, title: &Text, detail: String) -> Self {
         let title = match title.get("nl").trim() {
             "" => "(nog zonder titel)".to_owned(),
             t => t.to_owned(),
@@ -163,7 +163,7 @@ fn links(rows: Vec<Row>) -> impl IntoView {
 
 /// The entries of one kind as links, and a button that adds one and opens it (`add` returns the
 /// new entry's address).
-fn list_screen(
+pub(super) fn list_screen(
     heading: &'static str,
     intro: Option<&'static str>,
     add_label: &'static str,
@@ -632,7 +632,7 @@ fn act<T: Default + 'static>(
     )
 }
 
-fn date_time_of(v: MomentValue) -> Option<chrono::NaiveDateTime> {
+pub(super) fn date_time_of(v: MomentValue) -> Option<chrono::NaiveDateTime> {
     match v {
         MomentValue::DateTime(at) => Some(at),
         _ => None,

@@ -7,8 +7,8 @@ use driehoek_core::Answer;
 use leptos::prelude::*;
 
 use super::api;
+use super::download::use_csv_download;
 use super::draft::Login;
-use driehoek_web::browser::download;
 use driehoek_web::clock::today;
 use driehoek_web::dates;
 use driehoek_web::i18n::Lang;
@@ -233,8 +233,7 @@ pub fn Follow() -> impl IntoView {
         rsvps.refetch();
         acks.refetch();
     };
-    // One download at a time; its answer (a problem, or nothing) is the action's value.
-    let csv = Action::new_local(move |_: &()| {
+    let csv = use_csv_download(move || {
         let login = login.get_value();
         async move {
             let text = api::rsvps_csv(&login).await?;
@@ -243,28 +242,18 @@ pub fn Follow() -> impl IntoView {
                 login.school,
                 dates::date_value(today())
             );
-            download(&name, "text/csv;charset=utf-8", &text);
-            Ok::<(), String>(())
+            Ok((name, text))
         }
     });
-    let downloading = csv.pending();
-    let csv_problem = move || {
-        if downloading.get() {
-            return String::new();
-        }
-        csv.value()
-            .with(|v| v.as_ref().and_then(|r| r.as_ref().err()).cloned())
-            .unwrap_or_default()
-    };
     view! {
         <div class="actions">
             <button type="button" class="button" on:click=move |_| load()>"Vernieuwen"</button>
-            <button type="button" class="button" on:click=move |_| { csv.dispatch(()); }
-                disabled=move || downloading.get()>
+            <button type="button" class="button" on:click=move |_| csv.start.run(())
+                disabled=move || csv.pending.get()>
                 "Download als CSV (Excel)"
             </button>
         </div>
-        <p class="field__error" role="alert">{csv_problem}</p>
+        <p class="field__error" role="alert">{move || csv.problem.get()}</p>
         <h2>"Afspraken gelezen"</h2>
         <Suspense fallback=|| view! { <p role="status">"Wordt opgehaald…"</p> }>
             {move || Suspend::new(async move { acks_view(acks.await) })}

@@ -6,11 +6,14 @@
 pub mod absence;
 pub mod api;
 pub mod app;
+pub mod download;
 pub mod draft;
 pub mod editors;
 pub mod fields;
 pub mod follow;
+pub mod planning;
 pub mod preview;
+pub mod talks;
 
 use driehoek_core::{Content, FieldError};
 use leptos::prelude::*;
@@ -31,6 +34,8 @@ use driehoek_web::state::{use_record, use_storage, Persisted};
 const FOLLOW: &str = "/beheer/aanmeldingen";
 /// The address of "Afwezig vandaag".
 const ABSENT: &str = "/beheer/afwezig";
+/// The address of the planning of the talks ("Gesprekken").
+const PLANNING: &str = "/beheer/planning";
 
 /// Where a login kept for this tab only is held.
 const SESSION_KEY: &str = "driehoek.beheer.sessie";
@@ -310,6 +315,12 @@ fn Workspace(login: Login, logout: Callback<()>) -> impl IntoView {
             .pathname
             .with(|p| p.trim_end_matches('/') == ABSENT)
     });
+    let planning = Memo::new(move |_| {
+        location
+            .pathname
+            .with(|p| p.trim_end_matches('/') == PLANNING)
+    });
+    let writing = move || !following.get() && !absent.get() && !planning.get();
     // A memo: typing elsewhere in the draft does not redraw the school's name.
     let school_name = Memo::new(move |_| {
         editor
@@ -329,8 +340,9 @@ fn Workspace(login: Login, logout: Callback<()>) -> impl IntoView {
         // Plain links (the router still handles them): the router's own would mark "Schrijven"
         // as current on every screen below `/beheer`, "Aanmeldingen" included.
         <nav class="beheer-tabs" aria-label="Beheer">
-            <a href="/beheer" aria-current=move || (!following.get() && !absent.get()).then_some("page")>"Schrijven"</a>
+            <a href="/beheer" aria-current=move || writing().then_some("page")>"Schrijven"</a>
             <a href=FOLLOW aria-current=move || following.get().then_some("page")>"Aanmeldingen"</a>
+            <a href=PLANNING aria-current=move || planning.get().then_some("page")>"Gesprekken"</a>
             <a href=ABSENT aria-current=move || absent.get().then_some("page")>"Afwezig vandaag"</a>
         </nav>
         <Outlet/>
@@ -417,7 +429,7 @@ pub fn Overview() -> impl IntoView {
     let count = move |f: fn(&Content) -> String| move || editor.draft.with(f);
     /// A part: its address, its name, and what it holds.
     type Part = (&'static str, &'static str, fn(&Content) -> String);
-    let parts: [Part; 5] = [
+    let parts: [Part; 6] = [
         ("school", "Schoolgegevens", |c| c.school.name.clone()),
         ("maandinfo", "Maandinfo", |c| {
             let items: usize = c.bulletins.iter().map(|b| b.items.len()).sum();
@@ -428,6 +440,12 @@ pub fn Overview() -> impl IntoView {
         }),
         ("themas", "Thema's en gespreksvragen", |c| {
             format!("{} thema's", c.themes.len())
+        }),
+        ("gesprekken", "Gesprekken met ouders", |c| {
+            match c.talks.len() {
+                1 => "1 ronde".to_owned(),
+                n => format!("{n} rondes"),
+            }
         }),
         ("afspraken", "Afspraken", |c| {
             format!("versie {}", c.agreement.version)
@@ -469,6 +487,7 @@ fn problem_link(content: &Content, error: &FieldError) -> Option<String> {
         }
         Pane::Activity(a) => href(&format!("activiteiten/{}", content.activities.get(a)?.id)),
         Pane::Theme(t) => href(&format!("themas/{}", content.themes.get(t)?.id)),
+        Pane::Talk(r) => href(&format!("gesprekken/{}", content.talks.get(r)?.id)),
         Pane::Prompts => return None,
     })
 }

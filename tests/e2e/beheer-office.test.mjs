@@ -6,8 +6,9 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { axeViolations } from './axe.mjs';
 import { launchProfile } from './browser.mjs';
+import { fieldMessage, logIn as officeLogIn, withOffice as officeBrowser } from './office.mjs';
 import { localAt, momentDay } from './clock.mjs';
-import { startSyncServer, texts, waitForServiceWorker, watchPage } from './server.mjs';
+import { startSyncServer, texts, waitForServiceWorker } from './server.mjs';
 
 const nl = texts('nl');
 const PUBLISHED = /^Gepubliceerd\. Ouders/;
@@ -24,37 +25,18 @@ after(async () => {
 });
 
 /** A browser for the school's office; `fn` gets a page. */
-async function withOffice(fn, options = {}) {
-  const browser = await launchProfile(options);
-  try {
-    const watched = watchPage(browser.context, server.url);
-    const page = await browser.context.newPage();
-    await fn(page, browser.context);
-    assert.deepEqual(watched.problems, [], 'no error in the page');
-    assert.deepEqual(watched.foreign, [], 'no request to another origin');
-  } finally {
-    await browser.close();
-  }
+function withOffice(fn, options = {}) {
+  return officeBrowser(server, fn, options);
 }
 
-async function logIn(page) {
-  await page.goto(`${server.url}/beheer?school=${server.school}`);
-  await page.getByLabel('Beheercode').fill(server.admin);
-  await page.getByRole('button', { name: 'Inloggen' }).click();
-  await page.getByRole('heading', { name: 'Wat wilt u schrijven?' }).waitFor();
+/** Logs in with the school's admin token. */
+function logIn(page) {
+  return officeLogIn(page, server);
 }
 
 async function openPart(page, name) {
   await page.getByRole('link', { name: 'Schrijven', exact: true }).click();
   await page.getByRole('link', { name: new RegExp(`^${name}`) }).click();
-}
-
-/** The error text tied to a form control (its aria-describedby). */
-async function fieldMessage(control) {
-  const ids = (await control.getAttribute('aria-describedby')).split(' ');
-  const page = control.page();
-  const found = await Promise.all(ids.map((id) => page.locator(`#${id}`).innerText()));
-  return found.join(' ').trim();
 }
 
 /** This month in Amsterdam as the app names it ("november 2026"), and its `YYYY-MM`. */
