@@ -264,6 +264,8 @@ pub fn describe(content: &Content, path: &str) -> String {
 mod tests {
     use super::*;
     use chrono::NaiveDate;
+    // The demo content is compiled in only natively (the wasm fetches its asset).
+    #[cfg(not(target_arch = "wasm32"))]
     use driehoek_core::demo::bundled;
 
     fn day(y: i32, m: u32, d: u32) -> NaiveDate {
@@ -299,6 +301,7 @@ mod tests {
     }
 
     #[test]
+    #[cfg(not(target_arch = "wasm32"))]
     fn an_error_says_in_words_which_entry_and_field_it_is_about() {
         let mut content = bundled();
         content.activities[2].title = Text::nl("Kerstmarkt");

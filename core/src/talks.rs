@@ -910,13 +910,22 @@ pub(crate) fn check_round(path: &str, round: &TalkRound, err: &mut dyn FnMut(Str
                     "De gesprekken beginnen na het sluiten van de inschrijving.".into(),
                 );
             }
-            let overlaps = part.windows[..w].iter().any(|other| {
-                other.date == window.date && other.from < window.to && window.from < other.to
+            // Two windows of one groep on one day leave the changeover between them, so that the
+            // last talk of one and the first of the next do not run into each other.
+            let gap = round.changeover();
+            let at = |w: &TalkWindow, t: NaiveTime| w.date.and_time(t);
+            let too_near = part.windows[..w].iter().any(|other| {
+                other.date == window.date
+                    && at(other, other.from) < at(window, window.to) + gap
+                    && at(window, window.from) < at(other, other.to) + gap
             });
-            if overlaps {
+            if too_near {
                 e(
                     &format!("{wpath}.from"),
-                    "Dit tijdvak valt samen met een ander tijdvak van deze groep.".into(),
+                    format!(
+                        "Dit tijdvak valt samen met een ander tijdvak van deze groep, of ligt er minder dan de wisseltijd ({} minuten) van af.",
+                        round.changeover_minutes
+                    ),
                 );
             }
         }

@@ -535,7 +535,15 @@ fn ChildTalk(
     let stored = Memo::new(move |_| {
         bookings.with(|b| round.with_value(|r| child.with_value(|c| booking_of(b, &r.id, c))))
     });
-    let active = move || stored.with(|s| s.as_ref().is_some_and(|s| !s.put.cancelled));
+    // A talk the family has or has asked for; after "vol" without an earlier time, the family
+    // has nothing to change or cancel: the free times and the picker show instead.
+    let active = move || {
+        stored.with(|s| {
+            s.as_ref().is_some_and(|s| {
+                !s.put.cancelled && (s.booked.is_some() || s.state != SendState::Failed)
+            })
+        })
+    };
     let choosing = RwSignal::new(false);
     let chosen = RwSignal::new(Vec::<String>::new());
     let note = RwSignal::new(
@@ -602,7 +610,7 @@ fn ChildTalk(
                         <p class="talk__place">{locale.t().talks_where.replace("{place}", &place)}</p>
                     })}
                 })}
-                <p class="talk__state">{state_text(t, &s)}</p>
+                {s.full.is_none().then(|| view! { <p class="talk__state">{state_text(t, &s)}</p> })}
                 {full.map(|alternatives| {
                     if alternatives.is_empty() {
                         view! {
