@@ -8,6 +8,20 @@ use driehoek_web::state::Persisted;
 
 use crate::records::{Bookings, Children, SendState, StoredBooking};
 
+/// The reminders of the family's talks tomorrow (or today), one per booking and slot (core's
+/// [`driehoek_core::overview::talk_reminder`]).
+pub fn reminders(bookings: &Bookings, today: chrono::NaiveDate) -> Vec<String> {
+    bookings
+        .0
+        .iter()
+        .filter(|b| !b.put.cancelled)
+        .filter_map(|b| {
+            let booked = b.booked.as_ref()?;
+            driehoek_core::overview::talk_reminder(&b.put.id, &booked.slot, today)
+        })
+        .collect()
+}
+
 /// The school keeps `kept` holding `booked`: the booking is "verstuurd" with its time, unless a
 /// newer version waits on this phone.
 pub fn mark_booking(

@@ -234,6 +234,22 @@ pub struct Seen {
     /// The agreement version last seen.
     #[serde(default)]
     pub agreement_version: u32,
+    /// The reminders of a talk tomorrow seen (see [`talk_reminder`]).
+    #[serde(default, skip_serializing_if = "std::collections::BTreeSet::is_empty")]
+    pub talks: std::collections::BTreeSet<String>,
+}
+
+/// The reminder of one booked talk: new on the day before it (and on its own day), once per
+/// booking and slot, so that a talk the school moved is new again.
+pub fn talk_reminder(
+    booking_id: &str,
+    slot: &crate::talks::Slot,
+    today: chrono::NaiveDate,
+) -> Option<String> {
+    let days = (slot.start.date() - today).num_days();
+    (0..=1)
+        .contains(&days)
+        .then(|| format!("{booking_id}@{}", slot.id))
 }
 
 /// How many new things each tab has (see [`news_counts`]).
@@ -300,6 +316,15 @@ impl Seen {
             .iter()
             .any(|a| self.activities.get(&a.id) != now.get(&a.id));
         self.activities.extend(now);
+        changed
+    }
+
+    /// Marks these talk reminders as seen; `true` when that changed anything.
+    pub fn see_talks(&mut self, reminders: &[String]) -> bool {
+        let mut changed = false;
+        for r in reminders {
+            changed |= self.talks.insert(r.clone());
+        }
         changed
     }
 

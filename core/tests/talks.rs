@@ -260,3 +260,40 @@ fn the_demo_rounds_are_valid_and_make_their_slots() {
         "2 groepen, 2 afternoons of 4 visits"
     );
 }
+
+#[test]
+fn a_talk_is_news_on_the_day_before_and_on_its_day_only() {
+    let slot = Slot {
+        id: "g7-20261208-1515".into(),
+        groep: 7,
+        start: NaiveDate::from_ymd_opt(2026, 12, 8)
+            .unwrap()
+            .and_hms_opt(15, 15, 0)
+            .unwrap(),
+        end: NaiveDate::from_ymd_opt(2026, 12, 8)
+            .unwrap()
+            .and_hms_opt(15, 25, 0)
+            .unwrap(),
+    };
+    let reminder = |y, m, d| {
+        driehoek_core::overview::talk_reminder(
+            "gesprek-1",
+            &slot,
+            NaiveDate::from_ymd_opt(y, m, d).unwrap(),
+        )
+    };
+    assert_eq!(reminder(2026, 12, 6), None);
+    assert_eq!(
+        reminder(2026, 12, 7).as_deref(),
+        Some("gesprek-1@g7-20261208-1515")
+    );
+    assert_eq!(
+        reminder(2026, 12, 8).as_deref(),
+        Some("gesprek-1@g7-20261208-1515")
+    );
+    assert_eq!(reminder(2026, 12, 9), None);
+    let mut seen = driehoek_core::overview::Seen::default();
+    let r = vec![reminder(2026, 12, 7).unwrap()];
+    assert!(seen.see_talks(&r));
+    assert!(!seen.see_talks(&r), "seen once");
+}

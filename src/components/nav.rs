@@ -6,7 +6,7 @@ use leptos::prelude::*;
 use leptos_router::components::A;
 
 use crate::content::use_content;
-use crate::records::{Children, ContentCache, SeenNews};
+use crate::records::{Bookings, Children, ContentCache, SeenNews};
 use driehoek_web::clock::today;
 use driehoek_web::components::icons::{self, Icon};
 use driehoek_web::i18n::{use_locale, Strings};
@@ -79,12 +79,27 @@ pub fn see_news(what: fn(&mut Seen, &driehoek_core::Content) -> bool) {
     });
 }
 
+/// Marks the reminders of the family's talks tomorrow as seen, while a screen that shows them
+/// is on screen.
+pub fn see_talks() {
+    let seen = use_record::<SeenNews>();
+    let bookings = use_record::<Bookings>();
+    Effect::new(move |_| {
+        let reminders = bookings.with(|b| crate::talks::reminders(b, today()));
+        let mut copy = seen.with_untracked(|s| s.0.clone());
+        if copy.see_talks(&reminders) {
+            let _ = seen.update_shown(|s| s.0 = copy);
+        }
+    });
+}
+
 /// The counts of new things, with the first start (or a newly connected school) taken as seen.
 fn use_news_counts(seen: Persisted<SeenNews>) -> Memo<NewsCounts> {
     let content = use_content();
     let cache = use_record::<ContentCache>();
     let children = use_record::<Children>();
     let settings = use_record::<crate::records::Settings>();
+    let bookings = use_record::<Bookings>();
     Effect::new(move |_| {
         // Nothing is kept before the welcome is done: an erased phone stays empty.
         if !settings.with(|s| s.welcomed) {
@@ -103,7 +118,18 @@ fn use_news_counts(seen: Persisted<SeenNews>) -> Memo<NewsCounts> {
             return NewsCounts::default();
         }
         let groepen: Vec<u8> = children.with(|c| c.0.iter().map(|c| c.groep).collect());
-        content.with(|content| seen.with(|s| news_counts(content, &groepen, &s.0)))
+        let mut counts =
+            content.with(|content| seen.with(|s| news_counts(content, &groepen, &s.0)));
+        // A talk tomorrow counts on Activiteiten, where Gesprekken is reached.
+        counts.activities += bookings.with(|b| {
+            seen.with(|s| {
+                crate::talks::reminders(b, today())
+                    .iter()
+                    .filter(|r| !s.0.talks.contains(*r))
+                    .count()
+            })
+        });
+        counts
     })
 }
 

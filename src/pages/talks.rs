@@ -140,6 +140,8 @@ fn school_phone(content: &Content) -> String {
 /// Gesprekken: the rounds the school published, with per child of the family its booking.
 #[component]
 pub fn Talks() -> impl IntoView {
+    // The reminders of talks tomorrow are seen here: their count on the navigation goes.
+    crate::components::nav::see_talks();
     let locale = use_locale();
     let content = use_content();
     let children = use_record::<Children>();
@@ -257,6 +259,7 @@ fn use_taken(round_id: String) -> LocalResource<Option<BTreeSet<String>>> {
 
 #[component]
 fn Round(round: TalkRound) -> impl IntoView {
+    crate::components::nav::see_talks();
     let locale = use_locale();
     let content = use_content();
     let children = use_record::<Children>();

@@ -166,6 +166,14 @@ test('a family books the talks of its two children back to back, and the school 
     const line = await week.innerText();
     assert.ok(line.includes('Morgen 15:15: Rapportgesprek over Bram, Lokaal 7'), line);
     assert.ok(line.includes('Morgen 15:00: Rapportgesprek over Anna, Lokaal 2'), line);
+    // The two talks tomorrow count on Activiteiten in the navigation, until Gesprekken is seen.
+    const nav = page.getByRole('navigation', { name: nl.nav_label });
+    const tab = nav.getByRole('link', { name: new RegExp(`^${nl.nav_activities}`) });
+    const named = (text) => text.replace(/\s+/g, ' ').trim();
+    assert.equal(named(await tab.innerText()), named(`${nl.nav_activities} 2 ${nl.nav_news}`));
+    await week.getByRole('link').first().click();
+    await page.getByRole('heading', { level: 1, name: ROUND_TITLE }).waitFor();
+    await nav.getByRole('link', { name: nl.nav_activities, exact: true }).waitFor();
   } finally {
     await a.close();
   }
