@@ -309,7 +309,10 @@ pub struct BookingPut {
     /// Slot ids of the child's groep in order of preference, 1 to 3, each once; the server gives
     /// the first still free. Empty only when `cancelled`.
     #[serde(default)]
-    #[cfg_attr(feature = "schema", schemars(length(max = MAX_PREFERENCES)))]
+    #[cfg_attr(
+        feature = "schema",
+        schemars(with = "Vec<crate::schema::Id>", length(max = MAX_PREFERENCES))
+    )]
     pub preferences: Vec<String>,
     /// A note to the teacher: empty, or readable text (new lines allowed).
     #[serde(default, skip_serializing_if = "String::is_empty")]
@@ -418,6 +421,8 @@ pub enum BookingError {
     Note,
     /// The family booked this child already in this round (under another booking id).
     ChildBooked,
+    /// More children in the round than a family may name ([`crate::sync::MAX_CHILDREN`]).
+    ChildrenInRound,
 }
 
 impl BookingError {
@@ -455,6 +460,10 @@ impl BookingError {
             BookingError::ChildBooked => {
                 "Voor dit kind is in deze ronde al een gesprek gepland.".into()
             }
+            BookingError::ChildrenInRound => format!(
+                "Een gezin heeft hoogstens {} kinderen in een ronde.",
+                crate::sync::MAX_CHILDREN
+            ),
         }
     }
 }
@@ -471,12 +480,18 @@ impl BookingPut {
         if crate::sync::check_children(std::slice::from_ref(&self.child)).is_err() {
             return Err(BookingError::Child);
         }
+        if usize::from(self.children_in_round) > crate::sync::MAX_CHILDREN {
+            return Err(BookingError::ChildrenInRound);
+        }
         if self.preferences.len() > MAX_PREFERENCES
             || (self.preferences.is_empty() && !self.cancelled)
         {
             return Err(BookingError::Preferences);
         }
         for (i, id) in self.preferences.iter().enumerate() {
+            if !is_valid_id(id) {
+                return Err(BookingError::UnknownSlot);
+            }
             if self.preferences[..i].contains(id) {
                 return Err(BookingError::SameSlotTwice);
             }

@@ -306,6 +306,7 @@ fn booking_invalid(err: &BookingError) -> AppError {
         | BookingError::UnknownSlot
         | BookingError::SlotPassed => "preferences",
         BookingError::Note => "note",
+        BookingError::ChildrenInRound => "children_in_round",
     };
     invalid(field, &err.message())
 }
