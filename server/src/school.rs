@@ -111,13 +111,21 @@ async fn schedule_csv_get(
     Path((_, round_id)): Path<(String, String)>,
 ) -> Result<Response, AppError> {
     let schedule = load_schedule(&state, &school, &round_id).await?;
-    let file: String = schedule
-        .round_id
+    csv_download("gesprekken", &schedule.round_id, schedule_csv(&schedule))
+}
+
+/// A CSV file as a download named `<prefix>-<id>.csv` (the id kept to `a-z`, `0-9` and `-`).
+fn csv_download(
+    prefix: &str,
+    id: &str,
+    body: Result<String, String>,
+) -> Result<Response, AppError> {
+    let file: String = id
         .chars()
         .filter(|c| c.is_ascii_alphanumeric() || *c == '-')
         .collect();
     let disposition =
-        HeaderValue::from_str(&format!("attachment; filename=\"gesprekken-{file}.csv\""))
+        HeaderValue::from_str(&format!("attachment; filename=\"{prefix}-{file}.csv\""))
             .map_err(|e| AppError::Internal(e.to_string()))?;
     Ok((
         [
@@ -127,7 +135,7 @@ async fn schedule_csv_get(
             ),
             (header::CONTENT_DISPOSITION, disposition),
         ],
-        schedule_csv(&schedule).map_err(AppError::Internal)?,
+        body.map_err(AppError::Internal)?,
     )
         .into_response())
 }
@@ -476,24 +484,7 @@ async fn rsvps_csv_get(
     AdminSchool(school): AdminSchool,
 ) -> Result<Response, AppError> {
     let report = load_report(&state, &school).await?;
-    let file: String = report
-        .school
-        .chars()
-        .filter(|c| c.is_ascii_alphanumeric() || *c == '-')
-        .collect();
-    let disposition = HeaderValue::from_str(&format!("attachment; filename=\"rsvps-{file}.csv\""))
-        .map_err(|e| AppError::Internal(e.to_string()))?;
-    Ok((
-        [
-            (
-                header::CONTENT_TYPE,
-                HeaderValue::from_static("text/csv; charset=utf-8"),
-            ),
-            (header::CONTENT_DISPOSITION, disposition),
-        ],
-        csv(&report).map_err(AppError::Internal)?,
-    )
-        .into_response())
+    csv_download("rsvps", &report.school, csv(&report))
 }
 
 /// The CSV file for Dutch Excel: a byte-order mark (so that Excel reads UTF-8), `;` between
