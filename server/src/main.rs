@@ -7,9 +7,9 @@ use std::process::ExitCode;
 use std::time::Duration;
 
 use clap::{Parser, Subcommand};
-use driehoek_server::schools::{self, Imported, Replaced, SchoolError};
+use driehoek_server::schools::{self, Database, Imported, Replaced, SchoolError};
 use driehoek_server::serve::Limits;
-use driehoek_server::store::{SqliteStore, Store};
+use driehoek_server::store::{PostgresStore, SqliteStore, Store};
 use driehoek_server::{app_with, is_built, parse_origin, AppState, Clock, Config, WriteRate};
 use tracing_subscriber::EnvFilter;
 
@@ -31,9 +31,10 @@ enum Command {
         /// The built app (Trunk's dist/ folder).
         #[arg(long, default_value = "dist")]
         dist: PathBuf,
-        /// The SQLite database file; without it, the API runs on an empty database in memory.
+        /// The SQLite database file, or a PostgreSQL address (`postgres://user@host/db`) that
+        /// several servers share; without it, the API runs on an empty database in memory.
         #[arg(long)]
-        db: Option<PathBuf>,
+        db: Option<Database>,
         /// Create the demo school (from the demo content, dated around today) on first start and
         /// print the join link with its access code, and the school's admin token.
         #[arg(long)]
@@ -111,18 +112,18 @@ enum ContentCommand {
         /// The school's id.
         #[arg(long)]
         school: String,
-        /// The SQLite database file.
+        /// The SQLite database file, or a PostgreSQL address (`postgres://…`).
         #[arg(long, default_value = "driehoek.sqlite3")]
-        db: PathBuf,
+        db: Database,
     },
     /// Writes the school's published content as JSON.
     Export {
         /// The school's id.
         #[arg(long)]
         school: String,
-        /// The SQLite database file.
+        /// The SQLite database file, or a PostgreSQL address (`postgres://…`).
         #[arg(long, default_value = "driehoek.sqlite3")]
-        db: PathBuf,
+        db: Database,
         /// The file to write; without it, standard output.
         #[arg(long)]
         out: Option<PathBuf>,
@@ -144,27 +145,48 @@ enum SchoolCommand {
         id: String,
         /// The school's name.
         name: String,
-        /// The SQLite database file.
+        /// The SQLite database file, or a PostgreSQL address (`postgres://…`).
         #[arg(long, default_value = "driehoek.sqlite3")]
-        db: PathBuf,
+        db: Database,
     },
     /// Give the parents a new access code (when the old one got out); prints it once. The old
     /// code stops working at once, also on a running server.
     NewCode {
         /// The school's id.
         id: String,
-        /// The SQLite database file.
+        /// The SQLite database file, or a PostgreSQL address (`postgres://…`).
         #[arg(long, default_value = "driehoek.sqlite3")]
-        db: PathBuf,
+        db: Database,
     },
     /// Give the school a new admin token (Beheer), when the old one got out or someone who had
     /// it left; prints it once. The old token stops working at once, also on a running server.
     NewAdminToken {
         /// The school's id.
         id: String,
-        /// The SQLite database file.
+        /// The SQLite database file, or a PostgreSQL address (`postgres://…`).
         #[arg(long, default_value = "driehoek.sqlite3")]
-        db: PathBuf,
+        db: Database,
+    },
+    /// Write everything kept for a school (content, families, answers, acknowledgements,
+    /// reports, bookings) to a JSON file, to move it to another database with `school import`.
+    Export {
+        /// The school's id.
+        id: String,
+        /// The SQLite database file, or a PostgreSQL address (`postgres://…`).
+        #[arg(long, default_value = "driehoek.sqlite3")]
+        db: Database,
+        /// The file to write; without it, standard output.
+        #[arg(long)]
+        out: Option<PathBuf>,
+    },
+    /// Read a school's export (`school export`) into a database that does not have the school
+    /// yet, in one transaction.
+    Import {
+        /// The export (JSON).
+        file: PathBuf,
+        /// The SQLite database file, or a PostgreSQL address (`postgres://…`).
+        #[arg(long, default_value = "driehoek.sqlite3")]
+        db: Database,
     },
 }
 
@@ -235,6 +257,12 @@ async fn main() -> ExitCode {
         Command::School {
             command: SchoolCommand::NewAdminToken { id, db },
         } => replace_code(&id, &db, Replaced::AdminToken),
+        Command::School {
+            command: SchoolCommand::Export { id, db, out },
+        } => school_export(&id, &db, out.as_deref()),
+        Command::School {
+            command: SchoolCommand::Import { file, db },
+        } => school_import(&file, &db),
         Command::Content {
             command: ContentCommand::Import { file, school, db },
         } => content_import(&file, &school, &db),
@@ -272,7 +300,7 @@ struct Setup {
 async fn serve(
     addr: SocketAddr,
     dist: PathBuf,
-    db: Option<PathBuf>,
+    db: Option<Database>,
     demo: bool,
     setup: Setup,
 ) -> ExitCode {
@@ -282,23 +310,35 @@ async fn serve(
         max_db_bytes,
         clock,
     } = setup;
-    let store = match &db {
-        Some(path) => SqliteStore::open(path),
-        None => SqliteStore::in_memory(),
-    };
-    let store = match store {
-        Ok(store) => store,
-        Err(err) => {
-            eprintln!("driehoek-server: kan de database niet openen: {err}");
+    let store: std::sync::Arc<dyn Store> = match (&db, max_db_bytes) {
+        (Some(Database::Postgres(_)), Some(_)) => {
+            eprintln!("driehoek-server: --max-db-mb geldt alleen voor een SQLite-bestand.");
             return ExitCode::FAILURE;
         }
-    };
-    if let Some(bytes) = max_db_bytes {
-        if let Err(err) = store.limit_size(bytes) {
-            eprintln!("driehoek-server: kan de grootte van de database niet begrenzen: {err}");
-            return ExitCode::FAILURE;
+        (Some(Database::Postgres(url)), None) => match PostgresStore::open(url) {
+            Ok(store) => std::sync::Arc::new(store),
+            Err(err) => return cannot_open(&err),
+        },
+        (sqlite, max) => {
+            let store = match sqlite.as_ref().and_then(Database::file) {
+                Some(path) => SqliteStore::open(path),
+                None => SqliteStore::in_memory(),
+            };
+            let store = match store {
+                Ok(store) => store,
+                Err(err) => return cannot_open(&err),
+            };
+            if let Some(bytes) = max {
+                if let Err(err) = store.limit_size(bytes) {
+                    eprintln!(
+                        "driehoek-server: kan de grootte van de database niet begrenzen: {err}"
+                    );
+                    return ExitCode::FAILURE;
+                }
+            }
+            std::sync::Arc::new(store)
         }
-    }
+    };
     // The write probe: a database that cannot be written still serves the content, but every
     // write will be answered "try again later" until it is mended, and /readyz says so.
     let ready = store.readiness();
@@ -308,9 +348,12 @@ async fn serve(
              answered with 503 until it can; /readyz reports it"
         );
     }
-    let store: std::sync::Arc<dyn driehoek_server::store::Store> = std::sync::Arc::new(store);
     let join = if demo {
-        match schools::demo_school(store.as_ref(), db.as_deref(), clock.today()) {
+        match schools::demo_school(
+            store.as_ref(),
+            db.as_ref().and_then(Database::file),
+            clock.today(),
+        ) {
             Ok(codes) => Some(codes),
             Err(err) => {
                 eprintln!("driehoek-server: kan de demoschool niet maken: {err}");
@@ -364,7 +407,7 @@ async fn serve(
 }
 
 /// `school create`: prints the new school's codes, once.
-fn school_create(id: &str, name: &str, db: &Path) -> ExitCode {
+fn school_create(id: &str, name: &str, db: &Database) -> ExitCode {
     match schools::school_create(db, id, name) {
         Ok(codes) => {
             println!("School {id} aangemaakt. Bewaar deze codes: ze worden niet nog eens getoond.");
@@ -377,7 +420,7 @@ fn school_create(id: &str, name: &str, db: &Path) -> ExitCode {
 }
 
 /// `school new-code` and `school new-admin-token`: prints the new code, once.
-fn replace_code(id: &str, db: &Path, which: Replaced) -> ExitCode {
+fn replace_code(id: &str, db: &Database, which: Replaced) -> ExitCode {
     let code = match schools::replace_code(db, id, which) {
         Ok(code) => code,
         Err(err) => return fail(err),
@@ -403,7 +446,7 @@ fn replace_code(id: &str, db: &Path, which: Replaced) -> ExitCode {
 }
 
 /// `content import`: publishes the file, or prints every problem with it.
-fn content_import(file: &Path, school: &str, db: &Path) -> ExitCode {
+fn content_import(file: &Path, school: &str, db: &Database) -> ExitCode {
     match schools::content_import(file, school, db, Clock::system().now_local()) {
         Ok(Imported { content, etag }) => {
             println!(
@@ -423,7 +466,7 @@ fn content_import(file: &Path, school: &str, db: &Path) -> ExitCode {
 }
 
 /// `content export`: writes the published content to `out`, or to standard output.
-fn content_export(school: &str, db: &Path, out: Option<&Path>) -> ExitCode {
+fn content_export(school: &str, db: &Database, out: Option<&Path>) -> ExitCode {
     let text = match schools::content_export(school, db) {
         Ok(text) => text,
         Err(err) => return fail(err),
@@ -440,6 +483,54 @@ fn content_export(school: &str, db: &Path, out: Option<&Path>) -> ExitCode {
             Ok(()) => ExitCode::SUCCESS,
             Err(err) => fail(err.to_string()),
         },
+    }
+}
+
+/// The database could not be opened: says why; the command fails.
+fn cannot_open(err: &driehoek_server::store::StoreError) -> ExitCode {
+    eprintln!("driehoek-server: kan de database niet openen: {err}");
+    ExitCode::FAILURE
+}
+
+/// `school export`: writes the school's rows to `out`, or to standard output.
+fn school_export(id: &str, db: &Database, out: Option<&Path>) -> ExitCode {
+    let (text, export) = match schools::school_export(db, id) {
+        Ok(done) => done,
+        Err(err) => return fail(err),
+    };
+    let written = match out {
+        Some(path) => std::fs::write(path, text)
+            .map_err(|err| format!("kan {} niet schrijven: {err}", path.display())),
+        None => std::io::stdout()
+            .write_all(text.as_bytes())
+            .map_err(|err| err.to_string()),
+    };
+    match written {
+        Ok(()) => {
+            eprintln!(
+                "School {id}: {} rijen uit {db} geschreven{}.",
+                export.rows(),
+                out.map(|p| format!(" naar {}", p.display()))
+                    .unwrap_or_default()
+            );
+            ExitCode::SUCCESS
+        }
+        Err(err) => fail(err),
+    }
+}
+
+/// `school import`: reads an export into `db`.
+fn school_import(file: &Path, db: &Database) -> ExitCode {
+    match schools::school_import(file, db) {
+        Ok(export) => {
+            println!(
+                "School {}: {} rijen ingelezen in {db}.",
+                export.school,
+                export.rows()
+            );
+            ExitCode::SUCCESS
+        }
+        Err(err) => fail(err),
     }
 }
 

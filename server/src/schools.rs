@@ -4,6 +4,7 @@
 
 use std::fmt;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 use chrono::{NaiveDate, NaiveDateTime, NaiveTime};
 use driehoek_core::{Content, FieldError};
@@ -11,7 +12,7 @@ use driehoek_core::{Content, FieldError};
 use crate::auth::hash;
 use crate::request::parse_json;
 use crate::school::etag_of;
-use crate::store::{Publication, SqliteStore, Store};
+use crate::store::{PostgresStore, Publication, SchoolExport, SqliteStore, Store};
 
 /// Why a command on a school failed, in Dutch.
 #[derive(Debug)]
@@ -47,6 +48,69 @@ impl fmt::Display for SchoolError {
                 }
                 Ok(())
             }
+        }
+    }
+}
+
+/// Where the server keeps its data (`--db`): a SQLite file (the default: one file to back up),
+/// or a PostgreSQL database, named by its address (`postgres://user@host:5432/driehoek`), that
+/// several servers share.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Database {
+    Sqlite(PathBuf),
+    Postgres(String),
+}
+
+impl std::str::FromStr for Database {
+    type Err = String;
+
+    fn from_str(text: &str) -> Result<Self, String> {
+        if text.starts_with("postgres://") || text.starts_with("postgresql://") {
+            Ok(Database::Postgres(text.to_owned()))
+        } else if text.is_empty() {
+            Err("geef een bestand of een postgres://-adres".into())
+        } else {
+            Ok(Database::Sqlite(PathBuf::from(text)))
+        }
+    }
+}
+
+impl fmt::Display for Database {
+    /// The file, or the address without its password.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Database::Sqlite(path) => write!(f, "{}", path.display()),
+            Database::Postgres(url) => {
+                let (scheme, rest) = url.split_once("://").unwrap_or(("postgres", url));
+                match rest.split_once('@') {
+                    Some((user, host)) => {
+                        let user = user.split_once(':').map_or(user, |(name, _)| name);
+                        write!(f, "{scheme}://{user}@{host}")
+                    }
+                    None => write!(f, "{scheme}://{rest}"),
+                }
+            }
+        }
+    }
+}
+
+impl Database {
+    /// Opens the database, made when it does not exist yet, with its migrations run.
+    pub fn open(&self) -> Result<Arc<dyn Store>, String> {
+        let store: Arc<dyn Store> = match self {
+            Database::Sqlite(path) => Arc::new(SqliteStore::open(path).map_err(|e| e.to_string())?),
+            Database::Postgres(url) => {
+                Arc::new(PostgresStore::open(url).map_err(|e| e.to_string())?)
+            }
+        };
+        Ok(store)
+    }
+
+    /// The SQLite file beside which the demo school keeps its codes, if it is one.
+    pub fn file(&self) -> Option<&Path> {
+        match self {
+            Database::Sqlite(path) => Some(path),
+            Database::Postgres(_) => None,
         }
     }
 }
@@ -97,9 +161,9 @@ pub fn create_school(store: &dyn Store, id: &str, name: &str) -> Result<Codes, S
 }
 
 /// `school create`: the school in the database `db` (made when it does not exist yet).
-pub fn school_create(db: &Path, id: &str, name: &str) -> Result<Codes, String> {
-    let store = SqliteStore::open(db).map_err(|e| e.to_string())?;
-    create_school(&store, id, name)
+pub fn school_create(db: &Database, id: &str, name: &str) -> Result<Codes, String> {
+    let store = db.open()?;
+    create_school(store.as_ref(), id, name)
 }
 
 /// The demo school: on first start created and its demo content published, dated around `today`
@@ -177,14 +241,48 @@ pub fn demo_school(
 }
 
 /// A database that must exist already (a command for a school made earlier).
-pub fn open_existing(db: &Path) -> Result<SqliteStore, String> {
-    if !db.is_file() {
-        return Err(format!(
-            "{} bestaat niet; maak eerst een school met `school create`.",
-            db.display()
-        ));
+pub fn open_existing(db: &Database) -> Result<Arc<dyn Store>, String> {
+    if let Some(file) = db.file() {
+        if !file.is_file() {
+            return Err(format!(
+                "{} bestaat niet; maak eerst een school met `school create`.",
+                file.display()
+            ));
+        }
     }
-    SqliteStore::open(db).map_err(|err| format!("kan de database niet openen: {err}"))
+    db.open()
+        .map_err(|err| format!("kan de database niet openen: {err}"))
+}
+
+/// `school export`: every row kept for the school (content, families, answers,
+/// acknowledgements, reports, bookings) as JSON, for `school import` into another database.
+pub fn school_export(db: &Database, id: &str) -> Result<(String, SchoolExport), String> {
+    let store = open_existing(db)?;
+    let export = store
+        .export_school(id)
+        .map_err(|err| format!("kan de database niet lezen: {err}"))?
+        .ok_or_else(|| format!("school {id:?} bestaat niet in {db}."))?;
+    let mut text = serde_json::to_string_pretty(&export).map_err(|e| e.to_string())?;
+    text.push('\n');
+    Ok((text, export))
+}
+
+/// `school import`: writes a school's export into `db` (made when it does not exist yet), in
+/// one transaction; refused when the school is there already.
+pub fn school_import(file: &Path, db: &Database) -> Result<SchoolExport, String> {
+    let json =
+        std::fs::read(file).map_err(|err| format!("kan {} niet lezen: {err}", file.display()))?;
+    let export: SchoolExport = serde_json::from_slice(&json)
+        .map_err(|err| format!("{} is geen export van een school: {err}", file.display()))?;
+    let store = db.open()?;
+    match store.import_school(&export) {
+        Ok(true) => Ok(export),
+        Ok(false) => Err(format!(
+            "school {:?} bestaat al in {db}; er is niets veranderd.",
+            export.school
+        )),
+        Err(err) => Err(format!("niet ingelezen, er is niets veranderd: {err}")),
+    }
 }
 
 /// Which of a school's two codes a command replaces.
@@ -198,7 +296,7 @@ pub enum Replaced {
 
 /// `school new-code` and `school new-admin-token`: a new code, returned to be shown once; the
 /// old one stops working at once, also on a running server (which reads the hashes anew).
-pub fn replace_code(db: &Path, id: &str, which: Replaced) -> Result<String, String> {
+pub fn replace_code(db: &Database, id: &str, which: Replaced) -> Result<String, String> {
     let store = open_existing(db)?;
     let code = random_token()?;
     let hashed = hash(&code);
@@ -208,7 +306,7 @@ pub fn replace_code(db: &Path, id: &str, which: Replaced) -> Result<String, Stri
     };
     match store.set_hashes(id, access, admin) {
         Ok(true) => Ok(code),
-        Ok(false) => Err(format!("school {id:?} bestaat niet in {}.", db.display())),
+        Ok(false) => Err(format!("school {id:?} bestaat niet in {db}.")),
         Err(err) => Err(format!("kan de code niet bewaren: {err}")),
     }
 }
@@ -227,7 +325,7 @@ pub struct Imported {
 pub fn content_import(
     file: &Path,
     school: &str,
-    db: &Path,
+    db: &Database,
     now: NaiveDateTime,
 ) -> Result<Imported, SchoolError> {
     let json =
@@ -259,8 +357,7 @@ pub fn content_import(
         Ok(Some(_)) => {}
         Ok(None) => {
             return Err(format!(
-                "school {school:?} bestaat niet in {}; maak haar eerst met `school create`.",
-                db.display()
+                "school {school:?} bestaat niet in {db}; maak haar eerst met `school create`."
             )
             .into())
         }
@@ -287,19 +384,14 @@ pub fn content_import(
 }
 
 /// `content export`: the published content as readable JSON, ready for `content import`.
-pub fn content_export(school: &str, db: &Path) -> Result<String, String> {
+pub fn content_export(school: &str, db: &Database) -> Result<String, String> {
     let store = open_existing(db)?;
     let json = match store.school(school) {
         Ok(Some(row)) => match row.content {
             Some((json, _)) => json,
             None => return Err(format!("school {school:?} heeft nog niets gepubliceerd.")),
         },
-        Ok(None) => {
-            return Err(format!(
-                "school {school:?} bestaat niet in {}.",
-                db.display()
-            ))
-        }
+        Ok(None) => return Err(format!("school {school:?} bestaat niet in {db}.")),
         Err(err) => return Err(format!("kan de database niet lezen: {err}")),
     };
     // Through the model, so that the fields keep its order (a map would sort them).

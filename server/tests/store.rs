@@ -1,10 +1,12 @@
-//! The SQLite store on a real file in a temporary folder.
+//! The store on a real SQLite file in a temporary folder (or on the test command's PostgreSQL).
+
+mod common;
 
 use std::sync::Arc;
 
 use driehoek_core::sync::{AckPut, Outcome, RsvpPut};
 use driehoek_core::{Activity, Answer, Content, Rsvp};
-use driehoek_server::store::{AckWrite, Publication, Refused, RsvpWrite, SqliteStore, Store};
+use driehoek_server::store::{AckWrite, Publication, Refused, RsvpWrite, Store};
 
 const SECRET: [u8; 32] = [7; 32];
 
@@ -56,8 +58,8 @@ fn put(family: &str, at: i64, answer: Answer, people: u8) -> RsvpPut {
 }
 
 /// A store on a file in `dir` with the school "s".
-fn open(dir: &std::path::Path) -> SqliteStore {
-    let store = SqliteStore::open(&dir.join("db.sqlite3")).unwrap();
+fn open(dir: &std::path::Path) -> Arc<dyn Store> {
+    let store = common::open_store(dir);
     if store.school_meta("s").unwrap().is_none() {
         store
             .create_school("s", "School", &[1; 32], &[2; 32])
@@ -154,7 +156,7 @@ fn another_secret_cannot_write_for_a_family_and_refusals_store_nothing() {
 #[test]
 fn concurrent_writes_cannot_take_more_places_than_there_are() {
     let dir = tempfile::tempdir().unwrap();
-    let store = Arc::new(open(dir.path()));
+    let store = open(dir.path());
     // 5 places; 8 families of 2 at the same moment: exactly 2 fit.
     let threads: Vec<_> = (0..8)
         .map(|i| {

@@ -10,13 +10,9 @@ use axum::http::{header, Method, Request, StatusCode};
 use common::*;
 use driehoek_core::model::Text;
 use driehoek_core::Answer;
+use driehoek_server::store::Value;
 use driehoek_server::{app_with, Config, WriteRate};
 use sha2::{Digest, Sha256};
-
-/// The database file of a setup, for what the API does not show.
-fn db(setup: &Setup) -> rusqlite::Connection {
-    rusqlite::Connection::open(setup.dir.path().join("db.sqlite3")).unwrap()
-}
 
 #[tokio::test]
 async fn a_published_agreement_cannot_be_reworded_under_its_version() {
@@ -52,13 +48,19 @@ async fn a_published_agreement_cannot_be_reworded_under_its_version() {
         "the current version never goes back: {body}"
     );
 
-    let kept: Vec<(u32, String)> = db(&setup)
-        .prepare("SELECT version, agreement FROM agreements WHERE school = 'demo' ORDER BY version")
-        .unwrap()
-        .query_map([], |row| Ok((row.get(0)?, row.get(1)?)))
-        .unwrap()
-        .map(Result::unwrap)
+    // Sorted by version (the export sorts by every column, the version first after the school).
+    let kept: Vec<(Value, String)> = setup
+        .rows("agreements")
+        .iter()
+        .map(|row| (row["version"].clone(), text(&row["agreement"]).to_owned()))
         .collect();
+    assert_eq!(
+        kept.iter().map(|k| k.0.clone()).collect::<Vec<_>>(),
+        [
+            Value::Int(v1.version.into()),
+            Value::Int(v2.agreement.version.into())
+        ]
+    );
     assert_eq!(kept.len(), 2, "every published version is kept");
     assert_eq!(
         kept[0].1,
@@ -82,21 +84,18 @@ async fn each_acknowledgement_keeps_the_hash_of_the_text_read() {
     )
     .await;
     assert_eq!(status, StatusCode::OK);
-    let conn = db(&setup);
-    let text: String = conn
-        .query_row(
-            "SELECT agreement FROM agreements WHERE school = 'demo' AND version = ?1",
-            [version],
-            |row| row.get(0),
-        )
-        .unwrap();
-    let kept: String = conn
-        .query_row(
-            "SELECT agreement_sha256 FROM acknowledgements WHERE family_id = 'fam-1'",
-            [],
-            |row| row.get(0),
-        )
-        .unwrap();
+    let agreements = setup.rows("agreements");
+    let text = agreements
+        .iter()
+        .find(|row| row["version"] == Value::Int(version.into()))
+        .map(|row| common::text(&row["agreement"]).to_owned())
+        .expect("the version is kept");
+    let acks = setup.rows("acknowledgements");
+    let kept = acks
+        .iter()
+        .find(|row| row["family_id"] == Value::Text("fam-1".into()))
+        .map(|row| common::text(&row["agreement_sha256"]).to_owned())
+        .expect("the acknowledgement is kept");
     let expected: String = Sha256::digest(text.as_bytes())
         .iter()
         .map(|b| format!("{b:02x}"))

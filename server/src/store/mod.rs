@@ -1,19 +1,15 @@
-//! The server's storage, behind [`Store`] so that a PostgreSQL backend can follow; SQLite
-//! ([`SqliteStore`]) by default: one file, WAL, `synchronous=FULL`, versioned migrations.
+//! The server's storage, behind [`Store`]: SQLite ([`SqliteStore`]) by default, one file;
+//! PostgreSQL ([`PostgresStore`]) for a host that runs several servers on one database.
 //!
 //! Every call blocks (async handlers run them with `tokio::task::spawn_blocking`), except the
-//! writes of parents' phones ([`Store::put_rsvp`], [`Store::put_ack`]): they return a
-//! [`Written`] at once, which a handler awaits and a command waits for.
+//! writes of parents' phones and the school's bookings: they return a [`Written`] at once, which
+//! a handler awaits and a command waits for. A write answers only once it is durable.
 //!
-//! Writes go through one writer thread that commits them in groups ("group commit"): while one
-//! transaction is being made durable (an fsync of a few milliseconds), the writes that arrive
-//! queue up, and the next transaction takes all of them. Each write still returns only after the
-//! transaction holding it has been committed with `synchronous=FULL`, so an answered write
-//! survives a power cut; a write that fails is rolled back to its own savepoint and does not
-//! disturb the others in its group.
-//!
-//! Here: the trait and its types. `sqlite.rs` is the SQLite backend, `writer.rs` its
-//! group-commit writer.
+//! Here: the trait and its types. `sql.rs` holds every rule once, over `db.rs`'s one dialect
+//! (with `versioned.rs`, `absences.rs`, `bookings.rs`, `export.rs`); `sqlite.rs` and
+//! `postgres.rs` open the transactions. SQLite writes through `writer.rs`'s group commit: one
+//! writer thread takes every write waiting into one transaction (each in a savepoint of its
+//! own) and commits it with one fsync (`synchronous=FULL`).
 
 use std::future::Future;
 use std::pin::Pin;
@@ -35,11 +31,19 @@ use rusqlite::Connection;
 
 mod absences;
 mod bookings;
+pub(crate) mod db;
+mod export;
+mod postgres;
+mod sql;
 mod sqlite;
 mod versioned;
 mod writer;
 
-pub use sqlite::{agreement_sha256, SqliteStore};
+pub use db::Value;
+pub use export::{SchoolExport, TableRows, EXPORT_FORMAT};
+pub use postgres::PostgresStore;
+pub use sql::agreement_sha256;
+pub use sqlite::SqliteStore;
 
 /// A storage failure; its text is logged, never sent to a client.
 #[derive(Clone, Debug)]
@@ -373,6 +377,11 @@ pub trait Store: Send + Sync + 'static {
     fn acknowledgements(&self, school: &str) -> Result<Vec<AgreementAcks>, StoreError>;
     /// Whether the store can be read and written now; it writes (and removes) a probe.
     fn readiness(&self) -> Readiness;
+    /// Every row kept for a school (`school export`); `None` when there is no such school.
+    fn export_school(&self, id: &str) -> Result<Option<SchoolExport>, StoreError>;
+    /// Writes a school's export into this store, in one transaction (`school import`); `false`
+    /// (nothing written) when a school with its id is here already.
+    fn import_school(&self, export: &SchoolExport) -> Result<bool, StoreError>;
 }
 
 /// A write under way: `.await` it in async code, [`Written::wait`] elsewhere. It gives the
@@ -422,7 +431,7 @@ impl<T> Future for Written<T> {
     }
 }
 
-fn stopped() -> StoreError {
+pub(crate) fn stopped() -> StoreError {
     StoreError {
         message: "the database writer has stopped".into(),
         unavailable: true,

@@ -1,30 +1,17 @@
-//! The SQLite backend of [`Store`]: one file, WAL, `synchronous=FULL`, versioned migrations;
+//! The SQLite backend of [`Store`](super::Store): one file, WAL, `synchronous=FULL`, versioned migrations;
 //! its writes go through the group-commit writer ([`super::writer`]).
 
 use std::path::Path;
 use std::sync::mpsc::{self, Receiver, Sender};
 use std::sync::{Arc, Mutex, MutexGuard};
 
-use chrono::{NaiveDate, NaiveDateTime};
-use driehoek_core::agreement::{check_publish, Publish};
-use driehoek_core::rsvp::places_taken;
-use driehoek_core::sync::{
-    AckPut, AckPutResponse, FamilyProfile, FamilyRecords, ProfilePutResponse, RsvpPut,
-    RsvpPutResponse,
-};
-use driehoek_core::{Agreement, Content, Rsvp};
-use rusqlite::{params, Connection, OptionalExtension};
+use rusqlite::types::{ToSqlOutput, ValueRef};
+use rusqlite::{Connection, ToSql};
 
-use super::versioned::{write_versioned, Checked, VersionedWrite};
+use super::db::{Arg, Db, Row, Value};
+use super::sql::Backend;
 use super::writer::Writer;
-use driehoek_core::absence::{AbsencePut, AbsencePutResponse};
-use driehoek_core::talks::{BookingPutResponse, ScheduledTalk};
-
-use super::{
-    lock, AbsenceWrite, AckWrite, AgreementAcks, BookingWrite, Conflict, FamilyRead, ProfileWrite,
-    Publication, Readiness, Refused, RoundTalks, RsvpWrite, SchoolBookingWrite, SchoolMeta,
-    SchoolRow, Store, StoreError, Written,
-};
+use super::{lock, StoreError, Written};
 
 /// The migrations, in order; `PRAGMA user_version` says how many have run.
 const MIGRATIONS: &[&str] = &[
@@ -243,7 +230,7 @@ impl SqliteStore {
         })
     }
 
-    fn read(&self) -> Result<MutexGuard<'_, Connection>, StoreError> {
+    fn read_conn(&self) -> Result<MutexGuard<'_, Connection>, StoreError> {
         lock(&self.read)
     }
 
@@ -252,7 +239,7 @@ impl SqliteStore {
     /// A quota for one school's file on a shared disk; the tests use it to fill the database as
     /// a full disk would, without root.
     pub fn limit_size(&self, bytes: u64) -> Result<(), StoreError> {
-        self.write(move |conn| {
+        self.write_conn(move |conn| {
             let page: u64 = conn.query_row("PRAGMA page_size", [], |row| row.get(0))?;
             let pages = (bytes / page.max(1)).max(1);
             conn.query_row(&format!("PRAGMA max_page_count = {pages}"), [], |_| Ok(()))?;
@@ -261,7 +248,7 @@ impl SqliteStore {
     }
 
     /// Runs `work` in the next group's transaction and waits until that is committed.
-    fn write<T: Send + 'static>(
+    fn write_conn<T: Send + 'static>(
         &self,
         work: impl FnOnce(&Connection) -> Result<T, StoreError> + Send + 'static,
     ) -> Result<T, StoreError> {
@@ -320,357 +307,88 @@ fn init(mut conn: Connection) -> Result<Connection, StoreError> {
     Ok(conn)
 }
 
-/// `Ok(true)` when the family is new, `Ok(false)` when its kept secret matches,
-/// `Err(OtherFamily)` otherwise. Writes nothing.
-pub(super) fn family_is_new(
-    conn: &Connection,
-    school: &str,
-    family_id: &str,
-    secret_hash: &[u8; 32],
-) -> Result<Result<bool, Refused>, StoreError> {
-    let kept: Option<Vec<u8>> = conn
-        .prepare_cached("SELECT secret_hash FROM families WHERE school = ?1 AND family_id = ?2")?
-        .query_row(params![school, family_id], |row| row.get(0))
-        .optional()?;
-    Ok(match kept {
-        None => Ok(true),
-        Some(kept) if bool::from(subtle::ConstantTimeEq::ct_eq(&kept[..], &secret_hash[..])) => {
-            Ok(false)
+/// A SQLite connection (inside a transaction the caller began) as a [`Db`].
+struct Lite<'c>(&'c Connection);
+
+impl ToSql for Arg<'_> {
+    fn to_sql(&self) -> rusqlite::Result<ToSqlOutput<'_>> {
+        Ok(ToSqlOutput::Borrowed(match *self {
+            Arg::Null => ValueRef::Null,
+            Arg::Int(n) => ValueRef::Integer(n),
+            Arg::Text(text) => ValueRef::Text(text.as_bytes()),
+            Arg::Bytes(bytes) => ValueRef::Blob(bytes),
+        }))
+    }
+}
+
+impl Db for Lite<'_> {
+    fn query(&mut self, sql: &str, args: &[Arg<'_>]) -> Result<Vec<Row>, StoreError> {
+        let mut stmt = self.0.prepare_cached(sql)?;
+        let columns = stmt.column_count();
+        let mut rows = stmt.query(rusqlite::params_from_iter(args))?;
+        let mut out = Vec::new();
+        while let Some(row) = rows.next()? {
+            let mut values = Vec::with_capacity(columns);
+            for i in 0..columns {
+                values.push(match row.get_ref(i)? {
+                    ValueRef::Null => Value::Null,
+                    ValueRef::Integer(n) => Value::Int(n),
+                    ValueRef::Text(text) => Value::Text(
+                        std::str::from_utf8(text)
+                            .map_err(|e| StoreError::new(e.to_string()))?
+                            .to_owned(),
+                    ),
+                    ValueRef::Blob(bytes) => Value::Bytes(bytes.to_vec()),
+                    ValueRef::Real(_) => return Err(StoreError::new("a REAL column")),
+                });
+            }
+            out.push(Row(values));
         }
-        Some(_) => Err(Refused::OtherFamily),
-    })
+        Ok(out)
+    }
+
+    fn execute(&mut self, sql: &str, args: &[Arg<'_>]) -> Result<u64, StoreError> {
+        let changed = self
+            .0
+            .prepare_cached(sql)?
+            .execute(rusqlite::params_from_iter(args))?;
+        Ok(changed as u64)
+    }
 }
 
-pub(super) fn add_family(
+/// Runs `work` in a read transaction on `conn` (one snapshot for all its statements).
+fn in_read<T>(
     conn: &Connection,
-    school: &str,
-    family_id: &str,
-    secret_hash: &[u8; 32],
-) -> Result<(), StoreError> {
-    conn.prepare_cached(
-        "INSERT INTO families (school, family_id, secret_hash) VALUES (?1, ?2, ?3)",
-    )?
-    .execute(params![school, family_id, &secret_hash[..]])?;
-    Ok(())
+    work: impl FnOnce(&mut dyn Db) -> Result<T, StoreError>,
+) -> Result<T, StoreError> {
+    conn.prepare_cached("BEGIN")?.execute([])?;
+    let result = work(&mut Lite(conn));
+    let _ = conn
+        .prepare_cached("COMMIT")
+        .and_then(|mut s| s.execute([]));
+    result
 }
 
-fn write_rsvp(conn: &Connection, school: &str, write: &RsvpWrite) -> Checked<RsvpPutResponse> {
-    Ok(write_versioned(conn, school, write)?
-        .map(|(outcome, kept)| RsvpPutResponse { outcome, kept }))
-}
-
-impl VersionedWrite for RsvpWrite {
-    type Version = Rsvp;
-
-    fn family(&self) -> (&str, &[u8; 32]) {
-        (&self.put.family_id, &self.secret_hash)
-    }
-
-    fn version(&self) -> &Rsvp {
-        &self.put.rsvp
-    }
-
-    fn kept(&self, conn: &Connection, school: &str) -> Checked<Option<Rsvp>> {
-        let put = &self.put;
-        // An answer's id belongs to the family that first sent it.
-        let taken_by_other = conn
-            .prepare_cached(
-                "SELECT 1 FROM rsvps WHERE school = ?1 AND rsvp_id = ?2 AND family_id <> ?3",
-            )?
-            .exists(params![school, put.rsvp.id, put.family_id])?;
-        if taken_by_other {
-            return Ok(Err(Refused::RsvpIdTaken));
-        }
-        let current: Option<String> = conn
-            .prepare_cached(
-                "SELECT rsvp FROM rsvps WHERE school = ?1 AND family_id = ?2 AND activity_id = ?3",
-            )?
-            .query_row(
-                params![school, put.family_id, put.rsvp.activity_id],
-                |row| row.get(0),
-            )
-            .optional()?;
-        Ok(Ok(current.map(|s| serde_json::from_str(&s)).transpose()?))
-    }
-
-    fn check(&self, conn: &Connection, school: &str) -> Checked<()> {
-        let put = &self.put;
-        // The places are counted here, in the same transaction, so two families cannot both
-        // take the last place.
-        let taken = if self.activity.capacity.is_some() {
-            let mut stmt = conn.prepare_cached(
-                "SELECT family_id, rsvp FROM rsvps
-                 WHERE school = ?1 AND activity_id = ?2 AND family_id <> ?3",
-            )?;
-            let others = stmt
-                .query_map(
-                    params![school, put.rsvp.activity_id, put.family_id],
-                    |row| Ok((row.get::<_, String>(0)?, row.get::<_, String>(1)?)),
-                )?
-                .map(|row| {
-                    let (family, json) = row?;
-                    Ok((family, serde_json::from_str::<Rsvp>(&json)?))
-                })
-                .collect::<Result<Vec<(String, Rsvp)>, StoreError>>()?;
-            places_taken(
-                others.iter().map(|(family, rsvp)| (family.as_str(), rsvp)),
-                &self.activity.id,
-                &put.family_id,
-            )
-        } else {
-            0
-        };
-        // Checked, but kept as sent: the phone compares the kept version with its own.
-        Ok(put
-            .rsvp
-            .clone()
-            .check(&self.activity, self.now, taken)
-            .map(|_| ())
-            .map_err(Refused::Rsvp))
-    }
-
-    fn store(&self, conn: &Connection, school: &str) -> Result<(), StoreError> {
-        let put = &self.put;
-        conn.prepare_cached(
-            "INSERT INTO rsvps
-                (school, family_id, activity_id, names, rsvp, updated_at, rsvp_id, children)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)
-             ON CONFLICT (school, family_id, activity_id)
-             DO UPDATE SET names = ?4, rsvp = ?5, updated_at = ?6, rsvp_id = ?7, children = ?8",
-        )?
-        .execute(params![
-            school,
-            put.family_id,
-            put.rsvp.activity_id,
-            put.names,
-            serde_json::to_string(&put.rsvp)?,
-            put.rsvp.updated_at,
-            put.rsvp.id,
-            serde_json::to_string(&put.children)?
-        ])?;
-        Ok(())
-    }
-}
-
-fn write_ack(conn: &Connection, school: &str, write: &AckWrite) -> Checked<AckPutResponse> {
-    Ok(write_versioned(conn, school, write)?
-        .map(|(outcome, kept)| AckPutResponse { outcome, kept }))
-}
-
-/// The text of a published agreement version, if the school published it.
-fn agreement_text(
-    conn: &Connection,
-    school: &str,
-    version: u32,
-) -> Result<Option<String>, StoreError> {
-    Ok(conn
-        .prepare_cached("SELECT agreement FROM agreements WHERE school = ?1 AND version = ?2")?
-        .query_row(params![school, version], |row| row.get(0))
-        .optional()?)
-}
-
-impl VersionedWrite for AckWrite {
-    type Version = AckPut;
-
-    fn family(&self) -> (&str, &[u8; 32]) {
-        (&self.ack.family_id, &self.secret_hash)
-    }
-
-    fn version(&self) -> &AckPut {
-        &self.ack
-    }
-
-    fn kept(&self, conn: &Connection, school: &str) -> Checked<Option<AckPut>> {
-        let ack = &self.ack;
-        if agreement_text(conn, school, ack.agreement_version)?.is_none() {
-            return Ok(Err(Refused::UnknownAgreement));
-        }
-        let current: Option<String> = conn
-            .prepare_cached(
-                "SELECT ack FROM acknowledgements
-                 WHERE school = ?1 AND family_id = ?2 AND agreement_version = ?3 AND name = ?4",
-            )?
-            .query_row(
-                params![school, ack.family_id, ack.agreement_version, ack.name],
-                |row| row.get(0),
-            )
-            .optional()?;
-        Ok(Ok(current.map(|s| serde_json::from_str(&s)).transpose()?))
-    }
-
-    fn store(&self, conn: &Connection, school: &str) -> Result<(), StoreError> {
-        let ack = &self.ack;
-        // The hash of the text it was given to (read in the same transaction as `kept`).
-        let text = agreement_text(conn, school, ack.agreement_version)?.unwrap_or_default();
-        conn.prepare_cached(
-            "INSERT INTO acknowledgements
-                (school, family_id, agreement_version, ack, updated_at, agreement_sha256, name)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)
-             ON CONFLICT (school, family_id, agreement_version, name)
-             DO UPDATE SET ack = ?4, updated_at = ?5, agreement_sha256 = ?6",
-        )?
-        .execute(params![
-            school,
-            ack.family_id,
-            ack.agreement_version,
-            serde_json::to_string(ack)?,
-            ack.updated_at,
-            agreement_sha256(&text),
-            ack.name
-        ])?;
-        Ok(())
-    }
-}
-
-fn write_profile(
-    conn: &Connection,
-    school: &str,
-    write: &ProfileWrite,
-) -> Checked<ProfilePutResponse> {
-    Ok(write_versioned(conn, school, write)?
-        .map(|(outcome, kept)| ProfilePutResponse { outcome, kept }))
-}
-
-impl VersionedWrite for ProfileWrite {
-    type Version = FamilyProfile;
-
-    fn family(&self) -> (&str, &[u8; 32]) {
-        (&self.family_id, &self.secret_hash)
-    }
-
-    fn version(&self) -> &FamilyProfile {
-        &self.profile
-    }
-
-    fn kept(&self, conn: &Connection, school: &str) -> Checked<Option<FamilyProfile>> {
-        let current: Option<String> = conn
-            .prepare_cached(
-                "SELECT profile FROM family_profiles WHERE school = ?1 AND family_id = ?2",
-            )?
-            .query_row(params![school, self.family_id], |row| row.get(0))
-            .optional()?;
-        Ok(Ok(current.map(|s| serde_json::from_str(&s)).transpose()?))
-    }
-
-    fn store(&self, conn: &Connection, school: &str) -> Result<(), StoreError> {
-        conn.prepare_cached(
-            "INSERT INTO family_profiles (school, family_id, profile, updated_at)
-             VALUES (?1, ?2, ?3, ?4)
-             ON CONFLICT (school, family_id) DO UPDATE SET profile = ?3, updated_at = ?4",
-        )?
-        .execute(params![
-            school,
-            self.family_id,
-            serde_json::to_string(&self.profile)?,
-            self.profile.updated_at
-        ])?;
-        Ok(())
-    }
-}
-
-fn read_family(
-    conn: &Connection,
-    school: &str,
-    family_id: &str,
-    secret_hash: &[u8; 32],
-) -> Result<FamilyRead, StoreError> {
-    match family_is_new(conn, school, family_id, secret_hash)? {
-        Ok(true) => return Ok(FamilyRead::Unknown),
-        Ok(false) => {}
-        Err(_) => return Ok(FamilyRead::OtherFamily),
-    }
-    let mut records = FamilyRecords::default();
-    let mut stmt = conn.prepare_cached(
-        "SELECT names, rsvp, children FROM rsvps WHERE school = ?1 AND family_id = ?2
-         ORDER BY activity_id",
-    )?;
-    let rows = stmt.query_map(params![school, family_id], |row| {
-        Ok((
-            row.get::<_, String>(0)?,
-            row.get::<_, String>(1)?,
-            row.get::<_, String>(2)?,
-        ))
-    })?;
-    for row in rows {
-        let (names, rsvp, children) = row?;
-        records.rsvps.push(RsvpPut {
-            family_id: family_id.to_owned(),
-            names,
-            children: serde_json::from_str(&children)?,
-            rsvp: serde_json::from_str(&rsvp)?,
-        });
-    }
-    let mut stmt = conn.prepare_cached(
-        "SELECT ack FROM acknowledgements WHERE school = ?1 AND family_id = ?2
-         ORDER BY agreement_version",
-    )?;
-    let rows = stmt.query_map(params![school, family_id], |row| row.get::<_, String>(0))?;
-    for row in rows {
-        records.acknowledgements.push(serde_json::from_str(&row?)?);
-    }
-    let profile: Option<String> = conn
-        .prepare_cached("SELECT profile FROM family_profiles WHERE school = ?1 AND family_id = ?2")?
-        .query_row(params![school, family_id], |row| row.get(0))
-        .optional()?;
-    records.profile = profile.map(|s| serde_json::from_str(&s)).transpose()?;
-    records.bookings = super::bookings::family_bookings(conn, school, family_id)?;
-    Ok(FamilyRead::Found(records))
-}
-
-impl Store for SqliteStore {
-    fn create_school(
+impl Backend for SqliteStore {
+    fn read<T: Send + 'static>(
         &self,
-        id: &str,
-        name: &str,
-        access_hash: &[u8; 32],
-        admin_hash: &[u8; 32],
-    ) -> Result<(), StoreError> {
-        let (id, name, access_hash, admin_hash) =
-            (id.to_owned(), name.to_owned(), *access_hash, *admin_hash);
-        self.write(move |conn| {
-            conn.execute(
-                "INSERT INTO schools (id, name, access_hash, admin_hash) VALUES (?1, ?2, ?3, ?4)",
-                params![id, name, &access_hash[..], &admin_hash[..]],
-            )?;
-            Ok(())
-        })
+        work: impl FnOnce(&mut dyn Db) -> Result<T, StoreError> + Send + 'static,
+    ) -> Result<T, StoreError> {
+        in_read(&*self.read_conn()?, work)
     }
 
-    fn school(&self, id: &str) -> Result<Option<SchoolRow>, StoreError> {
-        Ok(self
-            .read()?
-            .prepare_cached(
-                "SELECT id, name, access_hash, admin_hash, content, etag FROM schools WHERE id = ?1",
-            )?
-            .query_row(params![id], |row| {
-                let content: Option<String> = row.get(4)?;
-                let etag: Option<String> = row.get(5)?;
-                Ok(SchoolRow {
-                    id: row.get(0)?,
-                    name: row.get(1)?,
-                    access_hash: row.get(2)?,
-                    admin_hash: row.get(3)?,
-                    content: content.zip(etag),
-                })
-            })
-            .optional()?)
+    fn read_meta<T: Send + 'static>(
+        &self,
+        work: impl FnOnce(&mut dyn Db) -> Result<T, StoreError> + Send + 'static,
+    ) -> Result<T, StoreError> {
+        work(&mut Lite(&*lock(&self.meta)?))
     }
 
-    fn school_meta(&self, id: &str) -> Result<Option<SchoolMeta>, StoreError> {
-        Ok(lock(&self.meta)?
-            .prepare_cached(
-                "SELECT id, name, access_hash, admin_hash, etag FROM schools WHERE id = ?1",
-            )?
-            .query_row(params![id], |row| {
-                Ok(SchoolMeta {
-                    id: row.get(0)?,
-                    name: row.get(1)?,
-                    access_hash: row.get(2)?,
-                    admin_hash: row.get(3)?,
-                    etag: row.get(4)?,
-                })
-            })
-            .optional()?)
+    fn write<T: Send + 'static>(
+        &self,
+        work: impl Fn(&mut dyn Db) -> Result<T, StoreError> + Send + 'static,
+    ) -> Written<T> {
+        self.writer.submit(move |conn| work(&mut Lite(conn)))
     }
 
     fn schools_version(&self) -> Result<u64, StoreError> {
@@ -679,372 +397,12 @@ impl Store for SqliteStore {
             .prepare_cached("PRAGMA data_version")?
             .query_row([], |row| row.get(0))?)
     }
-
-    fn set_hashes(
-        &self,
-        id: &str,
-        access_hash: Option<&[u8; 32]>,
-        admin_hash: Option<&[u8; 32]>,
-    ) -> Result<bool, StoreError> {
-        let (id, access, admin) = (id.to_owned(), access_hash.copied(), admin_hash.copied());
-        self.write(move |conn| {
-            let exists = conn
-                .prepare_cached("SELECT 1 FROM schools WHERE id = ?1")?
-                .exists(params![id])?;
-            if !exists {
-                return Ok(false);
-            }
-            if let Some(hash) = access {
-                conn.execute(
-                    "UPDATE schools SET access_hash = ?2 WHERE id = ?1",
-                    params![id, &hash[..]],
-                )?;
-            }
-            if let Some(hash) = admin {
-                conn.execute(
-                    "UPDATE schools SET admin_hash = ?2 WHERE id = ?1",
-                    params![id, &hash[..]],
-                )?;
-            }
-            Ok(true)
-        })
-    }
-
-    fn publish(
-        &self,
-        id: &str,
-        content: &Content,
-        etag: &str,
-        if_match: Option<&str>,
-        now: NaiveDateTime,
-    ) -> Result<Publication, StoreError> {
-        let json = serde_json::to_string(content)?;
-        let content = content.clone();
-        let (id, etag) = (id.to_owned(), etag.to_owned());
-        let if_match = if_match.map(str::to_owned);
-        self.write(move |conn| {
-            let current: Option<(Option<String>, Option<String>)> = conn
-                .query_row(
-                    "SELECT etag, content FROM schools WHERE id = ?1",
-                    params![id],
-                    |row| Ok((row.get(0)?, row.get(1)?)),
-                )
-                .optional()?;
-            let (current_etag, current_json) = current.unwrap_or_default();
-            if let Some(wanted) = if_match {
-                if current_etag.as_deref() != Some(wanted.as_str()) {
-                    return Ok(Publication::Stale);
-                }
-            }
-            if let Some(conflict) = agreement_conflict(conn, &id, &content)? {
-                return Ok(Publication::Refused(conflict));
-            }
-            let current: Option<Content> = current_json
-                .map(|json| serde_json::from_str(&json))
-                .transpose()?;
-            if let Some(conflict) = activity_conflict(conn, &id, current.as_ref(), &content, now)? {
-                return Ok(Publication::Refused(conflict));
-            }
-            conn.execute(
-                "UPDATE schools SET content = ?2, etag = ?3 WHERE id = ?1",
-                params![id, json, etag],
-            )?;
-            // Kept as published: never replaced (the rule above refused other words).
-            conn.execute(
-                "INSERT OR IGNORE INTO agreements (school, version, agreement) VALUES (?1, ?2, ?3)",
-                params![
-                    id,
-                    content.agreement.version,
-                    serde_json::to_string(&content.agreement)?
-                ],
-            )?;
-            let mut used = conn.prepare_cached(
-                "INSERT OR IGNORE INTO activity_ids (school, activity_id) VALUES (?1, ?2)",
-            )?;
-            for activity in &content.activities {
-                used.execute(params![id, activity.id])?;
-            }
-            Ok(Publication::Published)
-        })
-    }
-
-    fn put_rsvp(
-        &self,
-        school: &str,
-        write: RsvpWrite,
-    ) -> Written<Result<RsvpPutResponse, Refused>> {
-        let school = school.to_owned();
-        self.writer
-            .submit(move |conn| write_rsvp(conn, &school, &write))
-    }
-
-    fn put_ack(&self, school: &str, write: AckWrite) -> Written<Result<AckPutResponse, Refused>> {
-        let school = school.to_owned();
-        self.writer
-            .submit(move |conn| write_ack(conn, &school, &write))
-    }
-
-    fn put_profile(
-        &self,
-        school: &str,
-        write: ProfileWrite,
-    ) -> Written<Result<ProfilePutResponse, Refused>> {
-        let school = school.to_owned();
-        self.writer
-            .submit(move |conn| write_profile(conn, &school, &write))
-    }
-
-    fn family(
-        &self,
-        school: &str,
-        family_id: &str,
-        secret_hash: &[u8; 32],
-    ) -> Result<FamilyRead, StoreError> {
-        let conn = self.read()?;
-        read_family(&conn, school, family_id, secret_hash)
-    }
-
-    fn put_absence(
-        &self,
-        school: &str,
-        write: AbsenceWrite,
-    ) -> Written<Result<AbsencePutResponse, Refused>> {
-        let school = school.to_owned();
-        self.writer
-            .submit(move |conn| super::absences::write_absence(conn, &school, &write))
-    }
-
-    fn put_booking(
-        &self,
-        school: &str,
-        write: BookingWrite,
-    ) -> Written<Result<BookingPutResponse, Refused>> {
-        let school = school.to_owned();
-        self.writer
-            .submit(move |conn| super::bookings::write_booking(conn, &school, &write))
-    }
-
-    fn taken(&self, school: &str, round_id: &str) -> Result<Vec<String>, StoreError> {
-        super::bookings::taken(&*self.read()?, school, round_id)
-    }
-
-    fn round_talks(&self, school: &str, round_id: &str) -> Result<RoundTalks, StoreError> {
-        super::bookings::round_talks(&*self.read()?, school, round_id)
-    }
-
-    fn block_slot(
-        &self,
-        school: &str,
-        round_id: &str,
-        slot_id: &str,
-        blocked: bool,
-    ) -> Written<Result<Option<ScheduledTalk>, Refused>> {
-        let (school, round_id, slot_id) =
-            (school.to_owned(), round_id.to_owned(), slot_id.to_owned());
-        self.writer.submit(move |conn| {
-            super::bookings::block_slot(conn, &school, &round_id, &slot_id, blocked)
-        })
-    }
-
-    fn book_by_school(
-        &self,
-        school: &str,
-        write: SchoolBookingWrite,
-    ) -> Written<Result<ScheduledTalk, Refused>> {
-        let school = school.to_owned();
-        self.writer
-            .submit(move |conn| super::bookings::book_by_school(conn, &school, &write))
-    }
-
-    fn absences_on(&self, school: &str, day: NaiveDate) -> Result<Vec<AbsencePut>, StoreError> {
-        super::absences::absences_on(&*self.read()?, school, day)
-    }
-
-    fn rsvps(&self, school: &str) -> Result<Vec<RsvpPut>, StoreError> {
-        let conn = self.read()?;
-        let mut stmt = conn.prepare_cached(
-            "SELECT family_id, names, rsvp, children FROM rsvps WHERE school = ?1
-             ORDER BY activity_id, family_id",
-        )?;
-        let rows = stmt.query_map(params![school], |row| {
-            Ok((
-                row.get::<_, String>(0)?,
-                row.get::<_, String>(1)?,
-                row.get::<_, String>(2)?,
-                row.get::<_, String>(3)?,
-            ))
-        })?;
-        let mut out = Vec::new();
-        for row in rows {
-            let (family_id, names, rsvp, children) = row?;
-            out.push(RsvpPut {
-                family_id,
-                names,
-                rsvp: serde_json::from_str(&rsvp)?,
-                children: serde_json::from_str(&children)?,
-            });
-        }
-        Ok(out)
-    }
-
-    fn acknowledgements(&self, school: &str) -> Result<Vec<AgreementAcks>, StoreError> {
-        #[derive(serde::Deserialize)]
-        struct Published {
-            published: NaiveDate,
-        }
-        let conn = self.read()?;
-        let mut stmt = conn.prepare_cached(
-            "SELECT a.version, a.agreement,
-                    (SELECT COUNT(DISTINCT k.family_id) FROM acknowledgements k
-                     WHERE k.school = a.school AND k.agreement_version = a.version)
-             FROM agreements a WHERE a.school = ?1 ORDER BY a.version",
-        )?;
-        let rows = stmt.query_map(params![school], |row| {
-            Ok((
-                row.get::<_, u32>(0)?,
-                row.get::<_, String>(1)?,
-                row.get::<_, u64>(2)?,
-            ))
-        })?;
-        let mut out = Vec::new();
-        for row in rows {
-            let (version, agreement, families) = row?;
-            let Published { published } = serde_json::from_str(&agreement)?;
-            out.push(AgreementAcks {
-                version,
-                published,
-                families,
-                acks: Vec::new(),
-            });
-        }
-        drop(stmt);
-        let mut stmt = conn.prepare_cached(
-            "SELECT agreement_version, ack FROM acknowledgements WHERE school = ?1
-             ORDER BY agreement_version, family_id, updated_at",
-        )?;
-        let rows = stmt.query_map(params![school], |row| {
-            Ok((row.get::<_, u32>(0)?, row.get::<_, String>(1)?))
-        })?;
-        for row in rows {
-            let (version, ack) = row?;
-            if let Some(v) = out.iter_mut().find(|v| v.version == version) {
-                v.acks.push(serde_json::from_str(&ack)?);
-            }
-        }
-        Ok(out)
-    }
-
-    fn readiness(&self) -> Readiness {
-        let readable = self
-            .read()
-            .and_then(|conn| {
-                Ok(conn.query_row("SELECT count(*) FROM schools", [], |row| {
-                    row.get::<_, i64>(0)
-                })?)
-            })
-            .inspect_err(|err| tracing::warn!(error = %err, "readiness: cannot read"))
-            .is_ok();
-        // A row larger than a page needs fresh pages, as a new answer does: on a full disk (or a
-        // database at its size limit) that fails where rewriting an existing row would not.
-        let writable = self
-            .write(|conn| {
-                conn.execute("INSERT INTO probe (filler) VALUES (zeroblob(16384))", [])?;
-                conn.execute("DELETE FROM probe", [])?;
-                Ok(())
-            })
-            .inspect_err(|err| tracing::warn!(error = %err, "readiness: cannot write"))
-            .is_ok();
-        Readiness { readable, writable }
-    }
-}
-
-/// The hex SHA-256 of an agreement version's text as stored (its JSON in `agreements`): what an
-/// acknowledgement of that version was given to.
-pub fn agreement_sha256(stored_json: &str) -> String {
-    use sha2::{Digest, Sha256};
-    Sha256::digest(stored_json.as_bytes())
-        .iter()
-        .map(|b| format!("{b:02x}"))
-        .collect()
-}
-
-/// Core's rule for published agreements, against the highest version ever published.
-fn agreement_conflict(
-    conn: &Connection,
-    school: &str,
-    content: &Content,
-) -> Result<Option<Conflict>, StoreError> {
-    let highest: Option<String> = conn
-        .prepare_cached(
-            "SELECT agreement FROM agreements WHERE school = ?1 ORDER BY version DESC LIMIT 1",
-        )?
-        .query_row(params![school], |row| row.get(0))
-        .optional()?;
-    let highest: Option<Agreement> = highest.map(|j| serde_json::from_str(&j)).transpose()?;
-    Ok(match check_publish(highest.as_ref(), &content.agreement) {
-        Publish::Same | Publish::Next => None,
-        Publish::Refused(refusal) => Some(Conflict {
-            field: "agreement.version".into(),
-            message: refusal.message(),
-        }),
-    })
-}
-
-/// An activity families answered may not disappear before it has ended, unless the school
-/// published it as cancelled first (then families saw "afgelast"); and an id used before may
-/// not come back for another activity (its old answers would attach to it).
-fn activity_conflict(
-    conn: &Connection,
-    school: &str,
-    current: Option<&Content>,
-    new: &Content,
-    now: NaiveDateTime,
-) -> Result<Option<Conflict>, StoreError> {
-    let kept: std::collections::HashSet<&str> =
-        new.activities.iter().map(|a| a.id.as_str()).collect();
-    let mut answered =
-        conn.prepare_cached("SELECT 1 FROM rsvps WHERE school = ?1 AND activity_id = ?2 LIMIT 1")?;
-    for gone in current
-        .map(|c| c.activities.as_slice())
-        .unwrap_or_default()
-        .iter()
-        .filter(|a| !kept.contains(a.id.as_str()) && !a.cancelled && a.end > now)
-    {
-        if answered.exists(params![school, gone.id])? {
-            return Ok(Some(Conflict {
-                field: "activities".into(),
-                message: format!(
-                    "Ouders hebben al geantwoord op \"{}\" ({}). Haal die activiteit niet \
-                     weg, maar zet haar op afgelast: dan zien de ouders dat.",
-                    gone.title.get("nl"),
-                    gone.id
-                ),
-            }));
-        }
-    }
-    let was: std::collections::HashSet<&str> = current
-        .map(|c| c.activities.iter().map(|a| a.id.as_str()).collect())
-        .unwrap_or_default();
-    let mut used =
-        conn.prepare_cached("SELECT 1 FROM activity_ids WHERE school = ?1 AND activity_id = ?2")?;
-    for (i, activity) in new.activities.iter().enumerate() {
-        if !was.contains(activity.id.as_str()) && used.exists(params![school, activity.id])? {
-            return Ok(Some(Conflict {
-                field: format!("activities[{i}].id"),
-                message: format!(
-                    "De id \"{}\" is al eens gebruikt voor een activiteit die niet meer \
-                     gepubliceerd is. Geef deze activiteit een nieuwe id.",
-                    activity.id
-                ),
-            }));
-        }
-    }
-    Ok(None)
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use rusqlite::params;
 
     /// Migration 4 keeps every acknowledgement kept before, under the name it was sent with, and
     /// every RSVP (without children).

@@ -1,14 +1,13 @@
 //! The one shape of every write a phone makes (an RSVP, an acknowledgement, an absence report,
 //! the family's profile): the family proves its secret, the kept version is read, core's apply
 //! rule decides, only a version that will be kept must follow the record's rules, and then it is
-//! stored, all inside the writer's transaction. Each record says only what differs
+//! stored, all inside the write transaction. Each record says only what differs
 //! ([`VersionedWrite`]); [`write_versioned`] is the order, the same for all.
 
-use driehoek_core::sync::{apply, Outcome, Versioned};
-use rusqlite::Connection;
-
-use super::sqlite::{add_family, family_is_new};
+use super::db::Db;
+use super::sql::{add_family, family_is_new};
 use super::{Refused, StoreError};
+use driehoek_core::sync::{apply, Outcome, Versioned};
 
 /// A refusal or a result, inside a store result (a database error is the outer one).
 pub(super) type Checked<T> = Result<Result<T, Refused>, StoreError>;
@@ -26,30 +25,30 @@ pub(super) trait VersionedWrite {
 
     /// The version kept for the same natural key, if any; a refusal when the key itself is not
     /// this family's to write (an id another family owns, an agreement never published).
-    fn kept(&self, conn: &Connection, school: &str) -> Checked<Option<Self::Version>>;
+    fn kept(&self, db: &mut dyn Db, school: &str) -> Checked<Option<Self::Version>>;
 
     /// The record's own rules, checked only for a version that will be kept (a retry of an
     /// old version is answered whatever the date or capacity now).
-    fn check(&self, _conn: &Connection, _school: &str) -> Checked<()> {
+    fn check(&self, _db: &mut dyn Db, _school: &str) -> Checked<()> {
         Ok(Ok(()))
     }
 
     /// Stores the version as the kept one.
-    fn store(&self, conn: &Connection, school: &str) -> Result<(), StoreError>;
+    fn store(&self, db: &mut dyn Db, school: &str) -> Result<(), StoreError>;
 }
 
 /// Applies one version: what was done, and the version the server keeps now.
 pub(super) fn write_versioned<W: VersionedWrite>(
-    conn: &Connection,
+    db: &mut dyn Db,
     school: &str,
     write: &W,
 ) -> Checked<(Outcome, W::Version)> {
     let (family_id, secret_hash) = write.family();
-    let new_family = match family_is_new(conn, school, family_id, secret_hash)? {
+    let new_family = match family_is_new(db, school, family_id, secret_hash)? {
         Ok(new) => new,
         Err(refused) => return Ok(Err(refused)),
     };
-    let current = match write.kept(conn, school)? {
+    let current = match write.kept(db, school)? {
         Ok(current) => current,
         Err(refused) => return Ok(Err(refused)),
     };
@@ -60,12 +59,12 @@ pub(super) fn write_versioned<W: VersionedWrite>(
         let kept = current.unwrap_or_else(|| write.version().clone());
         return Ok(Ok((outcome, kept)));
     }
-    if let Err(refused) = write.check(conn, school)? {
+    if let Err(refused) = write.check(db, school)? {
         return Ok(Err(refused));
     }
     if new_family {
-        add_family(conn, school, family_id, secret_hash)?;
+        add_family(db, school, family_id, secret_hash)?;
     }
-    write.store(conn, school)?;
+    write.store(db, school)?;
     Ok(Ok((outcome, write.version().clone())))
 }

@@ -1,5 +1,6 @@
 //! What the API tests share: the moment they play at, a school "demo" with the demo content on a
-//! real SQLite file, its codes, and small request helpers.
+//! real SQLite file (or, when the test command runs the suite again on PostgreSQL, in a schema of
+//! its own on a real PostgreSQL server), its codes, and small request helpers.
 //!
 //! No test reads the real clock for a decision: the server runs on [`Clock::fixed`] at
 //! [`moment`], the demo content is dated around that moment, and activities are chosen by what a
@@ -17,7 +18,7 @@ use chrono::NaiveDateTime;
 use driehoek_core::sync::{AckPut, RsvpPut};
 use driehoek_core::{Activity, Answer, Content, Rsvp};
 use driehoek_server::api::{etag_of, hash};
-use driehoek_server::store::{SqliteStore, Store};
+use driehoek_server::store::{PostgresStore, SqliteStore, Store, Value};
 use driehoek_server::{app, AppState, Clock};
 use http_body_util::BodyExt;
 use tower::ServiceExt;
@@ -85,6 +86,52 @@ pub fn school_demo(store: &dyn Store, now: NaiveDateTime) -> Content {
     content
 }
 
+/// The throw-away PostgreSQL server the test command started (`scripts/postgres.sh`), if any:
+/// then every test's store is a PostgreSQL one.
+pub fn postgres_url() -> Option<String> {
+    std::env::var("DRIEHOEK_TEST_POSTGRES")
+        .ok()
+        .filter(|url| !url.is_empty())
+}
+
+/// The store a test runs on, kept in `dir`: a SQLite file there, or, under the test command's
+/// PostgreSQL, a schema of its own in that server (named in a file in `dir`, so that opening
+/// `dir` again opens the same data).
+pub fn open_store(dir: &std::path::Path) -> Arc<dyn Store> {
+    match postgres_url() {
+        None => Arc::new(SqliteStore::open(&dir.join("db.sqlite3")).unwrap()),
+        Some(base) => Arc::new(PostgresStore::open(&postgres_schema(&base, dir)).unwrap()),
+    }
+}
+
+/// The address of a schema of its own for the test whose folder is `dir`: made on first use.
+pub fn postgres_schema(base: &str, dir: &std::path::Path) -> String {
+    use std::sync::atomic::{AtomicU32, Ordering};
+    static NEXT: AtomicU32 = AtomicU32::new(0);
+    let marker = dir.join("postgres-schema");
+    let name = match std::fs::read_to_string(&marker) {
+        Ok(name) => name,
+        Err(_) => {
+            let name = format!(
+                "t{}_{}",
+                std::process::id(),
+                NEXT.fetch_add(1, Ordering::Relaxed)
+            );
+            // On a thread of its own: the blocking client cannot run on the test's runtime.
+            let (base, create) = (base.to_owned(), format!("CREATE SCHEMA {name}"));
+            std::thread::spawn(move || {
+                let mut client = postgres::Client::connect(&base, postgres::NoTls).unwrap();
+                client.batch_execute(&create).unwrap();
+            })
+            .join()
+            .unwrap();
+            std::fs::write(&marker, &name).unwrap();
+            name
+        }
+    };
+    format!("{base}?options=-c%20search_path%3D{name}")
+}
+
 /// The school "demo" with the demo content published, at [`moment`].
 pub fn setup() -> Setup {
     setup_at(moment())
@@ -94,13 +141,13 @@ pub fn setup() -> Setup {
 /// standing at `now`.
 pub fn setup_at(now: NaiveDateTime) -> Setup {
     let dir = tempfile::tempdir().unwrap();
-    let store = SqliteStore::open(&dir.path().join("db.sqlite3")).unwrap();
-    let content = school_demo(&store, now);
+    let store = open_store(dir.path());
+    let content = school_demo(store.as_ref(), now);
     let activity = open_activity(&content, now, |a| a.capacity.is_none())
         .id
         .clone();
     let clock = Clock::fixed(now);
-    let state = AppState::new(dir.path().join("dist"), Arc::new(store)).with_clock(clock.clone());
+    let state = AppState::new(dir.path().join("dist"), store).with_clock(clock.clone());
     Setup {
         dir,
         state,
@@ -113,6 +160,29 @@ pub fn setup_at(now: NaiveDateTime) -> Setup {
 impl Setup {
     pub fn app(&self) -> Router {
         app(self.state.clone())
+    }
+
+    /// The rows the store keeps for the school "demo" in `table`, each as column → value, read
+    /// through the store's export (the same on SQLite and PostgreSQL).
+    pub fn rows(&self, table: &str) -> Vec<std::collections::BTreeMap<String, Value>> {
+        let export = self.state.store.export_school("demo").unwrap().unwrap();
+        let rows = export
+            .tables
+            .into_iter()
+            .find(|t| t.table == table)
+            .unwrap_or_else(|| panic!("no table {table}"));
+        rows.rows
+            .into_iter()
+            .map(|row| rows.columns.iter().cloned().zip(row).collect())
+            .collect()
+    }
+}
+
+/// A text value of a row.
+pub fn text(value: &Value) -> &str {
+    match value {
+        Value::Text(text) => text,
+        other => panic!("not text: {other:?}"),
     }
 }
 
