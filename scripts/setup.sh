@@ -40,6 +40,11 @@ command -v npm >/dev/null || need_apt+=(npm)
 command -v faketime >/dev/null || need_apt+=(faketime)
 # Python's venv, for the contract test's tools (scripts/venv.sh).
 python3 -c 'import ensurepip, venv' 2>/dev/null || need_apt+=(python3-venv)
+# PostgreSQL 15's server programs, for the tests and the benchmark on PostgreSQL (they start a
+# throw-away cluster of their own: scripts/postgres.sh); the run command does not need it.
+if [ "${DRIEHOEK_NEEDS_POSTGRES:-0}" = "1" ] && [ ! -x /usr/lib/postgresql/15/bin/initdb ]; then
+  need_apt+=(postgresql-15)
+fi
 if [ ${#need_apt[@]} -gt 0 ]; then
   say "Installing Debian packages: ${need_apt[*]}"
   SUDO=""; [ "$(id -u)" -eq 0 ] || SUDO="sudo"

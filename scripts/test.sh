@@ -1,9 +1,12 @@
 #!/usr/bin/env bash
-# The one command that runs every test of Driehoek: formatting, lints, the native tests, and the
-# browser tests in Debian's Chromium against the release build served on 127.0.0.1.
+# The one command that runs every test of Driehoek: formatting, lints, the native tests (the
+# server's twice: on SQLite, then on a throw-away PostgreSQL 15), and the browser tests in
+# Debian's Chromium against the release build served on 127.0.0.1.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
+export DRIEHOEK_NEEDS_POSTGRES=1
 source scripts/setup.sh
+source scripts/postgres.sh
 
 say "Checking formatting (cargo fmt --check)"
 cargo fmt --all --check
@@ -23,6 +26,13 @@ cargo test --workspace --quiet
 
 # The same native tests at nine other wall clocks: none may depend on the hour or the date.
 bash scripts/any-hour.sh
+
+say "The server's tests again on PostgreSQL 15, with the two-server race, kill and move tests"
+pg_start
+trap pg_stop EXIT
+cargo test -p driehoek-server --quiet -- --include-ignored
+pg_stop
+trap - EXIT
 
 say "Storage tests in the browser (wasm-bindgen-test in Debian's Chromium)"
 CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER=wasm-bindgen-test-runner \

@@ -174,7 +174,7 @@ pub(super) fn import(db: &mut dyn Db, export: &SchoolExport) -> Result<bool, Sto
 fn check(export: &SchoolExport) -> Result<(), StoreError> {
     if export.format != EXPORT_FORMAT {
         return Err(StoreError::new(format!(
-            "export format {} is not {EXPORT_FORMAT}",
+            "de export heeft indeling {}, deze server leest indeling {EXPORT_FORMAT}",
             export.format
         )));
     }
@@ -182,13 +182,13 @@ fn check(export: &SchoolExport) -> Result<(), StoreError> {
     let wanted: Vec<&str> = TABLES.iter().map(|(t, _)| *t).collect();
     if names != wanted {
         return Err(StoreError::new(format!(
-            "the export has tables {names:?}, not {wanted:?}"
+            "de export heeft de tabellen {names:?}, niet {wanted:?}"
         )));
     }
     for (rows, (table, columns)) in export.tables.iter().zip(TABLES) {
         if rows.columns != *columns {
             return Err(StoreError::new(format!(
-                "table {table} has columns {:?}, not {columns:?}",
+                "tabel {table} heeft de kolommen {:?}, niet {columns:?}",
                 rows.columns
             )));
         }
@@ -199,13 +199,14 @@ fn check(export: &SchoolExport) -> Result<(), StoreError> {
         for row in &rows.rows {
             if row.len() != columns.len() {
                 return Err(StoreError::new(format!(
-                    "a row of {table} has {} values",
-                    row.len()
+                    "een rij van {table} heeft {} waarden, niet {}",
+                    row.len(),
+                    columns.len()
                 )));
             }
             if row[key] != Value::Text(export.school.clone()) {
                 return Err(StoreError::new(format!(
-                    "a row of {table} belongs to another school than {}",
+                    "een rij van {table} hoort bij een andere school dan {}",
                     export.school
                 )));
             }
