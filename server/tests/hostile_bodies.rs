@@ -9,7 +9,7 @@ use axum::body::Body;
 use axum::http::{header, Method, Request, StatusCode};
 use common::*;
 use driehoek_core::Answer;
-use driehoek_server::store::SqliteStore;
+use driehoek_server::store::{SqliteStore, Store};
 use driehoek_server::{app_with, AppState, Clock, Config, WriteRate};
 use proptest::prelude::*;
 use proptest::test_runner::{Config as Cases, TestRunner};
@@ -163,17 +163,19 @@ fn ten_thousand_hostile_bodies_never_get_a_500() {
         .enable_all()
         .build()
         .unwrap();
-    // In memory: the bodies are the point, not the disk (no fsync per stored answer).
-    let store = SqliteStore::in_memory().unwrap();
-    let content = school_demo(&store, moment());
+    // In memory: the bodies are the point, not the disk (no fsync per stored answer); on the
+    // test command's PostgreSQL, a schema of its own there.
+    let dir = tempfile::tempdir().unwrap();
+    let store: Arc<dyn Store> = match postgres_url() {
+        Some(_) => open_store(dir.path()),
+        None => Arc::new(SqliteStore::in_memory().unwrap()),
+    };
+    let content = school_demo(store.as_ref(), moment());
     let activity = open_activity(&content, moment(), |a| a.capacity.is_none())
         .id
         .clone();
-    let state = AppState::new(
-        std::env::temp_dir().join("driehoek-no-dist"),
-        Arc::new(store),
-    )
-    .with_clock(Clock::fixed(moment()));
+    let state = AppState::new(std::env::temp_dir().join("driehoek-no-dist"), store)
+        .with_clock(Clock::fixed(moment()));
     let config = Config {
         write_rate: WriteRate {
             burst: 1_000_000,
