@@ -441,6 +441,79 @@ fn a_change_through_one_server_is_served_by_the_other_at_once() {
     }
 }
 
+/// The database ends every connection of a server (as a restart or a failover does): the next
+/// writes and reads are answered as if nothing happened (each is run again on a new
+/// connection), and every write answered is kept.
+#[test]
+#[ignore = "needs the test command's PostgreSQL (scripts/test.sh runs it)"]
+fn connections_ended_by_the_database_are_opened_again_without_a_failed_request() {
+    let dir = tempfile::tempdir().unwrap();
+    let (url, content) = school_on_postgres(dir.path(), |_| {});
+    let name = format!("herstart-{}", std::process::id());
+    let url = format!("{url}&application_name={name}");
+    let servers = Servers::start(dir.path(), &url, 1);
+    let activity = open_activity(&content, moment(), |a| a.capacity.is_none())
+        .id
+        .clone();
+    let write = |i: usize| {
+        send_rsvp(
+            &servers.addr(0),
+            &rsvp(&format!("herstart-{i}"), &activity, 1, Answer::Ja, 1),
+        )
+    };
+    for i in 0..16 {
+        assert_eq!(write(i), Some(200));
+    }
+    assert_eq!(
+        get_from(&servers.addr(0), "/api/v1/schools/demo/content", CODE).0,
+        200
+    );
+
+    let mut admin = postgres::Client::connect(&postgres(), postgres::NoTls).unwrap();
+    let ended: i64 = admin
+        .query_one(
+            "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity WHERE application_name = $1",
+            &[&name],
+        )
+        .unwrap()
+        .get(0);
+    assert!(ended >= 2, "the server's connections were ended: {ended}");
+    // Until they are gone.
+    for _ in 0..100 {
+        let left: i64 = admin
+            .query_one(
+                "SELECT count(*) FROM pg_stat_activity WHERE application_name = $1",
+                &[&name],
+            )
+            .unwrap()
+            .get(0);
+        if left == 0 {
+            break;
+        }
+        std::thread::sleep(Duration::from_millis(50));
+    }
+
+    assert_eq!(
+        get_from(&servers.addr(0), "/api/v1/schools/demo/content", CODE).0,
+        200
+    );
+    for i in 16..48 {
+        assert_eq!(
+            write(i),
+            Some(200),
+            "write {i} after the connections were ended"
+        );
+    }
+    let store = PostgresStore::open(&url).unwrap();
+    let kept = store
+        .rsvps("demo")
+        .unwrap()
+        .into_iter()
+        .filter(|r| r.family_id.starts_with("herstart-"))
+        .count();
+    assert_eq!(kept, 48);
+}
+
 /// Two servers under load, one SIGKILLed: every write answered 200 by either is in the
 /// database, and the other server goes on answering.
 #[test]

@@ -220,10 +220,12 @@ impl Drop for Workers {
 /// A write waiting for a writer thread: it gets the thread's connection, or why there is none.
 type Job = Box<dyn FnOnce(Result<&mut Conn, StoreError>) + Send>;
 
-/// One connection with its prepared statements (by the text as written in `sql.rs`).
+/// One connection with its prepared statements (by the text as written in `sql.rs`), and how
+/// to open it again.
 struct Conn {
     client: Client,
     statements: HashMap<String, Statement>,
+    config: Config,
 }
 
 impl From<postgres::Error> for StoreError {
@@ -237,7 +239,8 @@ impl From<postgres::Error> for StoreError {
 
 /// A failure that trying again later can mend: the connection (class 08, or no SQLSTATE: the
 /// socket), too few resources (53: a full disk, too many connections), a server shutting down
-/// (57P), a race lost too often (40001, 40P01), a standby that cannot write (25006).
+/// (57P), a race lost too often (40001, 40P01), a standby that cannot write (25006), a
+/// statement or lock that took too long (57014, 55P03).
 fn passes(err: &postgres::Error) -> bool {
     match err.code() {
         None => true,
@@ -249,14 +252,33 @@ fn passes(err: &postgres::Error) -> bool {
                 || code == "40001"
                 || code == "40P01"
                 || code == "25006"
+                || code == "57014"
+                || code == "55P03"
         }
     }
 }
 
-/// A transaction that lost a race with another one and may be run again.
-fn lost_race(err: &postgres::Error) -> bool {
-    err.code()
-        .is_some_and(|state| matches!(state.code(), "40001" | "40P01"))
+/// Why a transaction failed, for whether to run it again.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Failure {
+    /// It lost a race with another transaction (40001, 40P01): run it again.
+    Race,
+    /// The connection was lost before the transaction was committed (a database restarted or
+    /// failed over, a connection ended by an administrator): nothing of it was kept, so it is
+    /// run again on a new connection.
+    Connection,
+    /// Anything else (a failure at the commit itself may or may not have kept it: never run
+    /// again, the client tries later and the apply rule makes that harmless).
+    Other,
+}
+
+fn failure(err: &postgres::Error) -> Failure {
+    match err.code().map(|state| state.code()) {
+        Some("40001" | "40P01") => Failure::Race,
+        Some(code) if code.starts_with("08") || code.starts_with("57P") => Failure::Connection,
+        None if err.is_closed() => Failure::Connection,
+        _ => Failure::Other,
+    }
 }
 
 impl ToSql for Arg<'_> {
@@ -290,11 +312,11 @@ impl ToSql for Arg<'_> {
     to_sql_checked!();
 }
 
-/// A PostgreSQL transaction as a [`Db`]; it remembers a failure that lost a race.
+/// A PostgreSQL transaction as a [`Db`]; it remembers why its first statement that failed did.
 struct PgTx<'a, 'c> {
     tx: &'a mut Transaction<'c>,
     statements: &'a mut HashMap<String, Statement>,
-    lost_race: bool,
+    failure: Option<Failure>,
 }
 
 impl PgTx<'_, '_> {
@@ -311,7 +333,7 @@ impl PgTx<'_, '_> {
     }
 
     fn failed(&mut self, err: postgres::Error) -> StoreError {
-        self.lost_race |= lost_race(&err);
+        self.failure.get_or_insert(failure(&err));
         err.into()
     }
 }
@@ -366,70 +388,88 @@ fn row_values(row: &postgres::Row) -> Result<Row, StoreError> {
 
 impl Conn {
     fn open(config: &Config) -> Result<Conn, StoreError> {
+        let mut client = config.connect(NoTls)?;
+        // A database that hangs (a full disk it cannot say so on, a lock held by a stuck
+        // session) must not hold a writer for ever: the write fails, the phone tries later.
+        client.batch_execute("SET statement_timeout = '30s'; SET lock_timeout = '10s'")?;
         Ok(Conn {
-            client: config.connect(NoTls)?,
+            client,
             statements: HashMap::new(),
+            config: config.clone(),
         })
     }
 
     /// Runs `work` in one transaction at `level`: committed when `work` succeeds, rolled back
-    /// when it fails. `Err(true)` when it lost a race and may be run again.
+    /// when it fails; on failure, why.
     fn transaction<T>(
         &mut self,
         level: IsolationLevel,
         read_only: bool,
         work: impl FnOnce(&mut dyn Db) -> Result<T, StoreError>,
-    ) -> Result<T, (StoreError, bool)> {
-        let Conn { client, statements } = self;
+    ) -> Result<T, (StoreError, Failure)> {
+        let Conn {
+            client, statements, ..
+        } = self;
         let mut tx = client
             .build_transaction()
             .isolation_level(level)
             .read_only(read_only)
             .start()
-            .map_err(|e| (StoreError::from(e), false))?;
+            .map_err(|e| {
+                let why = failure(&e);
+                (StoreError::from(e), why)
+            })?;
         let mut db = PgTx {
             tx: &mut tx,
             statements,
-            lost_race: false,
+            failure: None,
         };
         let result = work(&mut db);
-        let lost = db.lost_race;
+        let why = db.failure.unwrap_or(Failure::Other);
         match result {
             Ok(value) => match tx.commit() {
                 Ok(()) => Ok(value),
                 Err(err) => {
-                    let lost = lost_race(&err);
-                    Err((err.into(), lost))
+                    // Lost at the commit: it may have been kept, so it is not run again.
+                    let why = match failure(&err) {
+                        Failure::Race => Failure::Race,
+                        _ => Failure::Other,
+                    };
+                    Err((err.into(), why))
                 }
             },
             // Dropping the transaction rolls it back.
-            Err(err) => Err((err, lost)),
+            Err(err) => Err((err, why)),
         }
     }
 
-    /// Runs a write, again from the start while it loses races (up to [`ATTEMPTS`]).
-    fn write<T>(
+    /// Runs `work` in a transaction, again from the start while it loses races (up to
+    /// [`ATTEMPTS`]), and once more on a new connection when the connection was lost before
+    /// the commit.
+    fn run<T>(
         &mut self,
+        level: IsolationLevel,
+        read_only: bool,
         work: &dyn Fn(&mut dyn Db) -> Result<T, StoreError>,
     ) -> Result<T, StoreError> {
-        let mut attempt = 0;
+        let (mut attempt, mut reconnected) = (0, false);
         loop {
             attempt += 1;
-            match self.transaction(IsolationLevel::Serializable, false, work) {
+            match self.transaction(level, read_only, work) {
                 Ok(value) => return Ok(value),
-                Err((err, true)) if attempt < ATTEMPTS => {
+                Err((err, Failure::Race)) if attempt < ATTEMPTS => {
                     // A short wait that grows and differs per thread, so that the two
                     // transactions that collided do not collide again.
                     let jitter = u64::from(std::process::id() ^ attempt) % 3;
                     std::thread::sleep(Duration::from_millis(u64::from(attempt) + jitter));
-                    tracing::debug!(attempt, error = %err, "write lost a race; run again");
+                    tracing::debug!(attempt, error = %err, "lost a race; run again");
                 }
-                Err((err, _)) => {
-                    if self.client.is_closed() {
-                        self.statements.clear();
-                    }
-                    return Err(err);
+                Err((err, Failure::Connection)) if !reconnected => {
+                    tracing::warn!(error = %err, "the connection to PostgreSQL was lost; again on a new one");
+                    reconnected = true;
+                    *self = Conn::open(&self.config)?;
                 }
+                Err((err, _)) => return Err(err),
             }
         }
     }
@@ -442,7 +482,9 @@ impl PostgresStore {
         let mut config: Config = url.parse().map_err(|e: postgres::Error| {
             StoreError::new(format!("not a PostgreSQL address: {e}"))
         })?;
-        config.application_name("driehoek-server");
+        if config.get_application_name().is_none() {
+            config.application_name("driehoek-server");
+        }
         if config.get_connect_timeout().is_none() {
             config.connect_timeout(Duration::from_secs(5));
         }
@@ -521,22 +563,18 @@ fn run_worker(config: &Config, queue: &Mutex<Receiver<Job>>) {
 impl Backend for PostgresStore {
     fn read<T: Send + 'static>(
         &self,
-        work: impl FnOnce(&mut dyn Db) -> Result<T, StoreError> + Send + 'static,
+        work: impl Fn(&mut dyn Db) -> Result<T, StoreError> + Send + 'static,
     ) -> Result<T, StoreError> {
-        self.reads.run(move |conn| {
-            conn.transaction(IsolationLevel::RepeatableRead, true, work)
-                .map_err(|(err, _)| err)
-        })
+        self.reads
+            .run(move |conn| conn.run(IsolationLevel::RepeatableRead, true, &work))
     }
 
     fn read_meta<T: Send + 'static>(
         &self,
-        work: impl FnOnce(&mut dyn Db) -> Result<T, StoreError> + Send + 'static,
+        work: impl Fn(&mut dyn Db) -> Result<T, StoreError> + Send + 'static,
     ) -> Result<T, StoreError> {
-        self.meta.run(move |conn| {
-            conn.transaction(IsolationLevel::ReadCommitted, true, work)
-                .map_err(|(err, _)| err)
-        })
+        self.meta
+            .run(move |conn| conn.run(IsolationLevel::ReadCommitted, true, &work))
     }
 
     fn write<T: Send + 'static>(
@@ -545,7 +583,7 @@ impl Backend for PostgresStore {
     ) -> Written<T> {
         let (reply, written) = Written::channel();
         self.writes.submit(Box::new(move |conn| {
-            let result = conn.and_then(|conn| conn.write(&work));
+            let result = conn.and_then(|conn| conn.run(IsolationLevel::Serializable, false, &work));
             // The caller may have gone (its request was cancelled): nothing to answer then.
             let _ = reply.send(result);
         }));

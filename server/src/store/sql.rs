@@ -24,17 +24,18 @@ use super::{
 /// What a backend gives: transactions to read in and to write in.
 pub(crate) trait Backend: Send + Sync + 'static {
     /// Runs `work` in a transaction that reads. It may run on another thread (PostgreSQL's
-    /// blocking client cannot run on an async runtime's threads), hence `Send + 'static`.
+    /// blocking client cannot run on an async runtime's threads), hence `Send + 'static`, and
+    /// more than once (again on a new connection when the first was lost).
     fn read<T: Send + 'static>(
         &self,
-        work: impl FnOnce(&mut dyn Db) -> Result<T, StoreError> + Send + 'static,
+        work: impl Fn(&mut dyn Db) -> Result<T, StoreError> + Send + 'static,
     ) -> Result<T, StoreError>;
 
     /// Runs `work` in a read that never waits behind a long one (a school's metadata on every
     /// request).
     fn read_meta<T: Send + 'static>(
         &self,
-        work: impl FnOnce(&mut dyn Db) -> Result<T, StoreError> + Send + 'static,
+        work: impl Fn(&mut dyn Db) -> Result<T, StoreError> + Send + 'static,
     ) -> Result<T, StoreError> {
         self.read(work)
     }

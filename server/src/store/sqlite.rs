@@ -372,14 +372,14 @@ fn in_read<T>(
 impl Backend for SqliteStore {
     fn read<T: Send + 'static>(
         &self,
-        work: impl FnOnce(&mut dyn Db) -> Result<T, StoreError> + Send + 'static,
+        work: impl Fn(&mut dyn Db) -> Result<T, StoreError> + Send + 'static,
     ) -> Result<T, StoreError> {
         in_read(&*self.read_conn()?, work)
     }
 
     fn read_meta<T: Send + 'static>(
         &self,
-        work: impl FnOnce(&mut dyn Db) -> Result<T, StoreError> + Send + 'static,
+        work: impl Fn(&mut dyn Db) -> Result<T, StoreError> + Send + 'static,
     ) -> Result<T, StoreError> {
         work(&mut Lite(&*lock(&self.meta)?))
     }
