@@ -1,5 +1,7 @@
 //! `content import` and `content export`, run as the real binary on a real database file.
 
+mod common;
+
 use std::path::Path;
 use std::process::{Command, Output};
 
@@ -282,7 +284,6 @@ fn import_and_export_say_so_when_the_school_or_database_is_missing() {
 
 /// `serve` on `db`; the server, its address and the lines it printed after the address.
 fn serve(dir: &Path, db: &str, demo: bool) -> (std::process::Child, String, Vec<String>) {
-    use std::io::BufRead;
     let dist = dir.join("dist");
     std::fs::create_dir_all(&dist).unwrap();
     std::fs::write(dist.join("index.html"), "<html></html>").unwrap();
@@ -290,18 +291,11 @@ fn serve(dir: &Path, db: &str, demo: bool) -> (std::process::Child, String, Vec<
     command
         .args(["serve", "--addr", "127.0.0.1:0", "--db", db, "--dist"])
         .arg(&dist)
-        .stdout(std::process::Stdio::piped())
         .stderr(std::process::Stdio::null());
     if demo {
         command.arg("--demo");
     }
-    let mut child = command.spawn().unwrap();
-    let mut lines = std::io::BufReader::new(child.stdout.take().unwrap()).lines();
-    let first = lines.next().unwrap().unwrap();
-    let addr = first
-        .trim_start_matches("Driehoek draait op http://")
-        .trim_end_matches('/')
-        .to_owned();
+    let (child, addr, mut lines) = common::spawn_server(command);
     let more = if demo {
         vec![
             lines.next().unwrap().unwrap(),

@@ -2,7 +2,9 @@
 //! (so that writes are committed in groups), SIGKILL mid-stream, restart on the same database
 //! file: every write it had answered with 2xx is there.
 
-use std::io::{BufRead, BufReader, Read, Write};
+mod common;
+
+use std::io::{Read, Write};
 use std::net::TcpStream;
 use std::process::{Child, Command, Stdio};
 use std::sync::{Arc, Mutex};
@@ -17,7 +19,8 @@ const MOMENT_MS: i64 = 1_795_424_400_000;
 
 /// Starts the server; returns it, its address and the demo join link's access code.
 fn start(dir: &std::path::Path) -> (Child, String, String) {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_driehoek-server"))
+    let mut command = Command::new(env!("CARGO_BIN_EXE_driehoek-server"));
+    command
         // All writers come from 127.0.0.1: let them through, the limit is tested elsewhere.
         .args(["serve", "--addr", "127.0.0.1:0", "--demo"])
         // The demo school dated, and deadlines decided, from the test's moment.
@@ -32,16 +35,8 @@ fn start(dir: &std::path::Path) -> (Child, String, String) {
         .arg(dir.join("dist"))
         .arg("--db")
         .arg(dir.join("db.sqlite3"))
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .spawn()
-        .unwrap();
-    let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
-    let first = lines.next().unwrap().unwrap();
-    let addr = first
-        .trim_start_matches("Driehoek draait op http://")
-        .trim_end_matches('/')
-        .to_owned();
+        .stderr(Stdio::null());
+    let (child, addr, mut lines) = common::spawn_server(command);
     let link = lines.next().unwrap().unwrap();
     let code = link.rsplit("code=").next().unwrap().to_owned();
     (child, addr, code)

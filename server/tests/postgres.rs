@@ -10,7 +10,7 @@
 mod common;
 
 use std::collections::{BTreeMap, BTreeSet};
-use std::io::{BufRead, BufReader, Read, Write};
+use std::io::{Read, Write};
 use std::net::TcpStream;
 use std::process::{Child, Command, Stdio};
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
@@ -79,7 +79,8 @@ impl Drop for Servers {
 }
 
 fn start(dir: &std::path::Path, url: &str) -> (Child, String) {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_driehoek-server"))
+    let mut command = Command::new(env!("CARGO_BIN_EXE_driehoek-server"));
+    command
         .args([
             "serve",
             "--addr",
@@ -98,16 +99,8 @@ fn start(dir: &std::path::Path, url: &str) -> (Child, String) {
             "--dist",
         ])
         .arg(dir.join("dist"))
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .spawn()
-        .unwrap();
-    let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
-    let first = lines.next().unwrap().unwrap();
-    let addr = first
-        .trim_start_matches("Driehoek draait op http://")
-        .trim_end_matches('/')
-        .to_owned();
+        .stderr(Stdio::null());
+    let (child, addr, _) = spawn_server(command);
     (child, addr)
 }
 

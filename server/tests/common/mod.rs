@@ -86,6 +86,30 @@ pub fn school_demo(store: &dyn Store, now: NaiveDateTime) -> Content {
     content
 }
 
+/// Starts the real server binary (`command`: `serve --addr 127.0.0.1:0 …`) with its standard
+/// output piped; waits for its first line, "Driehoek draait op http://…/". Returns the process,
+/// its address, and the lines it prints after that one.
+pub fn spawn_server(
+    mut command: std::process::Command,
+) -> (
+    std::process::Child,
+    String,
+    std::io::Lines<std::io::BufReader<std::process::ChildStdout>>,
+) {
+    use std::io::BufRead;
+    let mut child = command
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut lines = std::io::BufReader::new(child.stdout.take().unwrap()).lines();
+    let first = lines.next().unwrap().unwrap();
+    let addr = first
+        .trim_start_matches("Driehoek draait op http://")
+        .trim_end_matches('/')
+        .to_owned();
+    (child, addr, lines)
+}
+
 /// The throw-away PostgreSQL server the test command started (`scripts/postgres.sh`), if any:
 /// then every test's store is a PostgreSQL one.
 pub fn postgres_url() -> Option<String> {
