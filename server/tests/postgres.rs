@@ -372,6 +372,83 @@ fn two_servers_on_one_database_never_overbook_and_keep_each_write_once() {
     );
 }
 
+/// Two offices publish the next agreement version with other words at the same instant,
+/// through two servers: one is published, the other refused, and the words kept under that
+/// version are the ones families read.
+#[test]
+#[ignore = "needs the test command's PostgreSQL (scripts/test.sh runs it)"]
+fn two_publications_of_one_agreement_version_at_once_keep_one_text() {
+    let dir = tempfile::tempdir().unwrap();
+    let (url, content) = school_on_postgres(dir.path(), |_| {});
+    let servers = Servers::start(dir.path(), &url, 2);
+    let store = PostgresStore::open(&url).unwrap();
+    for round in 1..=5u32 {
+        let version = content.agreement.version + round;
+        let both = Arc::new(Barrier::new(2));
+        let answers: Vec<(String, Option<u16>)> = (0..2)
+            .map(|s| {
+                let mut next = content.clone();
+                next.agreement.version = version;
+                let words = format!("Versie {version}, geschreven op kantoor {s}.");
+                next.agreement.school_promises[0].text = driehoek_core::model::Text::nl(&words);
+                let (addr, both) = (servers.addr(s), both.clone());
+                std::thread::spawn(move || {
+                    let body = serde_json::to_string(&next).unwrap();
+                    both.wait();
+                    let status = put(
+                        &addr,
+                        "/api/v1/schools/demo/content",
+                        ADMIN,
+                        ("If-Match", "*"),
+                        &body,
+                    );
+                    (words, status)
+                })
+            })
+            .collect::<Vec<_>>()
+            .into_iter()
+            .map(|h| h.join().unwrap())
+            .collect();
+        let won: Vec<&String> = answers
+            .iter()
+            .filter(|a| a.1 == Some(200))
+            .map(|a| &a.0)
+            .collect();
+        assert_eq!(won.len(), 1, "one of the two is published: {answers:?}");
+        assert!(
+            answers.iter().any(|a| a.1 == Some(409)),
+            "the other is refused: {answers:?}"
+        );
+        let kept = store.acknowledgements("demo").unwrap();
+        assert!(kept.iter().any(|v| v.version == version));
+        let served: Content =
+            serde_json::from_str(&store.school("demo").unwrap().unwrap().content.unwrap().0)
+                .unwrap();
+        assert_eq!(served.agreement.version, version);
+        assert_eq!(&served.agreement.school_promises[0].text.get("nl"), won[0]);
+        let export = store.export_school("demo").unwrap().unwrap();
+        let agreements = &export
+            .tables
+            .iter()
+            .find(|t| t.table == "agreements")
+            .unwrap()
+            .rows;
+        let stored = agreements
+            .iter()
+            .find(|row| row[1] == driehoek_server::store::Value::Int(version.into()))
+            .expect("the version is kept");
+        let stored: driehoek_core::Agreement = match &stored[2] {
+            driehoek_server::store::Value::Text(json) => serde_json::from_str(json).unwrap(),
+            other => panic!("{other:?}"),
+        };
+        assert_eq!(
+            &stored.school_promises[0].text.get("nl"),
+            won[0],
+            "the words kept under version {version} are the published ones"
+        );
+    }
+}
+
 /// What one server changes, its neighbour serves at once: nothing in a server's memory makes
 /// it answer otherwise. A publication through server A is the content server B gives (the
 /// ETag checked against the database's version), and a new access code made on the command
