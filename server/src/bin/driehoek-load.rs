@@ -9,9 +9,16 @@
 //! first slot proposed, as a parent taps one, until it has a slot or none is proposed), and
 //! checks that exactly 200 slots are taken. Prints requests per second, p50 and p99 and the
 //! verdict against the budgets; writes the same as JSON.
+//!
+//! `--addr` more than once loads several servers in front of one database (PostgreSQL): the
+//! connections are spread round-robin, connection `i` to address `i % n`, for every target; each
+//! server must answer the content with the same ETag and see the same slots taken. `--label`
+//! names the setup in the table and the JSON. `--combine a.json b.json …` sends no load: it
+//! prints the reports of several runs side by side (a column per setup) and writes them as one.
 
+use std::collections::BTreeMap;
 use std::net::SocketAddr;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -21,7 +28,7 @@ use clap::Parser;
 use http_body_util::{BodyExt, Full};
 use hyper::{Method, Request, StatusCode};
 use hyper_util::rt::TokioIo;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 /// The budgets of P5.
 const GET_304_PER_SECOND: f64 = 20_000.0;
@@ -35,15 +42,24 @@ const P99_MS: f64 = 20.0;
 #[derive(Parser)]
 #[command(about = "Load generator for driehoek-server (benchmark P5)")]
 struct Args {
-    /// The server's address (host:port).
-    #[arg(long)]
-    addr: SocketAddr,
+    /// A server's address (host:port). More than once for several servers on one database:
+    /// connection i goes to address i % n, for every target.
+    #[arg(
+        long = "addr",
+        value_name = "HOST:PORT",
+        required_unless_present = "combine"
+    )]
+    addrs: Vec<SocketAddr>,
+    /// The setup measured ("SQLite", "PostgreSQL, 2 servers"), printed and written to the JSON.
+    #[arg(long, default_value = "")]
+    label: String,
     /// The school's id.
     #[arg(long, default_value = "wilgenhoek")]
     school: String,
-    /// The school's access code (the demo writes it to `<db>.demo-code`).
-    #[arg(long)]
-    code: String,
+    /// The school's access code (printed by `serve --demo`; with SQLite also kept in
+    /// `<db>.demo-code`).
+    #[arg(long, required_unless_present = "combine")]
+    code: Option<String>,
     /// Requests per GET target.
     #[arg(long, default_value_t = 50_000)]
     get_requests: usize,
@@ -63,22 +79,41 @@ struct Args {
     /// Threads of the load generator (it shares the machine with the server).
     #[arg(long, default_value_t = 1)]
     threads: usize,
-    /// Writes the results as JSON to this file.
+    /// Writes the results as JSON to this file (one per run; `--combine` joins them).
     #[arg(long)]
     out: Option<PathBuf>,
-    /// Exit with 1 when a target is over its budget.
+    /// Exit with 1 when a target is over its budget (with `--combine`: a target of any setup).
     #[arg(long)]
     strict: bool,
+    /// Sends no load: reads these reports (written by earlier runs with `--out`), prints them
+    /// side by side, a column per setup, and writes them as one to `--out`.
+    #[arg(long, value_name = "FILE", num_args = 1..)]
+    combine: Vec<PathBuf>,
+}
+
+impl Args {
+    /// The address of the one-off requests (the content, publishing, the slots taken).
+    fn first(&self) -> SocketAddr {
+        self.addrs[0]
+    }
+
+    /// The address of connection `i`: round-robin over `--addr`.
+    fn addr_of(&self, i: usize) -> SocketAddr {
+        self.addrs[i % self.addrs.len()]
+    }
 }
 
 /// One target's figures.
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug, Serialize, Deserialize)]
 struct Measured {
     name: String,
     method: String,
     path: String,
     requests: usize,
     errors: usize,
+    /// The errors by what was answered: a status ("503"), "no answer", or a check that failed.
+    #[serde(default)]
+    error_kinds: Errors,
     seconds: f64,
     per_second: f64,
     p50_ms: f64,
@@ -89,15 +124,41 @@ struct Measured {
     budget_p99_ms: Option<f64>,
     /// Requests per second as a share of the baseline's.
     ratio_to_baseline: f64,
-    verdict: &'static str,
+    verdict: String,
 }
 
-#[derive(Serialize)]
+/// One run: one setup.
+#[derive(Serialize, Deserialize)]
 struct Report {
+    label: String,
+    /// The servers loaded, round-robin.
+    addresses: Vec<String>,
     connections: usize,
     load_threads: usize,
     cpus: usize,
     targets: Vec<Measured>,
+}
+
+/// Several runs side by side (`--combine`).
+#[derive(Serialize)]
+struct Combined {
+    setups: Vec<Report>,
+}
+
+/// Errors counted by kind.
+type Errors = BTreeMap<String, usize>;
+
+fn tally(errors: &mut Errors, kind: impl Into<String>) {
+    *errors.entry(kind.into()).or_default() += 1;
+}
+
+/// "503 × 4, no answer × 1".
+fn kinds(errors: &Errors) -> String {
+    errors
+        .iter()
+        .map(|(kind, n)| format!("{kind} × {n}"))
+        .collect::<Vec<_>>()
+        .join(", ")
 }
 
 type MakeRequest = Arc<dyn Fn(usize) -> Request<Full<Bytes>> + Send + Sync>;
@@ -118,6 +179,16 @@ struct Target {
 
 fn main() -> std::process::ExitCode {
     let args = Args::parse();
+    if !args.combine.is_empty() {
+        return match combine(&args) {
+            Ok(over) if over && args.strict => std::process::ExitCode::FAILURE,
+            Ok(_) => std::process::ExitCode::SUCCESS,
+            Err(err) => {
+                eprintln!("driehoek-load: {err}");
+                std::process::ExitCode::FAILURE
+            }
+        };
+    }
     let runtime = if args.threads <= 1 {
         tokio::runtime::Builder::new_current_thread()
             .enable_all()
@@ -146,9 +217,13 @@ fn main() -> std::process::ExitCode {
 }
 
 async fn bench(args: &Args) -> Result<bool, String> {
-    let host = args.addr.to_string();
+    if args.addrs.is_empty() {
+        return Err("no --addr".into());
+    }
+    let code = args.code.as_deref().ok_or("no --code")?;
+    let host = args.first().to_string();
     let content_path = format!("/api/v1/schools/{}/content", args.school);
-    let auth = format!("Bearer {}", args.code);
+    let auth = format!("Bearer {code}");
 
     let bench_round = match &args.admin {
         Some(admin) => Some(publish_bench_round(args, &host, &content_path, &auth, admin).await?),
@@ -156,7 +231,7 @@ async fn bench(args: &Args) -> Result<bool, String> {
     };
     // The content once: its ETag, and an activity that takes answers for a while yet.
     let (status, etag, body) = fetch(
-        args.addr,
+        args.first(),
         request(
             Method::GET,
             &host,
@@ -170,6 +245,26 @@ async fn bench(args: &Args) -> Result<bool, String> {
         return Err(format!("GET {content_path}: {status}"));
     }
     let etag = etag.ok_or("the content has no ETag")?;
+    // Every server answers with the same version: the 304s below are asked of all of them.
+    for &addr in &args.addrs[1..] {
+        let (status, other, _) = fetch(
+            addr,
+            request(
+                Method::GET,
+                &addr.to_string(),
+                &content_path,
+                &[("authorization", &auth)],
+                Bytes::new(),
+            ),
+        )
+        .await?;
+        if status != StatusCode::OK || other.as_deref() != Some(etag.as_str()) {
+            return Err(format!(
+                "GET {content_path} on {addr}: {status}, ETag {other:?}; on {}: {etag}",
+                args.first()
+            ));
+        }
+    }
     let content: driehoek_core::Content =
         serde_json::from_slice(&body).map_err(|e| format!("the content does not parse: {e}"))?;
     // The server under load runs on the system clock; so does this client.
@@ -275,7 +370,9 @@ async fn bench(args: &Args) -> Result<bool, String> {
         if method == Method::GET {
             run_target(args, make.clone(), (requests / 10).max(1), expect).await?;
         }
-        let (mut latencies, errors, seconds) = run_target(args, make, requests, expect).await?;
+        let (mut latencies, error_kinds, seconds) =
+            run_target(args, make, requests, expect).await?;
+        let errors = error_kinds.values().sum::<usize>();
         latencies.sort_unstable();
         let per_second = requests as f64 / seconds;
         if budget.is_none() {
@@ -294,6 +391,7 @@ async fn bench(args: &Args) -> Result<bool, String> {
             path: path.into(),
             requests,
             errors,
+            error_kinds,
             seconds,
             per_second,
             p50_ms: percentile(&latencies, 0.50),
@@ -302,39 +400,53 @@ async fn bench(args: &Args) -> Result<bool, String> {
             budget_per_second: budget,
             budget_p99_ms: budget.map(|_| P99_MS),
             ratio_to_baseline: per_second / baseline,
-            verdict,
+            verdict: verdict.into(),
         });
     }
     if let Some(round) = &bench_round {
-        let booking = measure_bookings(args, round, &host, &auth, run, baseline).await?;
+        let booking = measure_bookings(args, round, &auth, run, baseline).await?;
         over |= booking.verdict == "OVER";
         targets.push(booking);
     }
-    print_table(args, &targets);
+    let report = Report {
+        label: args.label.clone(),
+        addresses: args.addrs.iter().map(ToString::to_string).collect(),
+        connections: args.connections,
+        load_threads: args.threads,
+        cpus: std::thread::available_parallelism().map_or(1, |n| n.get()),
+        targets,
+    };
+    print_table(&report);
     if let Some(out) = &args.out {
-        let report = Report {
-            connections: args.connections,
-            load_threads: args.threads,
-            cpus: std::thread::available_parallelism().map_or(1, |n| n.get()),
-            targets,
-        };
-        let json = serde_json::to_string_pretty(&report).map_err(|e| e.to_string())?;
-        if let Some(dir) = out.parent() {
-            std::fs::create_dir_all(dir).map_err(|e| e.to_string())?;
-        }
-        std::fs::write(out, json + "\n").map_err(|e| format!("{}: {e}", out.display()))?;
-        println!("wrote {}", out.display());
+        write_json(out, &report)?;
     }
     Ok(over)
 }
 
-fn print_table(args: &Args, targets: &[Measured]) {
+fn write_json(out: &Path, value: &impl Serialize) -> Result<(), String> {
+    let json = serde_json::to_string_pretty(value).map_err(|e| e.to_string())?;
+    if let Some(dir) = out.parent() {
+        std::fs::create_dir_all(dir).map_err(|e| e.to_string())?;
+    }
+    std::fs::write(out, json + "\n").map_err(|e| format!("{}: {e}", out.display()))?;
+    println!("wrote {}", out.display());
+    Ok(())
+}
+
+fn print_table(report: &Report) {
+    let label = if report.label.is_empty() {
+        String::new()
+    } else {
+        format!(" ({})", report.label)
+    };
     println!(
-        "\nP5 server: {} connections, load generator on {} thread(s), {} CPUs",
-        args.connections,
-        args.threads,
-        std::thread::available_parallelism().map_or(1, |n| n.get())
+        "\nP5 server{label}: {} connections over {}, load generator on {} thread(s), {} CPUs",
+        report.connections,
+        report.addresses.join(" and "),
+        report.load_threads,
+        report.cpus
     );
+    let targets = &report.targets;
     println!(
         "{:<14} {:>8} {:>7} {:>10} {:>8} {:>8} {:>8}  {:<24} {:<8} {:>9}",
         "target",
@@ -366,6 +478,97 @@ fn print_table(args: &Args, targets: &[Measured]) {
             t.verdict,
             t.ratio_to_baseline
         );
+    }
+    for t in targets.iter().filter(|t| t.errors > 0) {
+        println!("{} errors: {}", t.name, kinds(&t.error_kinds));
+    }
+}
+
+/// `--combine`: the reports of several runs side by side, a column per setup; writes them as one
+/// to `--out`. True when a target of any setup is over its budget.
+fn combine(args: &Args) -> Result<bool, String> {
+    let mut setups = Vec::new();
+    for file in &args.combine {
+        let json = std::fs::read_to_string(file).map_err(|e| format!("{}: {e}", file.display()))?;
+        let report: Report =
+            serde_json::from_str(&json).map_err(|e| format!("{}: {e}", file.display()))?;
+        setups.push(report);
+    }
+    print_side_by_side(&setups);
+    let over = setups
+        .iter()
+        .flat_map(|s| &s.targets)
+        .any(|t| t.verdict == "OVER");
+    if let Some(out) = &args.out {
+        write_json(out, &Combined { setups })?;
+    }
+    Ok(over)
+}
+
+fn print_side_by_side(setups: &[Report]) {
+    let Some(first) = setups.first() else {
+        return;
+    };
+    println!(
+        "\nP5 server, {} setups one after the other: {} connections, load generator on {} \
+         thread(s), {} CPUs",
+        setups.len(),
+        first.connections,
+        first.load_threads,
+        first.cpus
+    );
+    // The targets in the order of the first run, then any only a later one has.
+    let mut names: Vec<&str> = Vec::new();
+    for t in setups.iter().flat_map(|s| &s.targets) {
+        if !names.contains(&t.name.as_str()) {
+            names.push(&t.name);
+        }
+    }
+    let width = setups
+        .iter()
+        .map(|s| s.label.chars().count())
+        .max()
+        .unwrap_or(0)
+        .max(14);
+    let mut header = format!("{:<12} {:<14}", "target", "");
+    for s in setups {
+        header.push_str(&format!("  {:>width$}", s.label));
+    }
+    println!("{header}");
+    type Cell = fn(&Measured) -> String;
+    let rows: [(&str, Cell); 5] = [
+        ("req/s", |t| format!("{:.0}", t.per_second)),
+        ("p50 / p99 ms", |t| {
+            format!("{:.2} / {:.2}", t.p50_ms, t.p99_ms)
+        }),
+        ("vs healthz", |t| format!("{:.2}", t.ratio_to_baseline)),
+        ("requests/errs", |t| {
+            format!("{} / {}", t.requests, t.errors)
+        }),
+        ("verdict", |t| t.verdict.clone()),
+    ];
+    for name in names {
+        for (k, (row, cell)) in rows.iter().enumerate() {
+            let mut line = format!("{:<12} {row:<14}", if k == 0 { name } else { "" });
+            for s in setups {
+                let value = s
+                    .targets
+                    .iter()
+                    .find(|t| t.name == name)
+                    .map_or_else(|| "-".to_owned(), cell);
+                line.push_str(&format!("  {value:>width$}"));
+            }
+            println!("{line}");
+        }
+    }
+    println!(
+        "budgets: content 304 >= {GET_304_PER_SECOND:.0}/s, rsvp put >= {PUT_PER_SECOND:.0}/s, \
+         booking put >= {BOOKING_PER_SECOND:.0}/s, each with p99 <= {P99_MS:.0} ms and no errors"
+    );
+    for s in setups {
+        for t in s.targets.iter().filter(|t| t.errors > 0) {
+            println!("errors, {}, {}: {}", s.label, t.name, kinds(&t.error_kinds));
+        }
     }
 }
 
@@ -443,22 +646,27 @@ async fn run_target(
     make: MakeRequest,
     requests: usize,
     expect: StatusCode,
-) -> Result<(Vec<u32>, usize, f64), String> {
+) -> Result<(Vec<u32>, Errors, f64), String> {
     let next = Arc::new(AtomicUsize::new(0));
     let start = Instant::now();
     let mut tasks = Vec::new();
-    for _ in 0..args.connections.max(1) {
-        let (next, make, addr) = (next.clone(), make.clone(), args.addr);
+    for c in 0..args.connections.max(1) {
+        let (next, make, addr) = (next.clone(), make.clone(), args.addr_of(c));
+        let host =
+            hyper::header::HeaderValue::from_str(&addr.to_string()).map_err(|e| e.to_string())?;
         tasks.push(tokio::spawn(async move {
             let mut latencies = Vec::with_capacity(requests / 16 + 1);
-            let mut errors = 0usize;
+            let mut errors = Errors::new();
             let mut sender = connect(addr).await?;
             loop {
                 let i = next.fetch_add(1, Ordering::Relaxed);
                 if i >= requests {
                     break;
                 }
-                let request = make(i);
+                let mut request = make(i);
+                request
+                    .headers_mut()
+                    .insert(hyper::header::HOST, host.clone());
                 let sent = Instant::now();
                 if sender.ready().await.is_err() {
                     sender = connect(addr).await?;
@@ -476,9 +684,9 @@ async fn run_target(
                 let elapsed = sent.elapsed();
                 match answer {
                     Some(status) if status == expect => {}
-                    Some(_) => errors += 1,
+                    Some(status) => tally(&mut errors, status.as_str()),
                     None => {
-                        errors += 1;
+                        tally(&mut errors, "no answer");
                         sender = connect(addr).await?;
                     }
                 }
@@ -488,11 +696,13 @@ async fn run_target(
         }));
     }
     let mut latencies = Vec::with_capacity(requests);
-    let mut errors = 0;
+    let mut errors = Errors::new();
     for task in tasks {
         let (l, e) = task.await.map_err(|e| e.to_string())??;
         latencies.extend(l);
-        errors += e;
+        for (kind, n) in e {
+            *errors.entry(kind).or_default() += n;
+        }
     }
     Ok((latencies, errors, start.elapsed().as_secs_f64()))
 }
@@ -511,7 +721,7 @@ async fn publish_bench_round(
     admin: &str,
 ) -> Result<driehoek_core::talks::TalkRound, String> {
     let (status, etag, body) = fetch(
-        args.addr,
+        args.first(),
         request(
             Method::GET,
             host,
@@ -565,7 +775,7 @@ async fn publish_bench_round(
     let json = serde_json::to_vec(&content).map_err(|e| e.to_string())?;
     let bearer = format!("Bearer {admin}");
     let (status, _, body) = fetch(
-        args.addr,
+        args.first(),
         request(
             Method::PUT,
             host,
@@ -594,7 +804,6 @@ async fn publish_bench_round(
 async fn measure_bookings(
     args: &Args,
     round: &driehoek_core::talks::TalkRound,
-    host: &str,
     auth: &str,
     run: i64,
     baseline: f64,
@@ -606,19 +815,20 @@ async fn measure_bookings(
             .map(|g| round.slots_of(g).into_iter().map(|s| s.id).collect())
             .collect(),
     );
-    // The families' phones are connected before the round opens.
+    // The families' phones are connected before the round opens, round-robin over the servers.
     let mut senders = Vec::new();
-    for _ in 0..args.connections.max(1) {
-        senders.push(connect(args.addr).await?);
+    for c in 0..args.connections.max(1) {
+        let addr = args.addr_of(c);
+        senders.push((addr, connect(addr).await?));
     }
     let start = Instant::now();
     let mut tasks = Vec::new();
-    for mut sender in senders {
-        let (next, addr, host, auth) = (next.clone(), args.addr, host.to_owned(), auth.to_owned());
+    for (addr, mut sender) in senders {
+        let (next, host, auth) = (next.clone(), addr.to_string(), auth.to_owned());
         let (school, slots) = (args.school.clone(), slots.clone());
         tasks.push(tokio::spawn(async move {
             let mut latencies = Vec::new();
-            let (mut errors, mut booked) = (0usize, 0usize);
+            let (mut errors, mut booked) = (Errors::new(), 0usize);
             loop {
                 let i = next.fetch_add(1, Ordering::Relaxed);
                 if i >= families {
@@ -691,12 +901,12 @@ async fn measure_bookings(
                             body["updated_at"] =
                                 serde_json::json!(body["updated_at"].as_i64().unwrap_or(run) + 1);
                         }
-                        Some(_) => {
-                            errors += 1;
+                        Some((status, _)) => {
+                            tally(&mut errors, status.as_str());
                             break;
                         }
                         None => {
-                            errors += 1;
+                            tally(&mut errors, "no answer");
                             sender = connect(addr).await?;
                             break;
                         }
@@ -706,43 +916,54 @@ async fn measure_bookings(
             Ok::<_, String>((latencies, errors, booked))
         }));
     }
-    let (mut latencies, mut errors, mut booked) = (Vec::new(), 0, 0);
+    let (mut latencies, mut error_kinds, mut booked) = (Vec::new(), Errors::new(), 0);
     for task in tasks {
         let (l, e, b) = task.await.map_err(|e| e.to_string())??;
         latencies.extend(l);
-        errors += e;
+        for (kind, n) in e {
+            *error_kinds.entry(kind).or_default() += n;
+        }
         booked += b;
     }
     let seconds = start.elapsed().as_secs_f64();
-    // Exactly the round's slots are taken, each by one family.
+    // Exactly the round's slots are taken, each by one family, and every server says so.
     let taken_path = format!("/api/v1/schools/{}/talks/{BENCH_ROUND}/taken", args.school);
-    let (status, _, body) = fetch(
-        args.addr,
-        request(
-            Method::GET,
-            host,
-            &taken_path,
-            &[("authorization", auth)],
-            Bytes::new(),
-        ),
-    )
-    .await?;
-    if status != StatusCode::OK {
-        return Err(format!("GET {taken_path}: {status}"));
-    }
-    let taken: driehoek_core::talks::TakenSlots =
-        serde_json::from_slice(&body).map_err(|e| e.to_string())?;
     let slots = 8 * SLOTS_PER_GROEP as usize;
     let expected = slots.min(families);
-    println!(
-        "\nbookings: {families} families, {} requests, {booked} booked, {} slots taken of {slots} \
-         (expected {expected})",
-        latencies.len(),
-        taken.taken.len()
-    );
-    if taken.taken.len() != expected || booked != expected {
-        errors += 1;
+    let mut seen = Vec::new();
+    for &addr in &args.addrs {
+        let (status, _, body) = fetch(
+            addr,
+            request(
+                Method::GET,
+                &addr.to_string(),
+                &taken_path,
+                &[("authorization", auth)],
+                Bytes::new(),
+            ),
+        )
+        .await?;
+        if status != StatusCode::OK {
+            return Err(format!("GET {taken_path} on {addr}: {status}"));
+        }
+        let taken: driehoek_core::talks::TakenSlots =
+            serde_json::from_slice(&body).map_err(|e| e.to_string())?;
+        seen.push(taken.taken.len());
     }
+    let taken = seen
+        .iter()
+        .map(ToString::to_string)
+        .collect::<Vec<_>>()
+        .join(" / ");
+    println!(
+        "\nbookings: {families} families, {} requests, {booked} booked, {taken} slots taken of \
+         {slots} (expected {expected}; as seen by each server)",
+        latencies.len(),
+    );
+    if seen.iter().any(|&n| n != expected) || booked != expected {
+        tally(&mut error_kinds, "slots taken not as expected");
+    }
+    let errors = error_kinds.values().sum::<usize>();
     latencies.sort_unstable();
     let requests = latencies.len();
     let per_second = requests as f64 / seconds;
@@ -758,6 +979,7 @@ async fn measure_bookings(
         path: "/api/v1/schools/{school}/bookings/{booking_id}".into(),
         requests,
         errors,
+        error_kinds,
         seconds,
         per_second,
         p50_ms: percentile(&latencies, 0.50),
@@ -766,7 +988,7 @@ async fn measure_bookings(
         budget_per_second: Some(BOOKING_PER_SECOND),
         budget_p99_ms: Some(P99_MS),
         ratio_to_baseline: per_second / baseline,
-        verdict,
+        verdict: verdict.into(),
     })
 }
 
