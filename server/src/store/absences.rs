@@ -30,6 +30,10 @@ impl VersionedWrite for AbsenceWrite {
         &self.put
     }
 
+    fn locks(&self, school: &str) -> Vec<String> {
+        vec![format!("absence/{school}/{}", self.put.id)]
+    }
+
     fn kept(&self, db: &mut dyn Db, school: &str) -> Checked<Option<AbsencePut>> {
         let current = db.row(
             "SELECT family_id, absence FROM absences WHERE school = ?1 AND absence_id = ?2",

@@ -18,6 +18,11 @@ use super::db::{args, Db};
 use super::versioned::{write_versioned, Checked, VersionedWrite};
 use super::{BookingWrite, Refused, RoundTalks, SchoolBookingWrite, StoreError};
 
+/// The lock on the slots of a round.
+fn round_lock(school: &str, round_id: &str) -> String {
+    format!("round/{school}/{round_id}")
+}
+
 /// The key of a child within a family: the trimmed, lowercased name and the groep (core's
 /// [`same_child`](driehoek_core::talks::same_child)).
 fn child_key(child: &ChildInGroep) -> String {
@@ -80,6 +85,15 @@ impl VersionedWrite for Job<'_> {
 
     fn version(&self) -> &BookingPut {
         &self.write.put
+    }
+
+    fn locks(&self, school: &str) -> Vec<String> {
+        // Who holds which slot of the round is decided by one writer at a time.
+        let put = &self.write.put;
+        vec![
+            format!("booking/{school}/{}", put.id),
+            round_lock(school, &put.round_id),
+        ]
     }
 
     fn kept(&self, db: &mut dyn Db, school: &str) -> Checked<Option<BookingPut>> {
@@ -350,6 +364,7 @@ pub(super) fn block_slot(
     slot_id: &str,
     block: bool,
 ) -> Checked<Option<ScheduledTalk>> {
+    db.lock(&round_lock(school, round_id))?;
     let talk = talk_on(db, school, round_id, slot_id)?;
     if block {
         if talk.is_some() {
@@ -377,6 +392,7 @@ pub(super) fn book_by_school(
     write: &SchoolBookingWrite,
 ) -> Checked<ScheduledTalk> {
     let (round_id, slot) = (&write.round_id, &write.slot);
+    db.lock(&round_lock(school, round_id))?;
     if is_blocked(db, school, round_id, &slot.id)? {
         return Ok(Err(Refused::SlotTaken { blocked: true }));
     }

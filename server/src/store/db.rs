@@ -186,6 +186,24 @@ pub(crate) trait Db {
     fn query(&mut self, sql: &str, args: &[Arg<'_>]) -> Result<Vec<Row>, StoreError>;
     /// Runs a statement that changes rows; how many it changed.
     fn execute(&mut self, sql: &str, args: &[Arg<'_>]) -> Result<u64, StoreError>;
+
+    /// Holds the lock named `key` until the transaction ends; a writer that names the same key
+    /// waits. A write takes every lock it needs first, in sorted order ([`lock_all`]). SQLite
+    /// has one writer at a time: there it does nothing.
+    fn lock(&mut self, _key: &str) -> Result<(), StoreError> {
+        Ok(())
+    }
+}
+
+/// Takes the locks named `keys` (sorted and each once, so that two writes never wait for each
+/// other in a circle).
+pub(crate) fn lock_all(db: &mut dyn Db, mut keys: Vec<String>) -> Result<(), StoreError> {
+    keys.sort();
+    keys.dedup();
+    for key in &keys {
+        db.lock(key)?;
+    }
+    Ok(())
 }
 
 impl dyn Db + '_ {

@@ -63,6 +63,7 @@ impl<B: Backend> Store for B {
         let (id, name, access_hash, admin_hash) =
             (id.to_owned(), name.to_owned(), *access_hash, *admin_hash);
         self.write(move |db| {
+            db.lock(&format!("school/{id}"))?;
             db.execute(
                 "INSERT INTO schools (id, name, access_hash, admin_hash) VALUES (?1, ?2, ?3, ?4)",
                 args![&id, &name, &access_hash, &admin_hash],
@@ -124,6 +125,7 @@ impl<B: Backend> Store for B {
     ) -> Result<bool, StoreError> {
         let (id, access, admin) = (id.to_owned(), access_hash.copied(), admin_hash.copied());
         self.write(move |db| {
+            db.lock(&format!("school/{id}"))?;
             if !db.exists("SELECT 1 FROM schools WHERE id = ?1", args![&id])? {
                 return Ok(false);
             }
@@ -371,6 +373,19 @@ impl VersionedWrite for RsvpWrite {
         &self.put.rsvp
     }
 
+    fn locks(&self, school: &str) -> Vec<String> {
+        let rsvp = &self.put.rsvp;
+        let mut locks = vec![
+            format!("rsvp/{school}/{}/{}", self.put.family_id, rsvp.activity_id),
+            format!("rsvp-id/{school}/{}", rsvp.id),
+        ];
+        // The places left are counted from every family's answer: one writer per activity.
+        if self.activity.capacity.is_some() {
+            locks.push(format!("activity/{school}/{}", rsvp.activity_id));
+        }
+        locks
+    }
+
     fn kept(&self, db: &mut dyn Db, school: &str) -> Checked<Option<Rsvp>> {
         let put = &self.put;
         // An answer's id belongs to the family that first sent it.
@@ -471,6 +486,14 @@ impl VersionedWrite for AckWrite {
         &self.ack
     }
 
+    fn locks(&self, school: &str) -> Vec<String> {
+        let ack = &self.ack;
+        vec![format!(
+            "ack/{school}/{}/{}/{}",
+            ack.family_id, ack.agreement_version, ack.name
+        )]
+    }
+
     fn kept(&self, db: &mut dyn Db, school: &str) -> Checked<Option<AckPut>> {
         let ack = &self.ack;
         if agreement_text(db, school, ack.agreement_version)?.is_none() {
@@ -518,6 +541,11 @@ impl VersionedWrite for ProfileWrite {
 
     fn version(&self) -> &FamilyProfile {
         &self.profile
+    }
+
+    fn locks(&self, _school: &str) -> Vec<String> {
+        // The family's own lock is its key.
+        Vec::new()
     }
 
     fn kept(&self, db: &mut dyn Db, school: &str) -> Checked<Option<FamilyProfile>> {
@@ -589,6 +617,9 @@ fn publish(
     if_match: Option<&str>,
     now: NaiveDateTime,
 ) -> Result<Publication, StoreError> {
+    // One publication of a school at a time: the ETag, the agreement versions and the activity
+    // ids are checked against what the last one left.
+    db.lock(&format!("school/{id}"))?;
     let current = db.row("SELECT etag, content FROM schools WHERE id = ?1", args![id])?;
     let (current_etag, current_json) = match current {
         Some(row) => (row.opt_text(0)?, row.opt_text(1)?),

@@ -2,9 +2,10 @@
 //! the family's profile): the family proves its secret, the kept version is read, core's apply
 //! rule decides, only a version that will be kept must follow the record's rules, and then it is
 //! stored, all inside the write transaction. Each record says only what differs
-//! ([`VersionedWrite`]); [`write_versioned`] is the order, the same for all.
+//! ([`VersionedWrite`]); [`write_versioned`] is the order, the same for all. First of all it takes
+//! the write's locks (on PostgreSQL, where several servers write at once; see `postgres.rs`).
 
-use super::db::Db;
+use super::db::{lock_all, Db};
 use super::sql::{add_family, family_is_new};
 use super::{Refused, StoreError};
 use driehoek_core::sync::{apply, Outcome, Versioned};
@@ -22,6 +23,10 @@ pub(super) trait VersionedWrite {
 
     /// The version sent.
     fn version(&self) -> &Self::Version;
+
+    /// The locks this write needs besides its family's: its natural key, and what its check
+    /// reads that other families write (an activity's places, a round's slots).
+    fn locks(&self, school: &str) -> Vec<String>;
 
     /// The version kept for the same natural key, if any; a refusal when the key itself is not
     /// this family's to write (an id another family owns, an agreement never published).
@@ -44,6 +49,9 @@ pub(super) fn write_versioned<W: VersionedWrite>(
     write: &W,
 ) -> Checked<(Outcome, W::Version)> {
     let (family_id, secret_hash) = write.family();
+    let mut locks = write.locks(school);
+    locks.push(format!("family/{school}/{family_id}"));
+    lock_all(db, locks)?;
     let new_family = match family_is_new(db, school, family_id, secret_hash)? {
         Ok(new) => new,
         Err(refused) => return Ok(Err(refused)),
