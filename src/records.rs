@@ -206,6 +206,7 @@ impl Record for Bookings {
 pub struct Acknowledgement {
     pub version: u32,
     pub names: Vec<String>,
+    #[serde(with = "driehoek_core::iso")]
     pub date: NaiveDate,
     /// The agreement as it was read, so that a new version can show what changed.
     #[serde(default)]
@@ -227,6 +228,7 @@ impl Record for Acknowledgements {
 pub struct DiscussedPrompt {
     pub child_id: String,
     pub prompt_id: String,
+    #[serde(with = "driehoek_core::iso")]
     pub date: NaiveDate,
 }
 
