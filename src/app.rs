@@ -61,7 +61,7 @@ pub fn App() -> impl IntoView {
 
     view! {
         <Router>
-            <a class="skip-link" href="#main">{move || locale.t().skip_to_content}</a>
+            <a class="skip-link" href="#main">{locale.text(|t| t.skip_to_content)}</a>
             <TopBar/>
             <UpdateBanner ready=sw.update_ready on_update=sw.apply_update/>
             <StorageBanner/>

@@ -206,6 +206,7 @@ impl Record for Bookings {
 pub struct Acknowledgement {
     pub version: u32,
     pub names: Vec<String>,
+    #[serde(with = "driehoek_core::iso")]
     pub date: NaiveDate,
     /// The agreement as it was read, so that a new version can show what changed.
     #[serde(default)]
@@ -227,6 +228,7 @@ impl Record for Acknowledgements {
 pub struct DiscussedPrompt {
     pub child_id: String,
     pub prompt_id: String,
+    #[serde(with = "driehoek_core::iso")]
     pub date: NaiveDate,
 }
 
@@ -250,10 +252,48 @@ impl Record for ReadItems {
     const SCHEMA: u32 = 1;
 }
 
-/// The school's content as last synced; `None` with the demo school.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(transparent)]
-pub struct ContentCache(pub Option<Content>);
+/// The school's content as last synced; `None` with the demo school. Stored as the server's own
+/// text (`text`), the JSON of `Content` as the server wrote it: the app only ever reads a
+/// `Content`, so the wasm carries no serializer for it (about 10 KB).
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct ContentCache(pub Option<Content>, Option<std::sync::Arc<str>>);
+
+impl ContentCache {
+    /// No school's content (the demo school).
+    pub const NONE: ContentCache = ContentCache(None, None);
+
+    /// The content read from `text`, the server's JSON of it, kept as it came.
+    pub fn new(content: Content, text: &str) -> ContentCache {
+        ContentCache(Some(content), Some(text.trim().into()))
+    }
+}
+
+impl Serialize for ContentCache {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::Error;
+        let raw = match (&self.0, &self.1) {
+            (Some(_), Some(text)) => Some(
+                serde_json::value::RawValue::from_string(text.to_string())
+                    .map_err(S::Error::custom)?,
+            ),
+            (Some(_), None) => return Err(S::Error::custom("content without its text")),
+            (None, _) => None,
+        };
+        raw.serialize(serializer)
+    }
+}
+
+impl<'de> Deserialize<'de> for ContentCache {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        use serde::de::Error;
+        let Some(raw) = Option::<Box<serde_json::value::RawValue>>::deserialize(deserializer)?
+        else {
+            return Ok(ContentCache::NONE);
+        };
+        let content = serde_json::from_str(raw.get()).map_err(D::Error::custom)?;
+        Ok(ContentCache::new(content, raw.get()))
+    }
+}
 
 impl Record for ContentCache {
     const KIND: &'static str = "content";
@@ -396,6 +436,34 @@ pub fn check_import(kind: &str, raw: &str) -> Result<(), ImportError> {
 
 #[cfg(test)]
 mod tests {
+
+    // Natively only: the demo school is compiled into core there (the wasm fetches it).
+    #[cfg(not(target_arch = "wasm32"))]
+    #[test]
+    fn the_content_cache_stores_the_servers_text_and_reads_what_the_previous_app_stored() {
+        use super::ContentCache;
+        // The demo school of a fixed week: every kind of item, with dates and times.
+        let day = chrono::NaiveDate::from_ymd_opt(2026, 11, 23).unwrap();
+        let content = driehoek_core::demo_content(day);
+        // The previous app stored the content as serde wrote it: the same text as the server's.
+        let text = serde_json::to_string(&content).unwrap();
+        let stored: ContentCache = serde_json::from_str(&text).expect("the stored content reads");
+        assert_eq!(stored.0.as_ref(), Some(&content), "the same content");
+        assert_eq!(
+            serde_json::to_string(&stored).unwrap(),
+            text,
+            "written back as it came"
+        );
+        let fresh = ContentCache::new(content.clone(), &text);
+        assert_eq!(fresh, stored, "as read from the server");
+        let none: ContentCache = serde_json::from_str("null").unwrap();
+        assert_eq!(none, ContentCache::NONE, "no school");
+        assert_eq!(serde_json::to_string(&ContentCache::NONE).unwrap(), "null");
+        assert!(
+            serde_json::from_str::<ContentCache>(r#"{"school":1}"#).is_err(),
+            "content of the wrong shape is refused (and quarantined by the store)"
+        );
+    }
 
     #[test]
     fn an_activity_for_groep_7_proposes_only_the_child_in_groep_7() {

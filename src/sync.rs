@@ -802,7 +802,11 @@ async fn pull(ctx: Ctx, link: &JoinLink) -> Result<(), Failure> {
             if !driehoek_core::validate(&content).is_empty() || content.school.id != link.school {
                 return Err((SyncProblem::Server, None));
             }
-            if ctx.cache.replace(ContentCache(Some(content))).is_err() {
+            if ctx
+                .cache
+                .replace(ContentCache::new(content, &reply.body))
+                .is_err()
+            {
                 return Err((SyncProblem::Storage, None));
             }
             let _ = ctx.record.update_shown(|record| {
@@ -912,7 +916,7 @@ pub fn family_link() -> Option<FamilyLink> {
 /// The parent chose "alleen op deze telefoon": the school's content goes, the demo school comes
 /// back. The outbox stays: what the parent entered is never thrown away.
 pub fn disconnect(cache: Persisted<ContentCache>, record: Persisted<SyncRecord>) {
-    let _ = cache.replace(ContentCache(None));
+    let _ = cache.replace(ContentCache::NONE);
     let _ = record.update(|record| {
         record.school = None;
         record.etag = None;

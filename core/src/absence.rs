@@ -64,10 +64,12 @@ pub struct AbsencePut {
     pub kind: AbsenceKind,
     /// The first day away: today or later (for a report that is not withdrawn).
     #[cfg_attr(feature = "schema", schemars(with = "crate::schema::Date"))]
+    #[serde(with = "crate::iso")]
     pub first_day: NaiveDate,
     /// The last day away: not before `first_day`, at most ten school days (Monday to Friday)
     /// from it.
     #[cfg_attr(feature = "schema", schemars(with = "crate::schema::Date"))]
+    #[serde(with = "crate::iso")]
     pub last_day: NaiveDate,
     /// A note to the school: empty, or readable text (new lines allowed).
     #[serde(default)]
@@ -272,12 +274,15 @@ pub struct AbsenceRow {
     pub child: AbsenceChild,
     pub kind: AbsenceKind,
     #[cfg_attr(feature = "schema", schemars(with = "crate::schema::Date"))]
+    #[serde(with = "crate::iso")]
     pub first_day: NaiveDate,
     #[cfg_attr(feature = "schema", schemars(with = "crate::schema::Date"))]
+    #[serde(with = "crate::iso")]
     pub last_day: NaiveDate,
     pub note: String,
     /// When the parent sent it, local school time.
     #[cfg_attr(feature = "schema", schemars(with = "crate::schema::DateTime"))]
+    #[serde(with = "crate::iso")]
     pub reported_at: NaiveDateTime,
 }
 
@@ -298,6 +303,7 @@ pub struct AbsenceReport {
     pub school: String,
     /// Today, in the school's time.
     #[cfg_attr(feature = "schema", schemars(with = "crate::schema::Date"))]
+    #[serde(with = "crate::iso")]
     pub date: NaiveDate,
     pub groepen: Vec<GroepAbsences>,
 }

@@ -9,6 +9,7 @@ pub mod demo;
 pub mod disclosure;
 pub mod draft;
 pub mod ics;
+pub mod iso;
 pub mod model;
 pub mod overview;
 pub mod prompts;

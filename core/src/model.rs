@@ -99,7 +99,11 @@ pub struct School {
     /// Until what time (local school time) parents can report a child ill or absent for today in
     /// the app ("Ziek of afwezig melden"); after it, the app shows the number to call. None: all
     /// day.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        with = "crate::iso::option"
+    )]
     #[cfg_attr(
         feature = "schema",
         schemars(with = "Option<crate::schema::MorningTime>")
@@ -123,6 +127,7 @@ pub struct Agreement {
     #[cfg_attr(feature = "schema", schemars(range(min = 1)))]
     pub version: u32,
     #[cfg_attr(feature = "schema", schemars(with = "crate::schema::Date"))]
+    #[serde(with = "crate::iso")]
     pub published: NaiveDate,
     /// The school's short vision on working together with parents.
     #[cfg_attr(
@@ -310,16 +315,29 @@ impl ItemKind {
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct When {
     #[cfg_attr(feature = "schema", schemars(with = "crate::schema::Date"))]
+    #[serde(with = "crate::iso")]
     pub date: NaiveDate,
     /// The last day of a range of dates (inclusive), on or after `date`; `None` for one day.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        with = "crate::iso::option"
+    )]
     #[cfg_attr(feature = "schema", schemars(with = "Option<crate::schema::Date>"))]
     pub until: Option<NaiveDate>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        with = "crate::iso::option"
+    )]
     #[cfg_attr(feature = "schema", schemars(with = "Option<crate::schema::Time>"))]
     pub from_time: Option<NaiveTime>,
     /// Only with a `from_time`, and after it when the range is one day.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        with = "crate::iso::option"
+    )]
     #[cfg_attr(feature = "schema", schemars(with = "Option<crate::schema::Time>"))]
     pub to_time: Option<NaiveTime>,
 }
@@ -354,9 +372,11 @@ pub struct Activity {
     )]
     pub text: Text,
     #[cfg_attr(feature = "schema", schemars(with = "crate::schema::DateTime"))]
+    #[serde(with = "crate::iso")]
     pub start: NaiveDateTime,
     /// After the start.
     #[cfg_attr(feature = "schema", schemars(with = "crate::schema::DateTime"))]
+    #[serde(with = "crate::iso")]
     pub end: NaiveDateTime,
     #[cfg_attr(
         feature = "schema",
@@ -368,7 +388,11 @@ pub struct Activity {
     #[cfg_attr(feature = "schema", schemars(with = "crate::schema::Groepen"))]
     pub groepen: Vec<u8>,
     /// Until when parents can answer (the start at the latest); `None` means until the start.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        with = "crate::iso::option"
+    )]
     #[cfg_attr(feature = "schema", schemars(with = "Option<crate::schema::DateTime>"))]
     pub rsvp_deadline: Option<NaiveDateTime>,
     /// How many people fit in all; `None` when there is no limit.
@@ -453,9 +477,11 @@ pub struct Theme {
     #[cfg_attr(feature = "schema", schemars(with = "crate::schema::Groepen"))]
     pub groepen: Vec<u8>,
     #[cfg_attr(feature = "schema", schemars(with = "crate::schema::Date"))]
+    #[serde(with = "crate::iso")]
     pub from: NaiveDate,
     /// The last day of the theme (inclusive), on or after `from`.
     #[cfg_attr(feature = "schema", schemars(with = "crate::schema::Date"))]
+    #[serde(with = "crate::iso")]
     pub to: NaiveDate,
     #[cfg_attr(feature = "schema", schemars(length(max = crate::validate::MAX_LIST)))]
     pub prompts: Vec<Prompt>,

@@ -26,6 +26,8 @@ pub struct ActivityRsvps {
     pub activity_id: String,
     /// The title in Dutch; `None` when the activity is no longer in the published content.
     pub title: Option<String>,
+    // chrono's reader here (not `crate::iso`): only Beheer reads this, and `with` would need a
+    // `default` that changes the published API description.
     #[cfg_attr(feature = "schema", schemars(with = "Option<crate::schema::DateTime>"))]
     pub start: Option<NaiveDateTime>,
     /// How many people fit in all; `None` when there is no limit.
@@ -100,6 +102,7 @@ pub struct AckReport {
 pub struct VersionAcks {
     pub version: u32,
     #[cfg_attr(feature = "schema", schemars(with = "crate::schema::Date"))]
+    #[serde(with = "crate::iso")]
     pub published: NaiveDate,
     pub families: u64,
     /// Per family (by names), the parents or carers who read this version, each under their own

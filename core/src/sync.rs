@@ -397,8 +397,9 @@ pub fn read_back<T: Versioned + PartialEq>(local: Option<&T>, waiting: bool, kep
     }
 }
 
-/// One unsent change in the phone's outbox.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+/// One unsent change in the phone's outbox, stored as its body's fields with the variant's name
+/// in `kind` (`{"kind":"rsvp","family_id":…}`). `Deserialize` is written out below.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum Change {
     Rsvp(RsvpPut),
@@ -412,6 +413,87 @@ pub enum Change {
     Absence(AbsencePut),
     /// A talk booked for a child, changed or cancelled.
     Booking(crate::talks::BookingPut),
+}
+
+// A derived `Deserialize` for an internally tagged enum first buffers the whole object in
+// serde's private `Content` tree, so that every body gets a second deserializer (from that tree)
+// in the wasm, beside the one that reads it from JSON text; that was about 15 KB of the parents'
+// wasm. Our serializer always writes `kind` first, so the visitor reads it first and hands the
+// rest of the same map to the body's own deserializer. An object with `kind` later (written by
+// hand, or by a tool that sorts keys) is still read: through `serde_json::Value` (which the app
+// already carries for its migrations) back to text with `kind` first.
+impl<'de> Deserialize<'de> for Change {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        deserializer.deserialize_map(ChangeVisitor)
+    }
+}
+
+/// The names `kind` takes, in the order of the variants.
+const CHANGE_KINDS: &[&str] = &["rsvp", "ack", "profile", "absence", "booking"];
+
+/// The fields of [`Change::Profile`] beside its `kind`.
+#[derive(Deserialize)]
+struct ProfileBody {
+    family_id: String,
+    profile: FamilyProfile,
+}
+
+struct ChangeVisitor;
+
+impl ChangeVisitor {
+    /// The change of `kind` whose fields (without `kind`) `body` reads.
+    fn body<'de, D: serde::Deserializer<'de>>(kind: &str, body: D) -> Result<Change, D::Error> {
+        Ok(match kind {
+            "rsvp" => Change::Rsvp(RsvpPut::deserialize(body)?),
+            "ack" => Change::Ack(AckPut::deserialize(body)?),
+            "profile" => {
+                let ProfileBody { family_id, profile } = ProfileBody::deserialize(body)?;
+                Change::Profile { family_id, profile }
+            }
+            "absence" => Change::Absence(AbsencePut::deserialize(body)?),
+            "booking" => Change::Booking(crate::talks::BookingPut::deserialize(body)?),
+            other => return Err(serde::de::Error::unknown_variant(other, CHANGE_KINDS)),
+        })
+    }
+}
+
+impl<'de> serde::de::Visitor<'de> for ChangeVisitor {
+    type Value = Change;
+
+    fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+        f.write_str("a change with its kind")
+    }
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<Change, A::Error> {
+        use serde::de::Error;
+        use serde_json::Value;
+        let Some(first) = map.next_key::<String>()? else {
+            return Err(A::Error::missing_field("kind"));
+        };
+        if first == "kind" {
+            let kind: String = map.next_value()?;
+            return Self::body(&kind, serde::de::value::MapAccessDeserializer::new(map));
+        }
+        let mut fields = serde_json::Map::new();
+        fields.insert(first, map.next_value()?);
+        while let Some((key, value)) = map.next_entry::<String, Value>()? {
+            fields.insert(key, value);
+        }
+        let kind = match fields.remove("kind") {
+            Some(Value::String(kind)) => kind,
+            Some(_) => return Err(A::Error::custom("kind: not a string")),
+            None => return Err(A::Error::missing_field("kind")),
+        };
+        // The same object again as text with `kind` first, read by the path above: no second
+        // reader of the bodies in the wasm.
+        let rest = Value::Object(fields).to_string();
+        let mut text = format!("{{\"kind\":{}", Value::String(kind));
+        if rest.len() > 2 {
+            text.push(',');
+        }
+        text.push_str(&rest[1..]);
+        serde_json::from_str(&text).map_err(A::Error::custom)
+    }
 }
 
 impl Change {
@@ -781,5 +863,216 @@ mod tests {
         assert_eq!(field, "children[0].name");
         let many: Vec<_> = (0..13).map(|_| child("Kind", 1)).collect();
         assert_eq!(check_children(&many).unwrap_err().0, "children");
+    }
+
+    /// The derived reader that `Change` had before its `Deserialize` was written out: what it
+    /// read, the new one must read the same.
+    #[derive(Deserialize)]
+    #[serde(tag = "kind", rename_all = "snake_case")]
+    enum DerivedChange {
+        Rsvp(RsvpPut),
+        Ack(AckPut),
+        Profile {
+            family_id: String,
+            profile: FamilyProfile,
+        },
+        Absence(AbsencePut),
+        Booking(crate::talks::BookingPut),
+    }
+
+    impl From<DerivedChange> for Change {
+        fn from(change: DerivedChange) -> Change {
+            match change {
+                DerivedChange::Rsvp(put) => Change::Rsvp(put),
+                DerivedChange::Ack(ack) => Change::Ack(ack),
+                DerivedChange::Profile { family_id, profile } => {
+                    Change::Profile { family_id, profile }
+                }
+                DerivedChange::Absence(absence) => Change::Absence(absence),
+                DerivedChange::Booking(booking) => Change::Booking(booking),
+            }
+        }
+    }
+
+    /// One change of every kind, with every optional field set.
+    fn every_change() -> Vec<Change> {
+        let child = ChildInGroep {
+            name: "Noor \"Nono\" \u{e9}".into(),
+            groep: 3,
+        };
+        vec![
+            Change::Rsvp(RsvpPut {
+                family_id: "f".into(),
+                names: "Fatima, Karim".into(),
+                rsvp: rsvp(1_700_000_000_000, Answer::Misschien),
+                children: vec![child.clone()],
+            }),
+            Change::Ack(AckPut {
+                children: vec![child.clone()],
+                ..ack("Fatima", 1_700_000_000_001)
+            }),
+            Change::Profile {
+                family_id: "f".into(),
+                profile: FamilyProfile {
+                    children: vec![ProfileChild {
+                        id: "kind-1".into(),
+                        name: "Sem".into(),
+                        groep: 7,
+                    }],
+                    parents: vec!["Fatima".into(), "Karim".into()],
+                    updated_at: 1_700_000_000_002,
+                },
+            },
+            Change::Absence(AbsencePut {
+                id: "a1".into(),
+                family_id: "f".into(),
+                child: crate::absence::AbsenceChild {
+                    name: "Sem".into(),
+                    groep: 7,
+                },
+                kind: crate::absence::AbsenceKind::Ziek,
+                first_day: chrono::NaiveDate::from_ymd_opt(2026, 11, 23).unwrap(),
+                last_day: chrono::NaiveDate::from_ymd_opt(2026, 11, 24).unwrap(),
+                note: "Koorts\nmorgen terug".into(),
+                updated_at: 1_700_000_000_003,
+                withdrawn: true,
+            }),
+            Change::Booking(crate::talks::BookingPut {
+                id: "b1".into(),
+                family_id: "f".into(),
+                names: "Fatima".into(),
+                round_id: "r1".into(),
+                child,
+                preferences: vec!["g3-20261208-1500".into(), "g3-20261210-1900".into()],
+                note: "Graag na vieren".into(),
+                children_in_round: 2,
+                updated_at: 1_700_000_000_004,
+                cancelled: true,
+            }),
+        ]
+    }
+
+    #[test]
+    fn every_change_reads_back_as_written_and_as_the_derived_reader_read_it() {
+        for change in every_change() {
+            let text = serde_json::to_string(&change).unwrap();
+            assert!(text.starts_with(r#"{"kind":""#), "kind first: {text}");
+            let read: Change = serde_json::from_str(&text).unwrap();
+            assert_eq!(read, change, "round trip of {text}");
+            let derived = serde_json::from_str::<DerivedChange>(&text);
+            if let Change::Absence(_) = change {
+                // The bug the written-out reader fixes: an absence's body has a field `kind` of
+                // its own, so its JSON holds `kind` twice, and the derived reader refused it
+                // ("duplicate field"): an outbox with an unsent report was quarantined at the
+                // next start.
+                let error = derived.err().map(|e| e.to_string()).unwrap_or_default();
+                assert!(error.contains("duplicate field"), "{error}");
+                continue;
+            }
+            assert_eq!(
+                Change::from(derived.unwrap()),
+                change,
+                "the derived reader of {text}"
+            );
+        }
+    }
+
+    #[test]
+    fn a_change_with_its_kind_not_first_still_reads() {
+        // serde_json's map sorts the keys, so `kind` lands among the body's fields or last.
+        // (Not an absence: its `kind` twice would become one key in a map.)
+        for change in every_change() {
+            if let Change::Absence(_) = change {
+                continue;
+            }
+            let sorted = serde_json::to_value(&change).unwrap().to_string();
+            let read: Change = serde_json::from_str(&sorted).unwrap();
+            assert_eq!(read, change, "read from {sorted}");
+        }
+        let last = r#"{"id":"g1","family_id":"f","name":"A","agreement_version":2,"updated_at":1600000000000,"kind":"ack"}"#;
+        let read: Change = serde_json::from_str(last).unwrap();
+        assert_eq!(read.key(), "ack/f/2/A", "kind as the last field");
+    }
+
+    #[test]
+    fn an_outbox_stored_by_the_previous_app_reads_the_same() {
+        // Written by the app before `Deserialize` for `Change` was written out (derived,
+        // internally tagged), one entry of each kind, fields in the order it wrote them.
+        let stored = r#"{"entries":[
+            {"kind":"rsvp","family_id":"f","names":"Fatima","rsvp":{"id":"r1","activity_id":"a1","answer":"ja","people":2,"helps":false,"note":"","updated_at":1700000000000},"children":[{"name":"Noor","groep":3}]},
+            {"kind":"ack","id":"g1","family_id":"f","name":"Fatima","agreement_version":2,"updated_at":1700000000001},
+            {"kind":"profile","family_id":"f","profile":{"children":[{"id":"kind-1","name":"Noor","groep":3}],"parents":["Fatima"],"updated_at":1700000000002}},
+            {"kind":"booking","id":"b1","family_id":"f","names":"Fatima","round_id":"r1","child":{"name":"Noor","groep":3},"preferences":["g3-20261208-1500"],"children_in_round":1,"updated_at":1700000000004}
+        ]}"#;
+        let outbox: Outbox = serde_json::from_str(stored).unwrap();
+        let keys: Vec<String> = outbox.entries.iter().map(Change::key).collect();
+        assert_eq!(
+            keys,
+            ["rsvp/f/a1", "ack/f/2/Fatima", "profile/f", "booking/f/b1"],
+            "every entry read, in order"
+        );
+        let derived: Vec<Change> = serde_json::from_str::<serde_json::Value>(stored).unwrap()
+            ["entries"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|e| {
+                serde_json::from_value::<DerivedChange>(e.clone())
+                    .unwrap()
+                    .into()
+            })
+            .collect();
+        assert_eq!(
+            outbox.entries, derived,
+            "the same as the derived reader read it"
+        );
+        let again: Outbox = serde_json::from_str(&serde_json::to_string(&outbox).unwrap()).unwrap();
+        assert_eq!(again, outbox, "written and read again");
+    }
+
+    #[test]
+    fn an_unsent_absence_in_a_stored_outbox_reads() {
+        // Regression: the previous app wrote an absence with `kind` twice (the change's and the
+        // report's) and its derived reader refused that, so that the whole sync record, outbox
+        // and all, was quarantined at the next start while a report waited to be sent.
+        let stored = r#"{"entries":[{"kind":"absence","id":"a1","family_id":"f","child":{"name":"Sem","groep":7},"kind":"ziek","first_day":"2026-11-23","last_day":"2026-11-24","note":"","updated_at":1700000000003,"withdrawn":false}]}"#;
+        let outbox: Outbox = serde_json::from_str(stored).expect("the outbox reads");
+        let Change::Absence(absence) = &outbox.entries[0] else {
+            panic!("an absence: {:?}", outbox.entries[0]);
+        };
+        assert_eq!(
+            absence.kind,
+            crate::absence::AbsenceKind::Ziek,
+            "the report's own kind"
+        );
+        assert_eq!(outbox.entries[0].key(), "absence/f/a1");
+        assert_eq!(
+            serde_json::to_string(&outbox).unwrap(),
+            stored,
+            "written back the same"
+        );
+    }
+
+    #[test]
+    fn a_change_of_an_unknown_kind_or_without_one_is_refused() {
+        for bad in [
+            r#"{"kind":"party","family_id":"f"}"#,
+            r#"{"family_id":"f","kind":"party"}"#,
+            r#"{"family_id":"f"}"#,
+            r#"{}"#,
+            r#"{"kind":3,"family_id":"f"}"#,
+            r#"{"family_id":"f","kind":3}"#,
+            r#"{"kind":"ack","id":"g1"}"#,
+            r#"["ack"]"#,
+        ] {
+            assert!(
+                serde_json::from_str::<Change>(bad).is_err(),
+                "refused: {bad}"
+            );
+            assert!(
+                serde_json::from_str::<DerivedChange>(bad).is_err(),
+                "derived refused too: {bad}"
+            );
+        }
     }
 }

@@ -78,12 +78,15 @@ impl TalkKind {
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct TalkWindow {
     #[cfg_attr(feature = "schema", schemars(with = "crate::schema::Date"))]
+    #[serde(with = "crate::iso")]
     pub date: NaiveDate,
     /// The start of the first talk.
     #[cfg_attr(feature = "schema", schemars(with = "crate::schema::Time"))]
+    #[serde(with = "crate::iso")]
     pub from: NaiveTime,
     /// The end of the last talk at the latest: after `from`, on the same day.
     #[cfg_attr(feature = "schema", schemars(with = "crate::schema::Time"))]
+    #[serde(with = "crate::iso")]
     pub to: NaiveTime,
 }
 
@@ -139,14 +142,20 @@ pub struct TalkRound {
     pub changeover_minutes: u16,
     /// From when parents can book.
     #[cfg_attr(feature = "schema", schemars(with = "crate::schema::DateTime"))]
+    #[serde(with = "crate::iso")]
     pub opens: NaiveDateTime,
     /// Until when parents can book or change a booking: after `opens`, before the first talk.
     #[cfg_attr(feature = "schema", schemars(with = "crate::schema::DateTime"))]
+    #[serde(with = "crate::iso")]
     pub closes: NaiveDateTime,
     /// Families with children in two or more of the round's groepen may book from this moment,
     /// before `opens`, so that they can put their talks back to back. `None`: everyone at
     /// `opens`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        with = "crate::iso::option"
+    )]
     #[cfg_attr(feature = "schema", schemars(with = "Option<crate::schema::DateTime>"))]
     pub siblings_from: Option<NaiveDateTime>,
 }
@@ -162,8 +171,10 @@ pub struct Slot {
     #[cfg_attr(feature = "schema", schemars(range(min = 1, max = 8)))]
     pub groep: u8,
     #[cfg_attr(feature = "schema", schemars(with = "crate::schema::DateTime"))]
+    #[serde(with = "crate::iso")]
     pub start: NaiveDateTime,
     #[cfg_attr(feature = "schema", schemars(with = "crate::schema::DateTime"))]
+    #[serde(with = "crate::iso")]
     pub end: NaiveDateTime,
 }
 

@@ -253,13 +253,13 @@ pub fn AbsenceForm(
     view! {
         <Show when=move || !children.with(|c| c.0.is_empty())
             fallback=move || view! {
-                <p class="card"><A href="/instellingen">{move || locale.t().absence_no_children}</A></p>
+                <p class="card"><A href="/instellingen">{locale.text(|t| t.absence_no_children)}</A></p>
             }>
             <form class="absence__form" on:submit=save novalidate=true
                 aria-describedby="absence-error">
                 // Also with one child: the parent sees whom the report is about.
                 <fieldset class="rsvp__answers">
-                    <legend>{move || locale.t().absence_child}</legend>
+                    <legend>{locale.text(|t| t.absence_child)}</legend>
                     <For each=move || children.get().0 key=|c| c.id.clone() let:c>
                         {
                             let id = c.id.clone();
@@ -279,13 +279,13 @@ pub fn AbsenceForm(
                     </For>
                 </fieldset>
                 <fieldset class="rsvp__answers">
-                    <legend>{move || locale.t().absence_kind}</legend>
+                    <legend>{locale.text(|t| t.absence_kind)}</legend>
                     {kind_radio(AbsenceKind::Ziek)}
                     {kind_radio(AbsenceKind::Afwezig)}
                 </fieldset>
                 <div class="absence__days">
                     <div class="field">
-                        <label for="absence-from">{move || locale.t().absence_from}</label>
+                        <label for="absence-from">{locale.text(|t| t.absence_from)}</label>
                         <input id="absence-from" type="date" min=min.clone() max=max.clone()
                             prop:value=from
                             on:input=move |ev| {
@@ -303,20 +303,20 @@ pub fn AbsenceForm(
                             }/>
                     </div>
                     <div class="field">
-                        <label for="absence-to">{move || locale.t().absence_to}</label>
+                        <label for="absence-to">{locale.text(|t| t.absence_to)}</label>
                         <input id="absence-to" type="date" min=min_to.clone() max=max_to.clone()
                             prop:value=to on:input=move |ev| to.set(event_target_value(&ev))/>
                     </div>
                 </div>
                 <div class="rsvp__field">
-                    <label for="absence-note">{move || locale.t().absence_note}</label>
+                    <label for="absence-note">{locale.text(|t| t.absence_note)}</label>
                     <textarea id="absence-note" rows="3" maxlength=MAX_NOTE_CHARS.to_string()
                         prop:value=note on:input=move |ev| note.set(event_target_value(&ev))></textarea>
                 </div>
                 <p id="absence-error" class="rsvp__error" role="alert">{move || error.get()}</p>
                 <FirstSendPanel open=first_send on_yes=agreed id="absence"/>
                 <button type="submit" class="button button--primary rsvp__save">
-                    {move || locale.t().absence_send}
+                    {locale.text(|t| t.absence_send)}
                 </button>
             </form>
         </Show>
@@ -380,7 +380,7 @@ pub fn AbsenceList(
 
     view! {
         <Show when=move || !current.with(Vec::is_empty)
-            fallback=move || say_none.then(|| view! { <p class="muted">{move || locale.t().absence_none}</p> })>
+            fallback=move || say_none.then(|| view! { <p class="muted">{locale.text(|t| t.absence_none)}</p> })>
             <ul class="absence__list">
                 <For each=move || current.get()
                     key=|s| (s.report.id.clone(), s.report.updated_at, s.state as u8)
@@ -406,7 +406,7 @@ pub fn AbsenceList(
                                 })}
                                 <p class="absence__state" role="status">
                                     {stored.report.withdrawn.then(|| view! {
-                                        <span class="absence__withdrawn">{move || locale.t().absence_withdrawn}" · "</span>
+                                        <span class="absence__withdrawn">{locale.text(|t| t.absence_withdrawn)}" · "</span>
                                     })}
                                     <span aria-hidden="true">
                                         {if stored.state == SendState::Failed { "⚠ " } else { "✓ " }}
@@ -424,7 +424,7 @@ pub fn AbsenceList(
                                     view! {
                                         <button type="button" class="button" aria-label=label
                                             on:click=move |_| withdraw(id.clone())>
-                                            {move || locale.t().absence_withdraw}
+                                            {locale.text(|t| t.absence_withdraw)}
                                         </button>
                                     }
                                 })}
@@ -463,7 +463,7 @@ pub fn TodayAbsences(
             <Show when=late
                 fallback=move || view! {
                     <section class="absence" aria-labelledby="absence-title">
-                        <h2 id="absence-title">{move || locale.t().absence_today_title}</h2>
+                        <h2 id="absence-title">{locale.text(|t| t.absence_today_title)}</h2>
                         <div class="actions">
                             <For each=move || children.get().0 key=|c| (c.id.clone(), c.name.clone()) let:child>
                                 <A href=absence_href(&child.id) attr:class="button">
@@ -475,7 +475,7 @@ pub fn TodayAbsences(
                     </section>
                 }>
                 <p class="absence-later">
-                    <A href=later_href>{move || locale.t().absence_later_link}</A>
+                    <A href=later_href>{locale.text(|t| t.absence_later_link)}</A>
                 </p>
                 <AbsenceList announce=announce/>
             </Show>

@@ -52,12 +52,12 @@ pub fn NewAgreementBanner(
     view! {
         <Show when=move || changes.with(Option::is_some)>
             <div class="notice" role="status">
-                <p><strong>{move || locale.t().ack_new_version}</strong></p>
+                <p><strong>{locale.text(|t| t.ack_new_version)}</strong></p>
                 <Show when=move || link>
-                    <A href="/afspraken">{move || locale.t().ack_read_again}</A>
+                    <A href="/afspraken">{locale.text(|t| t.ack_read_again)}</A>
                 </Show>
                 <Show when=move || !link && changes.with(|c| c.as_ref().is_some_and(|c| !c.is_empty()))>
-                    <h2 class="notice__title">{move || locale.t().ack_changes}</h2>
+                    <h2 class="notice__title">{locale.text(|t| t.ack_changes)}</h2>
                     <ul class="changes">
                         {move || {
                             changes

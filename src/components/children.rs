@@ -59,12 +59,12 @@ pub fn AddChild(
     view! {
         <form class="add-child" on:submit=add>
             <div class="field">
-                <label for="child-name">{move || locale.t().child_name}</label>
+                <label for="child-name">{locale.text(|t| t.child_name)}</label>
                 <input id="child-name" type="text" autocomplete="off" maxlength="40" required
                     prop:value=name on:input=move |ev| name.set(event_target_value(&ev))/>
             </div>
             <GroepSelect id="child-groep" groep=groep.read_only() set_groep=groep.write_only()/>
-            <button type="submit" class="button">{move || locale.t().child_add}</button>
+            <button type="submit" class="button">{locale.text(|t| t.child_add)}</button>
         </form>
     }
 }
@@ -84,7 +84,7 @@ pub fn GroepSelect(
     let label_for = id.clone();
     view! {
         <div class="field field--small">
-            <label for=label_for>{move || locale.t().child_groep}</label>
+            <label for=label_for>{locale.text(|t| t.child_groep)}</label>
             <select id=id
                 on:change=move |ev| set_groep.set(event_target_value(&ev).parse().unwrap_or(1))>
                 {(1..=8u8)
@@ -117,7 +117,7 @@ pub fn SchoolAddress(
     let (label_for, described_by) = (id.clone(), error_id.clone());
     view! {
         <div class="field">
-            <label for=label_for>{move || locale.t().settings_school_url}</label>
+            <label for=label_for>{locale.text(|t| t.settings_school_url)}</label>
             <input id=id type="url" inputmode="url" autocomplete="url"
                 aria-invalid=move || error.get().to_string()
                 aria-describedby=described_by

@@ -44,9 +44,9 @@ pub fn WhatGoesToSchool() -> impl IntoView {
         }
     };
     view! {
-        <p>{move || locale.t().disclosure_intro}</p>
+        <p>{locale.text(|t| t.disclosure_intro)}</p>
         {list(sent())}
-        <p>{move || locale.t().disclosure_kept_title}</p>
+        <p>{locale.text(|t| t.disclosure_kept_title)}</p>
         {list(NEVER_SENT.to_vec())}
     }
 }
@@ -67,8 +67,8 @@ pub fn FirstSendPanel(
     view! {
         <Show when=move || open.get()>
             <section class="first-send notice" role="region" aria-labelledby=title_id.clone()>
-                <h3 id=title_id.clone()>{move || locale.t().disclosure_first_title}</h3>
-                <p>{move || locale.t().disclosure_first_intro}</p>
+                <h3 id=title_id.clone()>{locale.text(|t| t.disclosure_first_title)}</h3>
+                <p>{locale.text(|t| t.disclosure_first_intro)}</p>
                 <WhatGoesToSchool/>
                 <div class="first-send__actions">
                     <button type="button" class="button button--primary"
@@ -76,10 +76,10 @@ pub fn FirstSendPanel(
                             open.set(false);
                             on_yes.run(());
                         }>
-                        {move || locale.t().disclosure_first_yes}
+                        {locale.text(|t| t.disclosure_first_yes)}
                     </button>
                     <button type="button" class="button" on:click=move |_| open.set(false)>
-                        {move || locale.t().disclosure_first_no}
+                        {locale.text(|t| t.disclosure_first_no)}
                     </button>
                 </div>
             </section>

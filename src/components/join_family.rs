@@ -58,15 +58,15 @@ pub fn JoinFamily(
                 <h2 id="join-question">{question}</h2>
                 <p>{school}</p>
                 <div id="join-text">
-                    <p>{move || locale.t().join_text}</p>
-                    <p>{move || locale.t().join_warning}</p>
+                    <p>{locale.text(|t| t.join_text)}</p>
+                    <p>{locale.text(|t| t.join_warning)}</p>
                 </div>
                 <div class="actions">
                     <button type="button" class="button button--primary" on:click=yes>
-                        {move || locale.t().join_yes}
+                        {locale.text(|t| t.join_yes)}
                     </button>
                     <button type="button" class="button" on:click=no>
-                        {move || locale.t().join_no}
+                        {locale.text(|t| t.join_no)}
                     </button>
                 </div>
             </section>

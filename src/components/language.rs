@@ -47,7 +47,7 @@ pub fn LanguageChoice() -> impl IntoView {
 
     view! {
         <fieldset class="choice language">
-            <legend>{move || locale.t().settings_language_label}</legend>
+            <legend>{locale.text(|t| t.settings_language_label)}</legend>
             {Lang::ALL
                 .into_iter()
                 .map(|lang| {

@@ -154,7 +154,7 @@ pub fn BottomNav() -> impl IntoView {
                         // 2 nieuw"): the visible text stays part of the link's name.
                         <Show when=move || { count() > 0 }>
                             <span class="bottom-nav__badge">{count}</span>
-                            <span class="visually-hidden">{move || locale.t().nav_news}</span>
+                            <span class="visually-hidden">{locale.text(|t| t.nav_news)}</span>
                         </Show>
                     </A>
                 </li>

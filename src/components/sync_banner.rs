@@ -48,7 +48,7 @@ pub fn SyncBanner() -> impl IntoView {
                         }}
                     </p>
                     <A href="/instellingen" attr:class="button">
-                        {move || locale.t().sync_fix}
+                        {locale.text(|t| t.sync_fix)}
                     </A>
                 </div>
             </div>

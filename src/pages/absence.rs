@@ -16,12 +16,12 @@ pub fn AbsencePage() -> impl IntoView {
     let (said, set_said) = signal(String::new());
     let announce = Callback::new(move |s| set_said.set(s));
     view! {
-        <h1>{move || locale.t().absence_title}</h1>
-        <p class="intro">{move || locale.t().absence_intro}</p>
+        <h1>{locale.text(|t| t.absence_title)}</h1>
+        <p class="intro">{locale.text(|t| t.absence_intro)}</p>
         <p class="visually-hidden" role="status" aria-live="polite">{said}</p>
         <CallTheSchool/>
         <AbsenceForm child=child announce=announce/>
-        <h2>{move || locale.t().absence_yours}</h2>
+        <h2>{locale.text(|t| t.absence_yours)}</h2>
         <AbsenceList announce=announce say_none=true/>
     }
 }

@@ -169,13 +169,13 @@ pub fn Activities() -> impl IntoView {
         <Screen title=|t| t.activities_title intro=|t| t.activities_intro/>
         <Show when=move || content.with(|c| c.talks.iter().any(|r| r.last_end().is_some_and(|end| end >= now)))>
             <p class="talks-link notice">
-                <A href="/gesprekken">{move || locale.t().talks_link}</A>
-                <span class="talks-link__text">{move || locale.t().talks_link_text}</span>
+                <A href="/gesprekken">{locale.text(|t| t.talks_link)}</A>
+                <span class="talks-link__text">{locale.text(|t| t.talks_link_text)}</span>
             </p>
         </Show>
-        <h2>{move || locale.t().activities_upcoming}</h2>
+        <h2>{locale.text(|t| t.activities_upcoming)}</h2>
         <Show when=move || upcoming.with(Vec::is_empty)>
-            <p class="muted">{move || locale.t().activities_none_upcoming}</p>
+            <p class="muted">{locale.text(|t| t.activities_none_upcoming)}</p>
         </Show>
         <ul class="activity-list" role="list">
             <For each=move || upcoming.with(|list| list.iter().take(drawn.get()).cloned().collect::<Vec<_>>())
@@ -185,7 +185,7 @@ pub fn Activities() -> impl IntoView {
         </ul>
         <Show when=move || past.with(|p| !p.is_empty())>
             <details class="activity-past">
-                <summary>{move || locale.t().activities_past}</summary>
+                <summary>{locale.text(|t| t.activities_past)}</summary>
                 <ul class="activity-list" role="list">
                     <For each=move || past.get() key=|a| a.id.clone() let:activity>
                         <li><ActivityCard activity=activity/></li>
@@ -265,14 +265,14 @@ pub fn ActivityPage() -> impl IntoView {
         <p class="back-link">
             <A href="/activiteiten">
                 <span aria-hidden="true">"← "</span>
-                {move || locale.t().activities_back}
+                {locale.text(|t| t.activities_back)}
             </A>
         </p>
         {move || match activity.get() {
             Some(activity) => view! { <ActivityDetail activity=activity/> }.into_any(),
             None => view! {
-                <h1>{move || locale.t().activities_not_found_title}</h1>
-                <p>{move || locale.t().activities_not_found}</p>
+                <h1>{locale.text(|t| t.activities_not_found_title)}</h1>
+                <p>{locale.text(|t| t.activities_not_found)}</p>
             }
             .into_any(),
         }}
@@ -368,16 +368,16 @@ fn ActivityDetail(
                 {move || dutch_label(shown(|a| &a.text), locale.0.get())}
             </p>
             <dl class="activity-facts">
-                <dt>{move || locale.t().activities_when}</dt>
+                <dt>{locale.text(|t| t.activities_when)}</dt>
                 <dd>{move || activity.with_value(|a| dates::date_time_range(locale.0.get(), a.start, a.end))}</dd>
-                <dt>{move || locale.t().activities_where}</dt>
+                <dt>{locale.text(|t| t.activities_where)}</dt>
                 <dd lang=move || shown(|a| &a.location).code()>
                     {move || activity.with_value(|a| a.location.get(code()).to_owned())}
                 </dd>
-                <dt>{move || locale.t().activities_for}</dt>
+                <dt>{locale.text(|t| t.activities_for)}</dt>
                 <dd>{groepen}</dd>
                 {move || places().map(|p| view! {
-                    <dt>{move || locale.t().activities_places_label}</dt>
+                    <dt>{locale.text(|t| t.activities_places_label)}</dt>
                     <dd>{p}</dd>
                 })}
             </dl>
@@ -385,7 +385,7 @@ fn ActivityDetail(
                 {move || activity.with_value(|a| a.text.get(code()).to_owned())}
             </p>
             <section class="rsvp card" aria-labelledby="rsvp-title">
-                <h2 id="rsvp-title">{move || locale.t().activities_form_title}</h2>
+                <h2 id="rsvp-title">{locale.text(|t| t.activities_form_title)}</h2>
                 <p class="rsvp__deadline">
                     {move || {
                         let t = locale.t();
@@ -436,12 +436,12 @@ fn ActivityDetail(
             <div class="activity-detail__actions">
                 <Show when=answered_yes>
                     <button type="button" class="button" on:click=to_calendar>
-                        {move || locale.t().activities_calendar}
+                        {locale.text(|t| t.activities_calendar)}
                     </button>
                 </Show>
                 {browser::can_share().then(|| view! {
                     <button type="button" class="button" on:click=share>
-                        {move || locale.t().activities_share}
+                        {locale.text(|t| t.activities_share)}
                     </button>
                 })}
             </div>
@@ -620,7 +620,7 @@ fn RsvpForm(
             let more = (all.len() > 1).then(|| {
                 view! {
                     <details class="rsvp__children-more">
-                        <summary>{move || locale.t().activities_children_change}</summary>
+                        <summary>{locale.text(|t| t.activities_children_change)}</summary>
                         {boxes}
                     </details>
                 }
@@ -660,7 +660,7 @@ fn RsvpForm(
         <form class="rsvp__form" on:submit=save novalidate=true
             aria-describedby="rsvp-error">
             <fieldset class="rsvp__answers">
-                <legend>{move || locale.t().activities_legend}</legend>
+                <legend>{locale.text(|t| t.activities_legend)}</legend>
                 {radio(Answer::Ja)}
                 {radio(Answer::Nee)}
                 {radio(Answer::Misschien)}
@@ -668,7 +668,7 @@ fn RsvpForm(
             {children_part}
             <Show when=coming>
                 <div class="rsvp__field">
-                    <label for="rsvp-people">{move || locale.t().activities_people}</label>
+                    <label for="rsvp-people">{locale.text(|t| t.activities_people)}</label>
                     <select id="rsvp-people"
                         prop:value=move || people.get().to_string()
                         on:change=move |ev| {
@@ -687,12 +687,12 @@ fn RsvpForm(
                     <label class="rsvp__check">
                         <input type="checkbox" prop:checked=move || helps.get()
                             on:change=move |ev| helps.set(event_target_checked(&ev))/>
-                        <span>{move || locale.t().activities_helps}</span>
+                        <span>{locale.text(|t| t.activities_helps)}</span>
                     </label>
                 })}
             </Show>
             <div class="rsvp__field">
-                <label for="rsvp-note">{move || locale.t().activities_note}</label>
+                <label for="rsvp-note">{locale.text(|t| t.activities_note)}</label>
                 <textarea id="rsvp-note" rows="3" maxlength=MAX_NOTE_CHARS.to_string()
                     aria-describedby="rsvp-note-hint"
                     prop:value=move || note.get()
@@ -708,7 +708,7 @@ fn RsvpForm(
             </p>
             <FirstSendPanel open=first_send on_yes=agreed id="rsvp"/>
             <button type="submit" class="button button--primary rsvp__save">
-                {move || locale.t().activities_save}
+                {locale.text(|t| t.activities_save)}
             </button>
         </form>
     }

@@ -60,7 +60,7 @@ pub fn Agreements() -> impl IntoView {
     };
 
     view! {
-        <h1>{move || locale.t().agreements_title}</h1>
+        <h1>{locale.text(|t| t.agreements_title)}</h1>
         <p class="muted">
             {move || {
                 agreement.with(|a| {
@@ -74,7 +74,7 @@ pub fn Agreements() -> impl IntoView {
         </p>
         <NewAgreementBanner/>
         <section aria-labelledby="vision">
-            <h2 id="vision">{move || locale.t().agreement_vision}</h2>
+            <h2 id="vision">{locale.text(|t| t.agreement_vision)}</h2>
             {move || agreement.with(|a| paragraphs(&a.vision))}
         </section>
         {list(|t| t.agreement_school, |a| &a.school_promises, "school-promises")}
@@ -189,7 +189,7 @@ fn AcknowledgeForm(
 
     view! {
         <section class="card ack" aria-labelledby="ack-title">
-            <h2 id="ack-title">{move || locale.t().ack_title}</h2>
+            <h2 id="ack-title">{locale.text(|t| t.ack_title)}</h2>
             <p role="status" aria-live="polite">{said}</p>
             {move || {
                 done.get()
@@ -209,11 +209,11 @@ fn AcknowledgeForm(
             <Show when=open>
                 <form on:submit=submit novalidate>
                     <div class="field">
-                        <label for="ack-names">{move || locale.t().ack_names}</label>
+                        <label for="ack-names">{locale.text(|t| t.ack_names)}</label>
                         <input id="ack-names" type="text" autocomplete="name"
                             aria-describedby="ack-names-hint ack-error"
                             prop:value=names on:input=move |ev| set_names.set(event_target_value(&ev))/>
-                        <p id="ack-names-hint" class="muted">{move || locale.t().ack_names_hint}</p>
+                        <p id="ack-names-hint" class="muted">{locale.text(|t| t.ack_names_hint)}</p>
                     </div>
                     {move || {
                         waiting()
@@ -242,7 +242,7 @@ fn AcknowledgeForm(
                     <p id="ack-error" class="field__error">{move || error.get().map(|e| e(locale.t()))}</p>
                     <FirstSendPanel open=first_send on_yes=agreed id="ack"/>
                     <button type="submit" class="button button--primary">
-                        {move || locale.t().ack_submit}
+                        {locale.text(|t| t.ack_submit)}
                     </button>
                 </form>
             </Show>

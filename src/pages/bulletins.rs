@@ -142,12 +142,12 @@ pub fn Bulletins() -> impl IntoView {
             <button type="button" class="button view-switch__option"
                 aria-pressed=move || (!as_agenda.get()).to_string()
                 on:click=move |_| as_agenda.set(false)>
-                {move || locale.t().bulletins_by_month}
+                {locale.text(|t| t.bulletins_by_month)}
             </button>
             <button type="button" class="button view-switch__option"
                 aria-pressed=move || as_agenda.get().to_string()
                 on:click=move |_| as_agenda.set(true)>
-                {move || locale.t().bulletins_agenda}
+                {locale.text(|t| t.bulletins_agenda)}
             </button>
         </div>
         <div class="bulletins-tools">
@@ -164,14 +164,14 @@ pub fn Bulletins() -> impl IntoView {
                 </Show>
                 <button type="button" class="button" disabled=move || unread() == 0
                     on:click=all_read>
-                    {move || locale.t().bulletins_all_read}
+                    {locale.text(|t| t.bulletins_all_read)}
                 </button>
             </div>
         </div>
         <p class="visually-hidden" role="status">{move || said.get()}</p>
         <Show when=move || as_agenda.get() fallback=move || view! {
             <Show when=move || months.with(|m| m.is_empty())>
-                <p class="muted">{move || locale.t().bulletins_empty}</p>
+                <p class="muted">{locale.text(|t| t.bulletins_empty)}</p>
             </Show>
             // Keyed by month; each month takes its items from `months` itself, so that the
             // filter changes the items of a month that stays on screen.
@@ -235,7 +235,7 @@ fn Agenda(
             }
         })}
         <Show when=move || weeks.with(Vec::is_empty)>
-            <p class="muted">{move || locale.t().bulletins_agenda_empty}</p>
+            <p class="muted">{locale.text(|t| t.bulletins_agenda_empty)}</p>
         </Show>
         <For each=move || weeks.get() key=|w| (w.monday, w.days.len()) let:week>
             <section class="agenda-week" aria-label=week_name(week.monday)>
@@ -451,14 +451,14 @@ pub fn BulletinItemPage() -> impl IntoView {
         <p class="back-link">
             <A href="/maandinfo">
                 <span aria-hidden="true">"← "</span>
-                {move || locale.t().bulletins_back}
+                {locale.text(|t| t.bulletins_back)}
             </A>
         </p>
         {move || match item.get() {
             Some(item) => view! { <ItemCard item=item said=said heading=1/> }.into_any(),
             None => view! {
-                <h1>{move || locale.t().bulletins_not_found_title}</h1>
-                <p>{move || locale.t().bulletins_not_found}</p>
+                <h1>{locale.text(|t| t.bulletins_not_found_title)}</h1>
+                <p>{locale.text(|t| t.bulletins_not_found)}</p>
             }
             .into_any(),
         }}

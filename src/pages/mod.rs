@@ -43,6 +43,6 @@ pub fn NotFound() -> impl IntoView {
     let locale = use_locale();
     view! {
         <Screen title=|t| t.not_found_title intro=|t| t.not_found_text/>
-        <p><A href="/">{move || locale.t().not_found_link}</A></p>
+        <p><A href="/">{locale.text(|t| t.not_found_link)}</A></p>
     }
 }

@@ -152,13 +152,13 @@ pub fn Settings() -> impl IntoView {
     };
 
     view! {
-        <h1>{move || locale.t().settings_title}</h1>
+        <h1>{locale.text(|t| t.settings_title)}</h1>
         <p class="visually-hidden" role="status" aria-live="polite">{said}</p>
 
         <section class="card" aria-labelledby="children-title">
-            <h2 id="children-title">{move || locale.t().settings_children}</h2>
+            <h2 id="children-title">{locale.text(|t| t.settings_children)}</h2>
             <Show when=move || !children.with(|c| c.0.is_empty())
-                fallback=move || view! { <p class="muted">{move || locale.t().settings_no_children}</p> }>
+                fallback=move || view! { <p class="muted">{locale.text(|t| t.settings_no_children)}</p> }>
                 <ul class="child-list">
                     <For each=move || children.get().0 key=|c| c.id.clone() let:child>
                         <ChildRow child=child announce=announce/>
@@ -169,51 +169,51 @@ pub fn Settings() -> impl IntoView {
         </section>
 
         <section class="card" aria-labelledby="parents-title">
-            <h2 id="parents-title">{move || locale.t().settings_parents}</h2>
+            <h2 id="parents-title">{locale.text(|t| t.settings_parents)}</h2>
             <form on:submit=save_names>
                 <div class="field">
-                    <label for="parent-names">{move || locale.t().settings_parents_label}</label>
+                    <label for="parent-names">{locale.text(|t| t.settings_parents_label)}</label>
                     <input id="parent-names" type="text" autocomplete="name"
                         prop:value=names on:input=move |ev| set_names.set(event_target_value(&ev))/>
                 </div>
-                <button type="submit" class="button">{move || locale.t().settings_save}</button>
+                <button type="submit" class="button">{locale.text(|t| t.settings_save)}</button>
             </form>
         </section>
 
         <section class="card" aria-labelledby="language-title">
-            <h2 id="language-title">{move || locale.t().settings_language}</h2>
+            <h2 id="language-title">{locale.text(|t| t.settings_language)}</h2>
             <LanguageChoice/>
         </section>
 
         <section class="card" aria-labelledby="school-title">
-            <h2 id="school-title">{move || locale.t().settings_school}</h2>
+            <h2 id="school-title">{locale.text(|t| t.settings_school)}</h2>
             <form on:submit=save_school>
                 <fieldset class="choice">
-                    <legend class="visually-hidden">{move || locale.t().settings_school}</legend>
+                    <legend class="visually-hidden">{locale.text(|t| t.settings_school)}</legend>
                     <label class="choice__option">
                         <input type="radio" name="school" checked=move || !sync.get()
                             on:change=move |_| set_sync.set(false)/>
-                        {move || locale.t().settings_school_demo}
+                        {locale.text(|t| t.settings_school_demo)}
                     </label>
                     <label class="choice__option">
                         <input type="radio" name="school" checked=move || sync.get()
                             on:change=move |_| set_sync.set(true)/>
-                        {move || locale.t().settings_school_sync}
+                        {locale.text(|t| t.settings_school_sync)}
                     </label>
                 </fieldset>
                 <Show when=move || sync.get()>
                     <SchoolAddress id="settings-url" url=url set_url=set_url error=url_error
                         set_error=set_url_error/>
                 </Show>
-                <button type="submit" class="button">{move || locale.t().settings_save}</button>
+                <button type="submit" class="button">{locale.text(|t| t.settings_save)}</button>
             </form>
             <SyncStatus/>
         </section>
 
         <section class="card disclosure" aria-labelledby="disclosure-title">
-            <h2 id="disclosure-title">{move || locale.t().disclosure_title}</h2>
+            <h2 id="disclosure-title">{locale.text(|t| t.disclosure_title)}</h2>
             <Show when=move || settings.with(|s| s.sync_url.is_none())>
-                <p class="muted">{move || locale.t().disclosure_not_connected}</p>
+                <p class="muted">{locale.text(|t| t.disclosure_not_connected)}</p>
             </Show>
             <WhatGoesToSchool/>
         </section>
@@ -221,12 +221,12 @@ pub fn Settings() -> impl IntoView {
         <SecondPhone/>
 
         <section class="card" aria-labelledby="data-title">
-            <h2 id="data-title">{move || locale.t().settings_data}</h2>
-            <p>{move || locale.t().settings_data_text}</p>
+            <h2 id="data-title">{locale.text(|t| t.settings_data)}</h2>
+            <p>{locale.text(|t| t.settings_data_text)}</p>
             <div class="actions">
-                <button class="button" on:click=export>{move || locale.t().settings_export}</button>
+                <button class="button" on:click=export>{locale.text(|t| t.settings_export)}</button>
                 <label class="button file-button">
-                    {move || locale.t().settings_import}
+                    {locale.text(|t| t.settings_import)}
                     <input type="file" accept="application/json,.json" class="visually-hidden"
                         on:change=import/>
                 </label>
@@ -235,18 +235,18 @@ pub fn Settings() -> impl IntoView {
             <Show when=move || pending.with(Option::is_some)>
                 <div class="import-preview" role="group"
                     aria-label=move || locale.t().settings_import_check_title>
-                    <h3>{move || locale.t().settings_import_check_title}</h3>
+                    <h3>{locale.text(|t| t.settings_import_check_title)}</h3>
                     <ul>
                         {move || preview_text().unwrap_or_default().into_iter()
                             .map(|line| view! { <li>{line}</li> }).collect_view()}
                     </ul>
-                    <p><strong>{move || locale.t().settings_import_check_warning}</strong></p>
+                    <p><strong>{locale.text(|t| t.settings_import_check_warning)}</strong></p>
                     <div class="actions">
                         <button type="button" class="button button--danger" on:click=replace>
-                            {move || locale.t().settings_import_replace}
+                            {locale.text(|t| t.settings_import_replace)}
                         </button>
                         <button type="button" class="button" on:click=move |_| pending.set(None)>
-                            {move || locale.t().settings_import_cancel}
+                            {locale.text(|t| t.settings_import_cancel)}
                         </button>
                     </div>
                 </div>
@@ -255,17 +255,17 @@ pub fn Settings() -> impl IntoView {
             <Show when=move || confirm_erase.get()
                 fallback=move || view! {
                     <button class="button button--danger" on:click=move |_| set_confirm_erase.set(true)>
-                        {move || locale.t().settings_erase}
+                        {locale.text(|t| t.settings_erase)}
                     </button>
                 }>
                 <div class="confirm" role="alertdialog" aria-labelledby="erase-question">
-                    <p id="erase-question">{move || locale.t().settings_erase_confirm}</p>
+                    <p id="erase-question">{locale.text(|t| t.settings_erase_confirm)}</p>
                     <div class="actions">
                         <button class="button button--danger" on:click=erase>
-                            {move || locale.t().settings_erase_yes}
+                            {locale.text(|t| t.settings_erase_yes)}
                         </button>
                         <button class="button" on:click=move |_| set_confirm_erase.set(false)>
-                            {move || locale.t().settings_erase_no}
+                            {locale.text(|t| t.settings_erase_no)}
                         </button>
                     </div>
                 </div>
@@ -331,15 +331,15 @@ fn ChildRow(
         <li>
             <form class="child-row" aria-label=form_label on:submit=change>
                 <div class="field">
-                    <label for=label_for_name>{move || locale.t().child_name}</label>
+                    <label for=label_for_name>{locale.text(|t| t.child_name)}</label>
                     <input id=name_id type="text" maxlength="40" required
                         prop:value=name on:input=move |ev| set_name.set(event_target_value(&ev))/>
                 </div>
                 <GroepSelect id=groep_id groep=groep set_groep=set_groep/>
                 <div class="actions">
-                    <button type="submit" class="button">{move || locale.t().settings_save}</button>
+                    <button type="submit" class="button">{locale.text(|t| t.settings_save)}</button>
                     <button type="button" class="button button--danger" on:click=remove>
-                        {move || locale.t().settings_remove}
+                        {locale.text(|t| t.settings_remove)}
                     </button>
                 </div>
             </form>
@@ -386,22 +386,22 @@ fn SecondPhone() -> impl IntoView {
     };
     view! {
         <section class="card second-phone" aria-labelledby="second-phone-title">
-            <h2 id="second-phone-title">{move || locale.t().second_phone_title}</h2>
-            <p>{move || locale.t().second_phone_text}</p>
+            <h2 id="second-phone-title">{locale.text(|t| t.second_phone_title)}</h2>
+            <p>{locale.text(|t| t.second_phone_text)}</p>
             <Show when=move || sync.connected.get()
-                fallback=move || view! { <p class="muted">{move || locale.t().second_phone_no_school}</p> }>
+                fallback=move || view! { <p class="muted">{locale.text(|t| t.second_phone_no_school)}</p> }>
                 <Show when=move || link.with(Option::is_some)
                     fallback=move || view! {
                         <button type="button" class="button" on:click=show>
-                            {move || locale.t().second_phone_show}
+                            {locale.text(|t| t.second_phone_show)}
                         </button>
                     }>
                     <p class="second-phone__warning">
-                        <strong>{move || locale.t().second_phone_warning_title}</strong>
+                        <strong>{locale.text(|t| t.second_phone_warning_title)}</strong>
                         " "
-                        {move || locale.t().second_phone_warning}
+                        {locale.text(|t| t.second_phone_warning)}
                     </p>
-                    <p>{move || locale.t().second_phone_how}</p>
+                    <p>{locale.text(|t| t.second_phone_how)}</p>
                     {move || link.get().map(|text| view! {
                         <QrImage text=text.clone() label=locale.t().second_phone_qr_label.to_owned()/>
                         <div class="field">
@@ -412,10 +412,10 @@ fn SecondPhone() -> impl IntoView {
                     })}
                     <div class="actions">
                         <button type="button" class="button button--primary" on:click=copy>
-                            {move || locale.t().second_phone_copy}
+                            {locale.text(|t| t.second_phone_copy)}
                         </button>
                         <button type="button" class="button" on:click=move |_| set_link.set(None)>
-                            {move || locale.t().second_phone_hide}
+                            {locale.text(|t| t.second_phone_hide)}
                         </button>
                     </div>
                 </Show>
@@ -463,7 +463,7 @@ fn SyncStatus() -> impl IntoView {
     view! {
         <Show when=move || sync.connected.get()>
             <section class="sync-status" aria-labelledby="sync-title">
-                <h3 id="sync-title">{move || locale.t().sync_title}</h3>
+                <h3 id="sync-title">{locale.text(|t| t.sync_title)}</h3>
                 <p role="status" aria-live="polite" class="sync-status__state">
                     {move || if sync.running.get() { locale.t().sync_running.to_owned() } else { last() }}
                 </p>
@@ -473,7 +473,7 @@ fn SyncStatus() -> impl IntoView {
                 <p class="muted">{waiting}</p>
                 <button type="button" class="button" disabled=move || sync.running.get()
                     on:click=move |_| sync.sync_now.run(())>
-                    {move || locale.t().sync_now}
+                    {locale.text(|t| t.sync_now)}
                 </button>
             </section>
         </Show>

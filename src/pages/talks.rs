@@ -162,12 +162,12 @@ pub fn Talks() -> impl IntoView {
         <Screen title=|t| t.talks_title intro=|t| t.talks_intro/>
         <Show when=move || children.with(|c| c.0.is_empty())>
             <p class="notice">
-                {move || locale.t().talks_no_children}" "
-                <A href="/instellingen">{move || locale.t().talks_to_settings}</A>
+                {locale.text(|t| t.talks_no_children)}" "
+                <A href="/instellingen">{locale.text(|t| t.talks_to_settings)}</A>
             </p>
         </Show>
         <Show when=move || rounds.with(Vec::is_empty)>
-            <p class="muted">{move || locale.t().talks_none}</p>
+            <p class="muted">{locale.text(|t| t.talks_none)}</p>
         </Show>
         <ul class="talk-list" role="list">
             <For each=move || rounds.get() key=|r| r.id.clone() let:round>
@@ -224,7 +224,7 @@ pub fn TalkPage() -> impl IntoView {
     move || match round.get() {
         None => view! {
             <Screen title=|t| t.talks_title intro=|t| t.talks_unknown/>
-            <p><A href="/gesprekken">{move || locale.t().talks_back}</A></p>
+            <p><A href="/gesprekken">{locale.text(|t| t.talks_back)}</A></p>
         }
         .into_any(),
         Some(round) => view! { <Round round=round/> }.into_any(),
@@ -312,7 +312,7 @@ fn Round(round: TalkRound) -> impl IntoView {
         <p class="back-link">
             <A href="/gesprekken">
                 <span aria-hidden="true">"← "</span>
-                {move || locale.t().talks_back}
+                {locale.text(|t| t.talks_back)}
             </A>
         </p>
         <h1>{title}</h1>
@@ -322,8 +322,8 @@ fn Round(round: TalkRound) -> impl IntoView {
         {early_note().map(|n| view! { <p class="muted">{n}</p> })}
         <Show when=move || mine.with(Vec::is_empty)>
             <p class="notice">
-                {move || locale.t().talks_not_for_children}" "
-                <A href="/instellingen">{move || locale.t().talks_to_settings}</A>
+                {locale.text(|t| t.talks_not_for_children)}" "
+                <A href="/instellingen">{locale.text(|t| t.talks_to_settings)}</A>
             </p>
         </Show>
         <Show when=move || open() && several()>
@@ -334,9 +334,9 @@ fn Round(round: TalkRound) -> impl IntoView {
                 phone=Signal::derive(phone)/>
         </For>
         {move || (sync.connected.get() && taken.get().is_some_and(|t| t.is_none())).then(|| view! {
-            <p class="muted">{move || locale.t().talks_offline_hint}</p>
+            <p class="muted">{locale.text(|t| t.talks_offline_hint)}</p>
         })}
-        <p class="muted">{move || locale.t().talks_first_come}</p>
+        <p class="muted">{locale.text(|t| t.talks_first_come)}</p>
     }
 }
 
@@ -490,9 +490,9 @@ fn Siblings(
     view! {
         <Show when=none_booked>
             <section class="talk-siblings notice" aria-labelledby="talk-siblings-title">
-                <h2 id="talk-siblings-title">{move || locale.t().talks_siblings_title}</h2>
+                <h2 id="talk-siblings-title">{locale.text(|t| t.talks_siblings_title)}</h2>
                 {move || match proposal.get() {
-                    None => view! { <p>{move || locale.t().talks_siblings_none}</p> }.into_any(),
+                    None => view! { <p>{locale.text(|t| t.talks_siblings_none)}</p> }.into_any(),
                     Some(series) => {
                         let lang = locale.0.get_untracked();
                         let minutes = round.with_value(|r| r.changeover_minutes);
@@ -774,35 +774,35 @@ fn ChildTalk(
                 <div class="talk__actions">
                     <Show when=move || stored.with(|s| s.as_ref().is_some_and(|s| s.booked.is_some()))>
                         <button type="button" class="button" on:click=calendar>
-                            {move || locale.t().talks_calendar}
+                            {locale.text(|t| t.talks_calendar)}
                         </button>
                     </Show>
                     <button type="button" class="button" on:click=move |_| choosing.set(true)>
-                        {move || locale.t().talks_change}
+                        {locale.text(|t| t.talks_change)}
                     </button>
                     <button type="button" class="button" on:click=move |_| confirming.set(true)>
-                        {move || locale.t().talks_cancel}
+                        {locale.text(|t| t.talks_cancel)}
                     </button>
                 </div>
             </Show>
             <Show when=move || confirming.get() && open.get() && active()>
                 <div class="talk__confirm notice" role="group" aria-labelledby=confirm_id.get_value()>
-                    <p id=confirm_id.get_value()>{move || locale.t().talks_cancel_confirm}</p>
+                    <p id=confirm_id.get_value()>{locale.text(|t| t.talks_cancel_confirm)}</p>
                     <button type="button" class="button button--primary"
                         on:click=move |_| {
                             confirming.set(false);
                             submit(Vec::new(), true);
                         }>
-                        {move || locale.t().talks_cancel_yes}
+                        {locale.text(|t| t.talks_cancel_yes)}
                     </button>
                     <button type="button" class="button" on:click=move |_| confirming.set(false)>
-                        {move || locale.t().talks_cancel_no}
+                        {locale.text(|t| t.talks_cancel_no)}
                     </button>
                 </div>
             </Show>
             <Show when=move || !open.get() && active() && stored.with(|s| s.as_ref().is_some_and(|s| s.booked.is_some()))>
                 <button type="button" class="button" on:click=calendar>
-                    {move || locale.t().talks_calendar}
+                    {locale.text(|t| t.talks_calendar)}
                 </button>
             </Show>
             <Show when=move || open.get() && (!active() || choosing.get())>
@@ -865,7 +865,7 @@ pub fn UpcomingTalks() -> impl IntoView {
     view! {
         <Show when=move || lines.with(|l| !l.is_empty())>
             <section class="talks-upcoming" aria-labelledby="talks-upcoming-title">
-                <h2 id="talks-upcoming-title">{move || locale.t().talks_upcoming_title}</h2>
+                <h2 id="talks-upcoming-title">{locale.text(|t| t.talks_upcoming_title)}</h2>
                 <ul role="list">
                     <For each=move || lines.get() key=|l| l.1.clone() let:line>
                         <li><A href=line.2>{line.1}</A></li>

@@ -69,15 +69,15 @@ fn TodayScreen() -> impl IntoView {
     let day_label = move |date: NaiveDate| day_label(locale.0.get(), day, date);
 
     view! {
-        <h1>{move || locale.t().today_title}</h1>
+        <h1>{locale.text(|t| t.today_title)}</h1>
         <p class="visually-hidden" role="status" aria-live="polite">{said}</p>
         <NewAgreementBanner link=true/>
         <TodayAbsences announce=Callback::new(move |s| set_said.set(s))/>
         <crate::pages::talks::UpcomingTalks/>
         <section class="week" aria-labelledby="week-title">
-            <h2 id="week-title">{move || locale.t().today_whats_on}</h2>
+            <h2 id="week-title">{locale.text(|t| t.today_whats_on)}</h2>
             <Show when=move || !week.with(Vec::is_empty)
-                fallback=move || view! { <p class="muted">{move || locale.t().today_nothing_on}</p> }>
+                fallback=move || view! { <p class="muted">{locale.text(|t| t.today_nothing_on)}</p> }>
                 // This calendar week, then the next: on a Friday, Monday is "volgende week".
                 {move || {
                     [false, true]
@@ -113,7 +113,7 @@ fn TodayScreen() -> impl IntoView {
         <Show when=move || !children.with(|c| c.0.is_empty())
             fallback=move || view! {
                 <p class="card">
-                    <A href="/instellingen">{move || locale.t().today_no_children}</A>
+                    <A href="/instellingen">{locale.text(|t| t.today_no_children)}</A>
                 </p>
             }>
             <For each=move || children.get().0 key=|c| (c.id.clone(), c.groep, c.name.clone())
@@ -266,28 +266,28 @@ fn PromptCard(
             <div class="prompt__actions">
                 <Show when=move || !discussed_today()
                     fallback=move || view! {
-                        <span class="prompt__done">{move || locale.t().prompt_discussed_done}</span>
-                        <button class="button" on:click=undo>{move || locale.t().prompt_undo}</button>
+                        <span class="prompt__done">{locale.text(|t| t.prompt_discussed_done)}</span>
+                        <button class="button" on:click=undo>{locale.text(|t| t.prompt_undo)}</button>
                     }>
                     <button class="button button--primary" on:click=mark.clone()>
-                        {move || locale.t().prompt_discussed}
+                        {locale.text(|t| t.prompt_discussed)}
                     </button>
                 </Show>
                 <button class="button" on:click=move |_| set_skip.update(|s| *s += 1)>
-                    {move || locale.t().prompt_other}
+                    {locale.text(|t| t.prompt_other)}
                 </button>
                 <Show when=move || can_speak(prompt_lang())>
                     <button class="button" on:click=move |_| {
                         if let Some(text) = prompt_text() {
                             speak(&text, prompt_lang());
                         }
-                    }>{move || locale.t().prompt_read_aloud}</button>
+                    }>{locale.text(|t| t.prompt_read_aloud)}</button>
                 </Show>
             </div>
             <details class="prompt__history">
-                <summary>{move || locale.t().prompt_history}</summary>
+                <summary>{locale.text(|t| t.prompt_history)}</summary>
                 <Show when=move || !history.with(Vec::is_empty)
-                    fallback=move || view! { <p class="muted">{move || locale.t().prompt_history_empty}</p> }>
+                    fallback=move || view! { <p class="muted">{locale.text(|t| t.prompt_history_empty)}</p> }>
                     <ul>
                         <For each=move || history.get() key=|(date, id, _)| (*date, id.clone())
                             let:entry>
@@ -376,22 +376,22 @@ fn Welcome() -> impl IntoView {
     };
 
     view! {
-        <h1>{move || locale.t().welcome_title}</h1>
+        <h1>{locale.text(|t| t.welcome_title)}</h1>
         <p class="visually-hidden" role="status" aria-live="polite">{said}</p>
         <Show when=move || by_link>
             <p class="card welcome__connected" role="status">{connected}</p>
         </Show>
         <Show when=move || step.get() == 0>
-            <p>{move || locale.t().welcome_text}</p>
+            <p>{locale.text(|t| t.welcome_text)}</p>
             <LanguageChoice/>
-            <p class="card">{move || locale.t().welcome_privacy}</p>
+            <p class="card">{locale.text(|t| t.welcome_privacy)}</p>
             <button class="button button--primary" on:click=move |_| set_step.set(1)>
-                {move || locale.t().welcome_start}
+                {locale.text(|t| t.welcome_start)}
             </button>
         </Show>
         <Show when=move || step.get() == 1>
-            <h2>{move || locale.t().welcome_children_title}</h2>
-            <p>{move || locale.t().welcome_children_text}</p>
+            <h2>{locale.text(|t| t.welcome_children_title)}</h2>
+            <p>{locale.text(|t| t.welcome_children_text)}</p>
             <ul class="child-list">
                 <For each=move || children.get().0 key=|c| c.id.clone() let:child>
                     <li>
@@ -404,23 +404,23 @@ fn Welcome() -> impl IntoView {
                 groep=typed_groep/>
             <div class="actions">
                 <button class="button button--primary" on:click=next>
-                    {move || locale.t().welcome_next}
+                    {locale.text(|t| t.welcome_next)}
                 </button>
             </div>
         </Show>
         <Show when=move || step.get() == 2>
             <form on:submit=finish>
                 <fieldset class="choice">
-                    <legend>{move || locale.t().welcome_school_title}</legend>
+                    <legend>{locale.text(|t| t.welcome_school_title)}</legend>
                     <label class="choice__option">
                         <input type="radio" name="school" checked=move || !sync.get()
                             on:change=move |_| set_sync.set(false)/>
-                        {move || locale.t().welcome_school_demo}
+                        {locale.text(|t| t.welcome_school_demo)}
                     </label>
                     <label class="choice__option">
                         <input type="radio" name="school" checked=move || sync.get()
                             on:change=move |_| set_sync.set(true)/>
-                        {move || locale.t().welcome_school_sync}
+                        {locale.text(|t| t.welcome_school_sync)}
                     </label>
                 </fieldset>
                 <Show when=move || sync.get()>
@@ -428,7 +428,7 @@ fn Welcome() -> impl IntoView {
                         set_error=set_url_error/>
                 </Show>
                 <button type="submit" class="button button--primary">
-                    {move || locale.t().welcome_done}
+                    {locale.text(|t| t.welcome_done)}
                 </button>
             </form>
         </Show>

@@ -113,6 +113,17 @@ impl Locale {
     pub fn t(&self) -> &'static Strings {
         self.0.get().strings()
     }
+
+    /// One text in the current language, reactive: `{locale.text(|t| t.talks_cancel)}` in a
+    /// view. Every such text is of one type (this closure over a plain function), so the wasm
+    /// has one renderer for all of them, where a `move || locale.t().talks_cancel` of its own
+    /// each had a renderer of its own.
+    pub fn text(
+        self,
+        pick: fn(&Strings) -> &'static str,
+    ) -> impl Fn() -> &'static str + Copy + Send + Sync + 'static {
+        move || pick(self.t())
+    }
 }
 
 /// The locale from context; Dutch when none was provided (as in a component test).

@@ -78,13 +78,6 @@ struct Envelope<'a> {
     data: &'a RawValue,
 }
 
-/// The stored form of every record, as written.
-#[derive(Serialize)]
-struct EnvelopeOut<'a, T: Serialize + ?Sized> {
-    schema: u32,
-    data: &'a T,
-}
-
 /// Something the parent should know about what was found in storage.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Notice {
@@ -132,59 +125,75 @@ impl<B: Backend> Store<B> {
 
     /// Loads a record: never fails and never panics, whatever is stored (see the module docs).
     pub fn load<R: Record>(&self) -> Loaded<R> {
-        let fresh = |notice| Loaded {
-            value: R::default(),
-            notice,
-        };
-        let raw = match self.backend.get(&Self::key(R::KIND)) {
-            Ok(Some(raw)) => raw,
-            Ok(None) => return fresh(None),
-            Err(error) => {
-                return fresh(Some(Notice::Unreadable {
-                    kind: R::KIND,
-                    error,
-                }))
-            }
-        };
-        match decode::<R>(&raw) {
-            Ok(Decoded::Current(value)) => Loaded {
-                value,
-                notice: None,
-            },
-            Ok(Decoded::Migrated(value)) => {
-                // Written back so that the migration runs once; if the write fails, the same
-                // migration simply runs again next time.
-                let _ = self.save(&value);
-                Loaded {
-                    value,
-                    notice: None,
-                }
-            }
-            Ok(Decoded::Newer(schema)) => {
-                self.locked.borrow_mut().insert(R::KIND);
-                fresh(Some(Notice::Newer {
-                    kind: R::KIND,
-                    schema,
-                }))
-            }
-            Err(_) => {
-                let key = self.quarantine(R::KIND, &raw);
-                fresh(Some(Notice::Quarantined { kind: R::KIND, key }))
-            }
+        // Only the typed parse and the migrated record's write are per record type; reading,
+        // the envelope and the notices are one function for all (`load_raw`), so that each kind
+        // of record adds little code to the wasm.
+        let mut value = None;
+        let found = self.load_raw(R::KIND, R::SCHEMA, R::migrate, &mut |text| {
+            value = Some(serde_json::from_str::<R>(text).map_err(|e| e.to_string())?);
+            Ok(())
+        });
+        let migrated = matches!(found, Ok(Found::Migrated));
+        let value = value.unwrap_or_default();
+        if migrated {
+            // Written back so that the migration runs once; if the write fails, the same
+            // migration simply runs again next time.
+            let _ = self.save(&value);
         }
+        Loaded {
+            value,
+            notice: found.err(),
+        }
+    }
+
+    /// Reads the stored record of `kind` through `read` (which keeps the value), or says what
+    /// the parent should be told.
+    fn load_raw(
+        &self,
+        kind: &'static str,
+        schema: u32,
+        migrate: Migrate,
+        read: &mut dyn FnMut(&str) -> Result<(), String>,
+    ) -> Result<Found, Notice> {
+        let raw = match self.backend.get(&Self::key(kind)) {
+            Ok(Some(raw)) => raw,
+            Ok(None) => return Ok(Found::Nothing),
+            Err(error) => return Err(Notice::Unreadable { kind, error }),
+        };
+        let read = match stage(&raw, schema, migrate) {
+            Ok(Staged::Newer(schema)) => {
+                self.locked.borrow_mut().insert(kind);
+                return Err(Notice::Newer { kind, schema });
+            }
+            Ok(Staged::Current(text)) => read(text).map(|()| Found::Current),
+            Ok(Staged::Migrated(text)) => read(&text).map(|()| Found::Migrated),
+            Err(reason) => Err(reason),
+        };
+        read.map_err(|_| Notice::Quarantined {
+            kind,
+            key: self.quarantine(kind, &raw),
+        })
     }
 
     /// Writes a record. Refused for a kind whose stored value is from a newer app.
     pub fn save<R: Record>(&self, value: &R) -> Result<(), StorageError> {
-        if self.locked.borrow().contains(R::KIND) {
-            return Err(StorageError::NewerVersion { kind: R::KIND });
+        self.check_writable(R::KIND)?;
+        let data = serde_json::to_string(value).map_err(|e| StorageError::Other(e.to_string()))?;
+        self.save_raw(R::KIND, R::SCHEMA, &data)
+    }
+
+    fn check_writable(&self, kind: &'static str) -> Result<(), StorageError> {
+        match self.locked.borrow().contains(kind) {
+            true => Err(StorageError::NewerVersion { kind }),
+            false => Ok(()),
         }
-        let text = serde_json::to_string(&EnvelopeOut {
-            schema: R::SCHEMA,
-            data: value,
-        })
-        .map_err(|e| StorageError::Other(e.to_string()))?;
-        self.backend.set(&Self::key(R::KIND), &text)
+    }
+
+    /// Writes a record's JSON `data` in its envelope (the same text as serde_json writes for
+    /// `EnvelopeOut`).
+    fn save_raw(&self, kind: &str, schema: u32, data: &str) -> Result<(), StorageError> {
+        let text = format!("{{\"schema\":{schema},\"data\":{data}}}");
+        self.backend.set(&Self::key(kind), &text)
     }
 
     /// Keeps an unreadable value under a quarantine key of its own and returns that key. When
@@ -369,7 +378,7 @@ pub fn check_envelope(kind: &str, raw: &str) -> Result<(), ImportError> {
 pub fn check_record<R: Record>(raw: &str) -> Result<(), ImportError> {
     match decode::<R>(raw) {
         Ok(Decoded::Current(_) | Decoded::Migrated(_)) => Ok(()),
-        Ok(Decoded::Newer(_)) => Err(ImportError::Newer),
+        Ok(Decoded::Newer) => Err(ImportError::Newer),
         Err(reason) => Err(ImportError::BadRecord {
             kind: R::KIND.to_owned(),
             reason,
@@ -377,30 +386,59 @@ pub fn check_record<R: Record>(raw: &str) -> Result<(), ImportError> {
     }
 }
 
+/// A record's migration step ([`Record::migrate`]).
+type Migrate = fn(u32, Value) -> Result<Value, String>;
+
+/// What [`Store::load_raw`] found.
+enum Found {
+    Nothing,
+    Current,
+    Migrated,
+}
+
+/// An envelope as found, before its data is read as the record's type.
+enum Staged<'a> {
+    /// The data, in this app's schema.
+    Current(&'a str),
+    /// The data migrated forward from an older schema.
+    Migrated(String),
+    /// Written by a newer app, with this schema.
+    Newer(u32),
+}
+
+/// Reads an envelope, migrating its data forward where it is older (one function for every
+/// record type; only the typed parse that follows is per type).
+fn stage(raw: &str, schema: u32, migrate: Migrate) -> Result<Staged<'_>, String> {
+    let envelope: Envelope = serde_json::from_str(raw).map_err(|e| e.to_string())?;
+    let from = envelope.schema;
+    if from > schema {
+        return Ok(Staged::Newer(from));
+    }
+    if from == schema {
+        return Ok(Staged::Current(envelope.data.get()));
+    }
+    // Migrations work on the generic JSON tree; this path runs once per old record.
+    let mut data: Value = serde_json::from_str(envelope.data.get()).map_err(|e| e.to_string())?;
+    for step in from..schema {
+        data = migrate(step, data)?;
+    }
+    Ok(Staged::Migrated(data.to_string()))
+}
+
 enum Decoded<R> {
     Current(R),
     Migrated(R),
-    Newer(u32),
+    Newer,
 }
 
 /// Reads an envelope, migrating it forward where it is older.
 fn decode<R: Record>(raw: &str) -> Result<Decoded<R>, String> {
-    let envelope: Envelope = serde_json::from_str(raw).map_err(|e| e.to_string())?;
-    let from = envelope.schema;
-    if from > R::SCHEMA {
-        return Ok(Decoded::Newer(from));
-    }
-    if from == R::SCHEMA {
-        let value = serde_json::from_str(envelope.data.get()).map_err(|e| e.to_string())?;
-        return Ok(Decoded::Current(value));
-    }
-    // Migrations work on the generic JSON tree; this path runs once per old record.
-    let mut data: Value = serde_json::from_str(envelope.data.get()).map_err(|e| e.to_string())?;
-    for schema in from..R::SCHEMA {
-        data = R::migrate(schema, data)?;
-    }
-    let value = serde_json::from_str(&data.to_string()).map_err(|e| e.to_string())?;
-    Ok(Decoded::Migrated(value))
+    let read = |text: &str| serde_json::from_str(text).map_err(|e| e.to_string());
+    Ok(match stage(raw, R::SCHEMA, R::migrate)? {
+        Staged::Newer(_) => Decoded::Newer,
+        Staged::Current(text) => Decoded::Current(read(text)?),
+        Staged::Migrated(text) => Decoded::Migrated(read(&text)?),
+    })
 }
 
 /// An export file.
