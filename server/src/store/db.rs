@@ -193,6 +193,11 @@ pub(crate) trait Db {
     fn lock(&mut self, _key: &str) -> Result<(), StoreError> {
         Ok(())
     }
+
+    /// Takes the locks named `keys`, in this order (a backend may do it in one round trip).
+    fn lock_in_order(&mut self, keys: &[String]) -> Result<(), StoreError> {
+        keys.iter().try_for_each(|key| self.lock(key))
+    }
 }
 
 /// Takes the locks named `keys` (sorted and each once, so that two writes never wait for each
@@ -200,10 +205,7 @@ pub(crate) trait Db {
 pub(crate) fn lock_all(db: &mut dyn Db, mut keys: Vec<String>) -> Result<(), StoreError> {
     keys.sort();
     keys.dedup();
-    for key in &keys {
-        db.lock(key)?;
-    }
-    Ok(())
+    db.lock_in_order(&keys)
 }
 
 impl dyn Db + '_ {

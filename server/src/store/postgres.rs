@@ -360,6 +360,22 @@ impl Db for PgTx<'_, '_> {
         .map(drop)
     }
 
+    fn lock_in_order(&mut self, keys: &[String]) -> Result<(), StoreError> {
+        // One round trip: the keys (separated by the unit separator, which no key holds) locked
+        // in the order given.
+        if keys.iter().any(|key| key.contains('\u{1f}')) {
+            return keys.iter().try_for_each(|key| self.lock(key));
+        }
+        self.query(
+            "SELECT count(pg_advisory_xact_lock(hashtextextended(key, 0))) FROM (
+                SELECT key FROM unnest(string_to_array(?1, chr(31))) WITH ORDINALITY AS k(key, n)
+                ORDER BY n
+             ) AS ordered",
+            &[Arg::Text(&keys.join("\u{1f}"))],
+        )
+        .map(drop)
+    }
+
     fn query(&mut self, sql: &str, args: &[Arg<'_>]) -> Result<Vec<Row>, StoreError> {
         let statement = self.statement(sql)?;
         let params: Vec<&(dyn ToSql + Sync)> =
