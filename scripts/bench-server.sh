@@ -27,6 +27,7 @@
 #                              three setups are measured first)
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
+export DRIEHOEK_NEEDS_POSTGRES=1
 source scripts/setup.sh
 source scripts/postgres.sh
 
