@@ -364,7 +364,7 @@ pub(super) fn block_slot(
     slot_id: &str,
     block: bool,
 ) -> Checked<Option<ScheduledTalk>> {
-    db.lock(&round_lock(school, round_id))?;
+    db.lock(&[round_lock(school, round_id)])?;
     let talk = talk_on(db, school, round_id, slot_id)?;
     if block {
         if talk.is_some() {
@@ -392,7 +392,7 @@ pub(super) fn book_by_school(
     write: &SchoolBookingWrite,
 ) -> Checked<ScheduledTalk> {
     let (round_id, slot) = (&write.round_id, &write.slot);
-    db.lock(&round_lock(school, round_id))?;
+    db.lock(&[round_lock(school, round_id)])?;
     if is_blocked(db, school, round_id, &slot.id)? {
         return Ok(Err(Refused::SlotTaken { blocked: true }));
     }

@@ -187,25 +187,13 @@ pub(crate) trait Db {
     /// Runs a statement that changes rows; how many it changed.
     fn execute(&mut self, sql: &str, args: &[Arg<'_>]) -> Result<u64, StoreError>;
 
-    /// Holds the lock named `key` until the transaction ends; a writer that names the same key
-    /// waits. A write takes every lock it needs first, in sorted order ([`lock_all`]). SQLite
-    /// has one writer at a time: there it does nothing.
-    fn lock(&mut self, _key: &str) -> Result<(), StoreError> {
+    /// Holds the locks named `keys` until the transaction ends; a writer that names one of them
+    /// waits. A write names every lock it needs at once, before it reads; the backend takes
+    /// them in one order of its own, the same for every write, so that two writes never wait
+    /// for each other in a circle. SQLite has one writer at a time: there it does nothing.
+    fn lock(&mut self, _keys: &[String]) -> Result<(), StoreError> {
         Ok(())
     }
-
-    /// Takes the locks named `keys`, in this order (a backend may do it in one round trip).
-    fn lock_in_order(&mut self, keys: &[String]) -> Result<(), StoreError> {
-        keys.iter().try_for_each(|key| self.lock(key))
-    }
-}
-
-/// Takes the locks named `keys` (sorted and each once, so that two writes never wait for each
-/// other in a circle).
-pub(crate) fn lock_all(db: &mut dyn Db, mut keys: Vec<String>) -> Result<(), StoreError> {
-    keys.sort();
-    keys.dedup();
-    db.lock_in_order(&keys)
 }
 
 impl dyn Db + '_ {

@@ -147,7 +147,7 @@ pub(super) fn export(db: &mut dyn Db, id: &str) -> Result<Option<SchoolExport>, 
 /// is refused whole.
 pub(super) fn import(db: &mut dyn Db, export: &SchoolExport) -> Result<bool, StoreError> {
     check(export)?;
-    db.lock(&format!("school/{}", export.school))?;
+    db.lock(&[format!("school/{}", export.school)])?;
     if db.exists(
         "SELECT 1 FROM schools WHERE id = ?1",
         &[Arg::Text(&export.school)],

@@ -3,8 +3,8 @@
 //!
 //! Every rule is the one in `sql.rs`; what makes it hold with several servers writing at once:
 //! - **each write first takes the locks of what it decides on**, as transaction-level advisory
-//!   locks (`pg_advisory_xact_lock`, all of a write's keys in sorted order, so that two writes
-//!   never wait for each other in a circle): its natural key (a family's answer to an activity,
+//!   locks (`pg_advisory_xact_lock` on the hash of each key, all of a write's locks in
+//!   ascending order, so that two writes never wait for each other in a circle): its natural key (a family's answer to an activity,
 //!   an acknowledgement, a report, a booking id), its family (registered on first use), and
 //!   what its check reads that other families write: an activity with a limit on places, a
 //!   round's slots, a school's publication. Then it runs at `READ COMMITTED`: every statement
@@ -350,28 +350,23 @@ impl PgTx<'_, '_> {
 }
 
 impl Db for PgTx<'_, '_> {
-    fn lock(&mut self, key: &str) -> Result<(), StoreError> {
-        // A transaction-level advisory lock on the 64-bit hash of the key: released at commit
-        // or rollback. Two keys with one hash only wait for each other; never wrong.
-        self.query(
-            "SELECT 1 FROM (SELECT pg_advisory_xact_lock(hashtextextended(?1, 0))) AS locked",
-            &[Arg::Text(key)],
-        )
-        .map(drop)
-    }
-
-    fn lock_in_order(&mut self, keys: &[String]) -> Result<(), StoreError> {
-        // One round trip: the keys (separated by the unit separator, which no key holds) locked
-        // in the order given.
-        if keys.iter().any(|key| key.contains('\u{1f}')) {
-            return keys.iter().try_for_each(|key| self.lock(key));
+    fn lock(&mut self, keys: &[String]) -> Result<(), StoreError> {
+        // Transaction-level advisory locks on the 64-bit hashes of the keys, in ascending order,
+        // in one round trip; released at commit or rollback. Two keys with one hash only wait
+        // for each other: never wrong.
+        let mut hashes: Vec<i64> = keys.iter().map(|key| lock_hash(key)).collect();
+        hashes.sort_unstable();
+        hashes.dedup();
+        if hashes.is_empty() {
+            return Ok(());
         }
+        let list: Vec<String> = hashes.iter().map(i64::to_string).collect();
         self.query(
-            "SELECT count(pg_advisory_xact_lock(hashtextextended(key, 0))) FROM (
-                SELECT key FROM unnest(string_to_array(?1, chr(31))) WITH ORDINALITY AS k(key, n)
+            "SELECT count(pg_advisory_xact_lock(h)) FROM (
+                SELECT h FROM unnest(string_to_array(?1, ',')::bigint[]) WITH ORDINALITY AS k(h, n)
                 ORDER BY n
              ) AS ordered",
-            &[Arg::Text(&keys.join("\u{1f}"))],
+            &[Arg::Text(&list.join(","))],
         )
         .map(drop)
     }
@@ -395,6 +390,15 @@ impl Db for PgTx<'_, '_> {
             .execute(&statement, &params)
             .map_err(|e| self.failed(e))
     }
+}
+
+/// The advisory lock of a key: the first 8 bytes of its SHA-256.
+fn lock_hash(key: &str) -> i64 {
+    use sha2::{Digest, Sha256};
+    let digest = Sha256::digest(key.as_bytes());
+    let mut first = [0u8; 8];
+    first.copy_from_slice(&digest[..8]);
+    i64::from_be_bytes(first)
 }
 
 /// A row's columns as [`Value`]s, by the column's type.

@@ -63,7 +63,7 @@ impl<B: Backend> Store for B {
         let (id, name, access_hash, admin_hash) =
             (id.to_owned(), name.to_owned(), *access_hash, *admin_hash);
         self.write(move |db| {
-            db.lock(&format!("school/{id}"))?;
+            db.lock(&[format!("school/{id}")])?;
             db.execute(
                 "INSERT INTO schools (id, name, access_hash, admin_hash) VALUES (?1, ?2, ?3, ?4)",
                 args![&id, &name, &access_hash, &admin_hash],
@@ -125,7 +125,7 @@ impl<B: Backend> Store for B {
     ) -> Result<bool, StoreError> {
         let (id, access, admin) = (id.to_owned(), access_hash.copied(), admin_hash.copied());
         self.write(move |db| {
-            db.lock(&format!("school/{id}"))?;
+            db.lock(&[format!("school/{id}")])?;
             if !db.exists("SELECT 1 FROM schools WHERE id = ?1", args![&id])? {
                 return Ok(false);
             }
@@ -619,7 +619,7 @@ fn publish(
 ) -> Result<Publication, StoreError> {
     // One publication of a school at a time: the ETag, the agreement versions and the activity
     // ids are checked against what the last one left.
-    db.lock(&format!("school/{id}"))?;
+    db.lock(&[format!("school/{id}")])?;
     let current = db.row("SELECT etag, content FROM schools WHERE id = ?1", args![id])?;
     let (current_etag, current_json) = match current {
         Some(row) => (row.opt_text(0)?, row.opt_text(1)?),

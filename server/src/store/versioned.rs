@@ -5,7 +5,7 @@
 //! ([`VersionedWrite`]); [`write_versioned`] is the order, the same for all. First of all it takes
 //! the write's locks (on PostgreSQL, where several servers write at once; see `postgres.rs`).
 
-use super::db::{lock_all, Db};
+use super::db::Db;
 use super::sql::{add_family, family_is_new};
 use super::{Refused, StoreError};
 use driehoek_core::sync::{apply, Outcome, Versioned};
@@ -51,7 +51,7 @@ pub(super) fn write_versioned<W: VersionedWrite>(
     let (family_id, secret_hash) = write.family();
     let mut locks = write.locks(school);
     locks.push(format!("family/{school}/{family_id}"));
-    lock_all(db, locks)?;
+    db.lock(&locks)?;
     let new_family = match family_is_new(db, school, family_id, secret_hash)? {
         Ok(new) => new,
         Err(refused) => return Ok(Err(refused)),
