@@ -92,17 +92,22 @@ pub fn App() -> impl IntoView {
 
 /// After a navigation, puts the keyboard and screen-reader focus on the new screen, as a page
 /// load would; not on the first screen, where the browser starts at the top anyway.
+///
+/// The focus waits until the new screen has been painted: `focus()` makes the browser lay out
+/// the page at once, which would otherwise delay the tap's first frame.
 #[component]
 fn FocusOnNavigate() -> impl IntoView {
     let location = leptos_router::hooks::use_location();
     Effect::new(move |previous: Option<String>| {
         let path = location.pathname.get();
         if previous.is_some_and(|p| p != path) {
-            if let Some(main) = document().get_element_by_id("main") {
-                if let Ok(main) = wasm_bindgen::JsCast::dyn_into::<web_sys::HtmlElement>(main) {
-                    let _ = main.focus();
+            crate::components::growing::after_next_paint(|| {
+                if let Some(main) = document().get_element_by_id("main") {
+                    if let Ok(main) = wasm_bindgen::JsCast::dyn_into::<web_sys::HtmlElement>(main) {
+                        let _ = main.focus();
+                    }
                 }
-            }
+            });
         }
         path
     });

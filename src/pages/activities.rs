@@ -161,9 +161,13 @@ pub fn Activities() -> impl IntoView {
         list
     });
 
-    // Fifty activities are drawn ten per frame after the first eight: the tap answers at once.
+    // Up to twenty activities are drawn at once. Of a longer list the first frame draws the cards
+    // that fill a phone's screen, so that the tap answers at once; the rest follows, ten per frame.
     let drawn =
-        crate::components::growing::use_growing_limit(8, 10, move || upcoming.with(Vec::len));
+        crate::components::growing::use_growing_limit(20, 5, 10, move || upcoming.with(Vec::len));
+    // The past activities (a whole school year, by June) are drawn only once the parent opens
+    // them: a tap on Activiteiten does not pay for cards behind a closed disclosure.
+    let past_open = RwSignal::new(false);
 
     view! {
         <Screen title=|t| t.activities_title intro=|t| t.activities_intro/>
@@ -184,12 +188,16 @@ pub fn Activities() -> impl IntoView {
             </For>
         </ul>
         <Show when=move || past.with(|p| !p.is_empty())>
-            <details class="activity-past">
+            <details class="activity-past" on:toggle=move |ev| {
+                past_open.set(event_target::<web_sys::HtmlDetailsElement>(&ev).open());
+            }>
                 <summary>{locale.text(|t| t.activities_past)}</summary>
                 <ul class="activity-list" role="list">
-                    <For each=move || past.get() key=|a| a.id.clone() let:activity>
-                        <li><ActivityCard activity=activity/></li>
-                    </For>
+                    <Show when=move || past_open.get()>
+                        <For each=move || past.get() key=|a| a.id.clone() let:activity>
+                            <li><ActivityCard activity=activity/></li>
+                        </For>
+                    </Show>
                 </ul>
             </details>
         </Show>

@@ -104,8 +104,15 @@ pub fn Bulletins() -> impl IntoView {
             children.with(|c| c.0.iter().map(|c| c.groep).collect::<Vec<u8>>())
         }
     });
-    // A year of maandinfo is drawn a month per frame after the first: the tap answers at once.
-    let drawn = crate::components::growing::use_growing_limit(1, 1, move || months.with(Vec::len));
+    // A year of maandinfo is drawn in steps of items: the first frame has the few cards that fill
+    // a phone's screen, so that the tap answers at once; the rest follows frame by frame. A few
+    // months' worth is drawn at once.
+    let drawn = crate::components::growing::use_growing_limit(
+        AT_ONCE_ITEMS,
+        FIRST_ITEMS,
+        STEP_ITEMS,
+        move || months.with(|m| m.iter().map(|m| m.items.len()).sum()),
+    );
     // The ids on screen, for "Alles gelezen".
     let shown_ids = move || -> Vec<String> {
         months.with(|months| {
@@ -175,11 +182,9 @@ pub fn Bulletins() -> impl IntoView {
             </Show>
             // Keyed by month; each month takes its items from `months` itself, so that the
             // filter changes the items of a month that stays on screen.
-            <For each=move || months.with(|m| {
-                    m.iter().take(drawn.get()).map(|m| m.month).collect::<Vec<_>>()
-                })
+            <For each=move || months.with(|m| months_drawn(m, drawn.get()))
                 key=|month| *month let:month>
-                <MonthSection month=month months=months said=said/>
+                <MonthSection month=month months=months drawn=drawn said=said/>
             </For>
         }>
             <Agenda groepen=agenda_groepen day=day/>
@@ -255,6 +260,40 @@ fn Agenda(
     }
 }
 
+/// Up to this many bulletin items, Maandinfo draws them all in its first frame.
+const AT_ONCE_ITEMS: usize = 40;
+/// How many items the first frame of a longer Maandinfo draws: what a phone's screen shows.
+const FIRST_ITEMS: usize = 3;
+/// How many more items each later frame draws.
+const STEP_ITEMS: usize = 10;
+
+/// The months of which at least one item is among the first `drawn`.
+fn months_drawn(months: &[MonthItems], drawn: usize) -> Vec<YearMonth> {
+    let mut before = 0;
+    months
+        .iter()
+        .take_while(|m| {
+            let some = before < drawn;
+            before += m.items.len();
+            some
+        })
+        .map(|m| m.month)
+        .collect()
+}
+
+/// The items of `month` among the first `drawn` items of all months.
+fn items_drawn(months: &[MonthItems], month: YearMonth, drawn: usize) -> Vec<BulletinItem> {
+    let mut before = 0;
+    for m in months {
+        if m.month == month {
+            let room = drawn.saturating_sub(before);
+            return m.items.iter().take(room).cloned().collect();
+        }
+        before += m.items.len();
+    }
+    Vec::new()
+}
+
 /// One month: its name and its items.
 #[component]
 fn MonthSection(
@@ -262,6 +301,8 @@ fn MonthSection(
     month: YearMonth,
     /// Every month shown, with its items.
     months: Memo<Vec<MonthItems>>,
+    /// How many items of all months are drawn so far.
+    drawn: Memo<usize>,
     /// The live region's text, to tell a screen reader what an action did.
     said: RwSignal<&'static str>,
 ) -> impl IntoView {
@@ -270,14 +311,7 @@ fn MonthSection(
     let lang = use_locale().0.get_untracked();
     let heading_id = format!("maand-{month}");
     let name = dates::month_year(lang, month.year, month.month);
-    let items = move || {
-        months.with(|all| {
-            all.iter()
-                .find(|m| m.month == month)
-                .map(|m| m.items.clone())
-                .unwrap_or_default()
-        })
-    };
+    let items = move || months.with(|all| items_drawn(all, month, drawn.get()));
     let labelled = heading_id.clone();
     view! {
         <section class="bulletin-month" aria-labelledby=labelled>
@@ -463,5 +497,67 @@ pub fn BulletinItemPage() -> impl IntoView {
             .into_any(),
         }}
         <p class="visually-hidden" role="status">{move || said.get()}</p>
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn month(m: u32, items: usize) -> MonthItems {
+        MonthItems {
+            month: YearMonth {
+                year: 2026,
+                month: m,
+            },
+            items: (0..items)
+                .map(|i| BulletinItem {
+                    id: format!("m{m}-{i}"),
+                    kind: ItemKind::Nieuws,
+                    title: driehoek_core::Text::nl("titel"),
+                    text: driehoek_core::Text::nl("tekst"),
+                    when: None,
+                    groepen: Vec::new(),
+                })
+                .collect(),
+        }
+    }
+
+    fn ids(items: &[BulletinItem]) -> Vec<&str> {
+        items.iter().map(|i| i.id.as_str()).collect()
+    }
+
+    #[test]
+    fn the_first_frame_draws_only_the_first_items_of_the_first_month() {
+        let months = [month(11, 15), month(12, 15), month(1, 4)];
+        assert_eq!(months_drawn(&months, 3), vec![months[0].month]);
+        assert_eq!(
+            ids(&items_drawn(&months, months[0].month, 3)),
+            ["m11-0", "m11-1", "m11-2"]
+        );
+        assert!(items_drawn(&months, months[1].month, 3).is_empty());
+    }
+
+    #[test]
+    fn a_step_that_crosses_a_month_fills_the_first_and_starts_the_next() {
+        let months = [month(11, 15), month(12, 15), month(1, 4)];
+        assert_eq!(
+            months_drawn(&months, 17),
+            vec![months[0].month, months[1].month]
+        );
+        assert_eq!(items_drawn(&months, months[0].month, 17).len(), 15);
+        assert_eq!(
+            ids(&items_drawn(&months, months[1].month, 17)),
+            ["m12-0", "m12-1"]
+        );
+        // Exactly at a month's end the next month is not begun (no empty heading).
+        assert_eq!(months_drawn(&months, 15), vec![months[0].month]);
+    }
+
+    #[test]
+    fn everything_is_drawn_once_the_limit_passes_the_total() {
+        let months = [month(11, 15), month(12, 0), month(1, 4)];
+        assert_eq!(months_drawn(&months, usize::MAX).len(), 3);
+        assert_eq!(items_drawn(&months, months[2].month, usize::MAX).len(), 4);
     }
 }
