@@ -7,7 +7,7 @@
 // around today, so that it is valid for the Rust model (serde) and for core's validate(): the
 // demo's items and activities are repeated with new ids and new dates; agreement, themes and
 // prompts are the demo's. Nothing is fetched while timing: the content is in localStorage.
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { launchProfile } from '../tests/e2e/browser.mjs';
 import { ROOT, texts, waitForServiceWorker } from '../tests/e2e/server.mjs';
@@ -516,19 +516,27 @@ export function mainThreadTimes(events, window) {
   };
 }
 
-/** One recorded tap per screen, at full CPU speed (throttling would show up as time of its own). */
+/**
+ * One recorded tap per screen, at full CPU speed (throttling would show up as time of its own),
+ * or at BENCH_P4_PROFILE_RATE times slower (to see the first frame as the figure counts it).
+ */
 export async function profileScreens(page, cdp, url, list, log) {
   const out = {};
+  const rate = Number(process.env.BENCH_P4_PROFILE_RATE ?? 1);
   for (const screen of list) {
     const rec = recorder(cdp);
-    const r = await tap(page, cdp, url, screen, { trace: rec, rate: 1 });
+    const r = await tap(page, cdp, url, screen, { trace: rec, rate });
     const { profile, events } = rec.result();
+    // The whole recording, for a closer look in Chromium's performance panel.
+    if (process.env.BENCH_P4_TRACE_DIR) {
+      writeFileSync(join(process.env.BENCH_P4_TRACE_DIR, `p4-${screen.name}.trace.json`), JSON.stringify({ traceEvents: events }));
+    }
     const window = tapWindow(events, r.painted);
     const main = mainThreadTimes(events, window);
     const cpu = selfTimes(profile, window);
     out[screen.name] = { painted: r.painted, dom: r.dom, mainThread: main, selfTime: cpu };
     log(
-      `P4 profile of ${screen.path}, one more tap at full CPU speed, recorded: painted after ` +
+      `P4 profile of ${screen.path}, one more tap at ${rate === 1 ? "full CPU speed" : `${rate}× slower CPU`}, recorded: painted after ` +
         `${r.painted.toFixed(1)} ms, DOM complete after ${r.dom.toFixed(1)} ms; ` +
         `${main.counts.UpdateLayoutTree} style and ${main.counts.Layout} layout passes`,
     );

@@ -224,6 +224,60 @@ test('a first visit paints the welcome before the app runs, and the app takes it
   }
 });
 
+test('a returning parent sees the top bar and the navigation around the loading message, then the app', async () => {
+  // With the wasm held back, what index.html itself paints; the app (which also registers the
+  // worker) never runs on this page.
+  const phone = await launchProfile();
+  try {
+    const page = await phone.context.newPage();
+    await page.route(/\.wasm$/, (route) => route.abort());
+    await page.goto(server.url + '/');
+    const settings = (lang) =>
+      page.evaluate((lang) => {
+        const data = { lang, parents: ['Sam'], welcomed: true };
+        localStorage.setItem('driehoek.v1.settings', JSON.stringify({ schema: 1, data }));
+      }, lang);
+    const loading = page.getByRole('status').filter({ hasText: 'Driehoek wordt geladen' });
+    const nav = page.getByRole('navigation', { name: nl.nav_label });
+
+    await settings('nl');
+    await page.reload();
+    await loading.waitFor();
+    await nav.waitFor();
+    for (const screen of SCREENS) {
+      assert.ok(await nav.getByRole('link', { name: nl[screen.nav], exact: true }).isVisible(), `${nl[screen.nav]} in the navigation`);
+    }
+    assert.equal(await page.getByRole('heading', { level: 1 }).count(), 0, 'no screen, and not the welcome');
+    assert.ok(await page.locator('header.topbar').isVisible(), 'the top bar');
+    const box = await loading.boundingBox();
+    const bar = await page.locator('header.topbar').boundingBox();
+    assert.ok(box.y >= bar.y + bar.height, 'the message below the top bar');
+
+    // In another language the Dutch navigation would flash: the message alone.
+    await settings('en');
+    await page.reload();
+    await loading.waitFor();
+    assert.equal(await nav.isVisible(), false, 'no Dutch navigation for a parent who chose English');
+    // And at another address the shell's "Vandaag" would be marked wrongly: the message alone.
+    await settings('nl');
+    await page.goto(server.url + '/maandinfo');
+    await loading.waitFor();
+    assert.equal(await nav.isVisible(), false, 'the shell only at the start screen');
+    await page.close();
+
+    // With the app: its own top bar, navigation and screen take the shell's place.
+    const app = await phone.context.newPage();
+    await app.goto(server.url + '/');
+    await app.getByRole('heading', { level: 1, name: nl.today_title }).waitFor();
+    assert.equal(await app.locator('nav.bottom-nav').count(), 1, 'one navigation');
+    assert.equal(await app.locator('header.topbar').count(), 1, 'one top bar');
+    assert.equal(await app.locator('main').count(), 1, 'one main');
+    assert.equal(await app.getByRole('status').filter({ hasText: 'Driehoek wordt geladen' }).count(), 0);
+  } finally {
+    await phone.close();
+  }
+});
+
 test('the app requests nothing from any origin but its own, and shows no error', () => {
   assert.deepEqual(watched.foreign, [], 'no request to another origin');
   assert.deepEqual(watched.problems, [], 'no error in the page');
