@@ -11,6 +11,7 @@ import { cpSync, existsSync, readFileSync, readdirSync, writeFileSync, statSync,
 import { join, relative, sep, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { writeDemoAsset } from './demo-asset.mjs';
+import { writeLangAssets } from './lang-assets.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const dir = process.argv[2] ?? process.env.TRUNK_STAGING_DIR;
@@ -41,6 +42,8 @@ if (beheerDist) {
 // The demo school's content is an asset of the parents' app (fetched only without a school), so
 // that it is precached like every other file but is not in the wasm.
 console.log(`precache: demo.json written (${writeDemoAsset(dir)} bytes)`);
+// Likewise the texts of every language but Dutch (the wasm carries only Dutch's).
+console.log(`precache: lang/*.json written (${JSON.stringify(writeLangAssets(dir))})`);
 
 function walk(folder) {
   return readdirSync(folder).flatMap((name) => {

@@ -44,14 +44,34 @@ pub fn App() -> impl IntoView {
         .unwrap_or_default();
     let locale = Locale(RwSignal::new(lang));
     provide_context(locale);
+    // Only the Dutch texts are in the wasm: another language's are loaded (from the worker's
+    // cache, or the network on a first visit) before anything is drawn, so that nothing shows in
+    // Dutch first. Should they not load, the app speaks Dutch rather than nothing.
+    let texts_ready = RwSignal::new(lang.is_loaded());
+    if !lang.is_loaded() {
+        leptos::task::spawn_local(async move {
+            if !driehoek_web::i18n::load(lang).await {
+                locale.0.set(Lang::Nl);
+            }
+            texts_ready.set(true);
+        });
+    }
 
     // Keep `<html lang dir>` in step with the parent's language, for screen readers and for
-    // Arabic, whose layout the stylesheets mirror through logical properties.
+    // Arabic, whose layout the stylesheets mirror through logical properties. Once the app
+    // draws, index.html's loading message (or prerendered welcome) has done its work: it goes
+    // in the same task as the app's first drawing, so nothing flashes.
     Effect::new(move |_| {
+        if !texts_ready.get() {
+            return;
+        }
         let lang = locale.0.get();
         if let Some(html) = document().document_element() {
             let _ = html.set_attribute("lang", lang.code());
             let _ = html.set_attribute("dir", lang.dir());
+        }
+        if let Some(loading) = document().get_element_by_id("laden") {
+            loading.remove();
         }
     });
 
@@ -60,6 +80,7 @@ pub fn App() -> impl IntoView {
     provide_context(crate::sync::use_sync(locale));
 
     view! {
+        <Show when=move || texts_ready.get()>
         <Router>
             <a class="skip-link" href="#main">{locale.text(|t| t.skip_to_content)}</a>
             <TopBar/>
@@ -87,6 +108,7 @@ pub fn App() -> impl IntoView {
             <BottomNav/>
             <FocusOnNavigate/>
         </Router>
+        </Show>
     }
 }
 

@@ -3,9 +3,6 @@
 
 fn main() {
     console_error_panic_hook::set_once();
-    // The "wordt geladen" message of index.html has done its work.
-    if let Some(loading) = leptos::prelude::document().get_element_by_id("laden") {
-        loading.remove();
-    }
+    // The app removes index.html's loading message once it draws (app.rs).
     leptos::mount::mount_to_body(driehoek::app::App);
 }

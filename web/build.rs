@@ -77,12 +77,35 @@ fn main() {
         }
     }
 
-    let mut out = String::from("/// The texts of the app in one language (generated from locales/).\npub struct Strings {\n");
+    // The wasm carries the Dutch table only; the other languages are the assets
+    // `lang/<code>.json` (written by scripts/lang-assets.mjs: the texts in the order of the
+    // fields below, and the `TABLE_ID` of their keys), loaded when a parent chooses one. Native
+    // builds (the tests) keep every table compiled in, to compare the assets with.
+    let wasm = std::env::var("CARGO_CFG_TARGET_ARCH").is_ok_and(|arch| arch == "wasm32");
+    println!("cargo::rerun-if-env-changed=CARGO_CFG_TARGET_ARCH");
+    let mut out = String::from(
+        "/// The texts of the app in one language (generated from locales/). `repr(C)` with one \
+         type of field: laid out as an array of its texts, which is how a loaded table is made.\n\
+         #[repr(C)]\n#[cfg_attr(not(target_arch = \"wasm32\"), derive(Debug, PartialEq))]\n\
+         pub struct Strings {\n",
+    );
     for key in &keys {
         writeln!(out, "    pub {key}: &'static str,").unwrap();
     }
     out.push_str("}\n");
+    writeln!(
+        out,
+        "/// How many texts a table has.\npub const TABLE_LEN: usize = {};\n\
+         /// Which keys, in which order, a loaded table must be made for (FNV-1a of the keys, \
+         each followed by a newline).\npub const TABLE_ID: &str = \"{:016x}\";",
+        keys.len(),
+        table_id(&keys)
+    )
+    .unwrap();
     for (name, table) in &tables {
+        if wasm && *name != "NL" {
+            continue;
+        }
         writeln!(
             out,
             "/// Generated from locales/.\npub static {name}: Strings = Strings {{"
@@ -93,8 +116,28 @@ fn main() {
         }
         out.push_str("};\n");
     }
+    // The language choice names every language's "not checked" note in that language, before
+    // any table but Dutch is loaded.
+    out.push_str("/// `language_unchecked` of each language, in the order of `LANGS`.\npub static UNCHECKED: [&str; 6] = [\n");
+    for (_, table) in &tables {
+        writeln!(out, "    {:?},", table["language_unchecked"]).unwrap();
+    }
+    out.push_str("];\n");
     let dest = Path::new(&std::env::var("OUT_DIR").unwrap()).join("strings.rs");
     std::fs::write(dest, out).unwrap();
+}
+
+/// FNV-1a (64 bits) of the keys, each followed by a newline: scripts/lang-assets.mjs computes the
+/// same, so that a table built from other keys is refused rather than shown shifted.
+fn table_id(keys: &[&String]) -> u64 {
+    let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
+    for key in keys {
+        for byte in key.bytes().chain(std::iter::once(b'\n')) {
+            hash ^= u64::from(byte);
+            hash = hash.wrapping_mul(0x0000_0100_0000_01b3);
+        }
+    }
+    hash
 }
 
 /// The `{name}` placeholders in a text.

@@ -17,10 +17,28 @@ pub fn LanguageChoice() -> impl IntoView {
     let locale = use_locale();
     let settings = use_record::<Settings>();
     let content = use_content();
+    // A language whose texts are still being loaded (only Dutch is in the app itself): its
+    // choice shows as made meanwhile; if the texts cannot be had, the choice goes back.
+    let pending = RwSignal::new(None::<Lang>);
+    let failed = RwSignal::new(false);
     let choose = move |lang: Lang| {
-        locale.0.set(lang);
-        // The language changes at once; a failed save is told by the storage banner.
-        let _ = settings.update(|s| s.lang = lang.code().to_owned());
+        failed.set(false);
+        pending.set(Some(lang));
+        leptos::task::spawn_local(async move {
+            let loaded = driehoek_web::i18n::load(lang).await;
+            // A later choice, made while this one loaded, wins.
+            if pending.get_untracked() != Some(lang) {
+                return;
+            }
+            pending.set(None);
+            if loaded {
+                locale.0.set(lang);
+                // A failed save is told by the storage banner.
+                let _ = settings.update(|s| s.lang = lang.code().to_owned());
+            } else {
+                failed.set(true);
+            }
+        });
     };
     // Under an unchecked translation: where to report a bad sentence, in that language.
     let report = move || {
@@ -53,13 +71,13 @@ pub fn LanguageChoice() -> impl IntoView {
                 .map(|lang| {
                     let note = (!lang.checked()).then(|| {
                         view! {
-                            <span class="language__note">{lang.strings().language_unchecked}</span>
+                            <span class="language__note">{lang.unchecked_note()}</span>
                         }
                     });
                     view! {
                         <label class="choice__option language__option">
                             <input type="radio" name="language" value=lang.code()
-                                prop:checked=move || locale.0.get() == lang
+                                prop:checked=move || pending.get().unwrap_or(locale.0.get()) == lang
                                 on:change=move |_| choose(lang)/>
                             <span class="language__text" lang=lang.code()>
                                 <span class="language__name">{lang.name()}</span>
@@ -70,6 +88,9 @@ pub fn LanguageChoice() -> impl IntoView {
                 })
                 .collect_view()}
         </fieldset>
+        <p class="language__failed" role="status">
+            {move || failed.get().then(|| locale.t().language_load_failed)}
+        </p>
         {report}
     }
 }

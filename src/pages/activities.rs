@@ -727,7 +727,7 @@ mod tests {
 
     #[test]
     fn an_english_parent_reads_why_an_answer_was_refused_in_english() {
-        let en = &driehoek_web::i18n::EN;
+        let en = Lang::En.strings();
         assert_eq!(
             super::rsvp_error(en, Lang::En, &RsvpError::TooManyPeople { max: 2 }),
             "At most 2 people per family can come."
@@ -750,7 +750,7 @@ mod tests {
     fn a_cancelled_activity_is_explained_in_the_parents_language() {
         let nl = super::rsvp_error(&driehoek_web::i18n::NL, Lang::Nl, &RsvpError::Cancelled);
         assert!(nl.contains("afgelast"), "{nl}");
-        let en = super::rsvp_error(&driehoek_web::i18n::EN, Lang::En, &RsvpError::Cancelled);
+        let en = super::rsvp_error(Lang::En.strings(), Lang::En, &RsvpError::Cancelled);
         assert!(en.contains("cancelled"), "{en}");
         assert_eq!(driehoek_web::i18n::NL.activities_cancelled, "Afgelast");
     }

@@ -179,3 +179,55 @@ test('after choosing Ukrainian, the app starts offline in Ukrainian', async () =
     await own.stop();
   }
 });
+
+test('only the chosen language is downloaded: none for Dutch, English when English is chosen', async () => {
+  // The wasm carries the Dutch texts; each other language is a file of its own (issue 18).
+  const browser = await launchProfile({ locale: 'nl-NL', serviceWorkers: 'block' });
+  try {
+    const watched = watchPage(browser.context, server.url);
+    const asked = [];
+    browser.context.on('request', (request) => {
+      const path = new URL(request.url()).pathname;
+      if (path.startsWith('/lang/')) asked.push(path);
+    });
+    const page = await browser.context.newPage();
+    await openIn(page, 'nl');
+    await page.getByRole('navigation').getByRole('link', { name: T.nl.nav_settings, exact: true }).click();
+    await page.getByRole('heading', { level: 1, name: T.nl.settings_title }).waitFor();
+    assert.deepEqual(asked, [], 'a Dutch parent downloads no other language');
+
+    await page.getByRole('radio', { name: 'English' }).check();
+    await page.getByRole('heading', { level: 1, name: T.en.settings_title }).waitFor();
+    assert.deepEqual(asked, ['/lang/en.json'], 'English, and only English');
+    assert.deepEqual(watched.problems, []);
+  } finally {
+    await browser.close();
+  }
+});
+
+test('a language that cannot be loaded: the choice goes back, the app says so and stays usable', async () => {
+  const browser = await launchProfile({ locale: 'nl-NL', serviceWorkers: 'block' });
+  try {
+    const page = await browser.context.newPage();
+    await page.route('**/lang/tr.json', (route) => route.abort('internetdisconnected'));
+    await openIn(page, 'nl');
+    await page.getByRole('navigation').getByRole('link', { name: T.nl.nav_settings, exact: true }).click();
+    await page.getByRole('heading', { level: 1, name: T.nl.settings_title }).waitFor();
+
+    await page.getByRole('radio', { name: 'Türkçe' }).check();
+    await page.getByRole('status').filter({ hasText: T.nl.language_load_failed }).waitFor();
+    assert.equal(await page.getByRole('radio', { name: 'Nederlands' }).isChecked(), true, 'back to Dutch');
+    assert.equal(await page.getByRole('radio', { name: 'Türkçe' }).isChecked(), false);
+    assert.equal(await htmlAttr(page, 'lang'), 'nl');
+    const kept = await page.evaluate(() => JSON.parse(localStorage.getItem('driehoek.v1.settings')).data.lang);
+    assert.equal(kept, 'nl', 'the failed choice is not kept');
+
+    // Once the file can be had, the same choice works.
+    await page.unroute('**/lang/tr.json');
+    await page.getByRole('radio', { name: 'Türkçe' }).check();
+    await page.getByRole('heading', { level: 1, name: T.tr.settings_title }).waitFor();
+    assert.equal(await page.getByRole('status').filter({ hasText: T.nl.language_load_failed }).count(), 0);
+  } finally {
+    await browser.close();
+  }
+});

@@ -70,6 +70,11 @@ async fn register(
         // No worker (private mode, storage off): the app still runs, only not offline.
         return;
     };
+    // A browser (or an in-app browser's shim) that answers the registration with nothing is a
+    // browser without a worker too.
+    if !registration.is_object() {
+        return;
+    }
     let registration: ServiceWorkerRegistration = registration.unchecked_into();
 
     // A first install is no update: only a worker that waits while another controls this page is.
