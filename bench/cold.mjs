@@ -36,7 +36,7 @@ function paintTimes() {
 
 /** One cold load of `url`; returns the times in ms from the start of the navigation. */
 async function coldRun(url) {
-  const { context, close } = await launchProfile();
+  const { context, close } = await launchProfile({ realTimers: true });
   try {
     const page = context.pages()[0] ?? (await context.newPage());
     const cdp = await context.newCDPSession(page);

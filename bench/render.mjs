@@ -10,6 +10,7 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { launchProfile } from '../tests/e2e/browser.mjs';
+import { MOMENT_MS } from '../tests/e2e/clock.mjs';
 import { ROOT, texts, waitForServiceWorker } from '../tests/e2e/server.mjs';
 import { CPU_SLOWDOWN, READY_PROBE, waitReady } from './common.mjs';
 
@@ -359,7 +360,7 @@ export async function seed(page, url) {
   await page.goto(url + '/');
   await page.evaluate((entries) => {
     for (const [key, value] of Object.entries(entries)) localStorage.setItem(key, value);
-  }, benchStorage());
+  }, benchStorage(new Date(MOMENT_MS)));
   await page.reload();
   await waitReady(page, 60_000);
   await waitForServiceWorker(page);
@@ -551,7 +552,7 @@ export async function profileScreens(page, cdp, url, list, log) {
 }
 
 export async function measureRendering(server, runs, log, { profile = false } = {}) {
-  const browser = await launchProfile();
+  const browser = await launchProfile({ realTimers: true });
   try {
     const { context } = browser;
     await context.addInitScript(READY_PROBE);

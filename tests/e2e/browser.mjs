@@ -22,6 +22,24 @@ export const CHROMIUM_ARGS = [
   '--metrics-recording-only',
 ];
 
+/**
+ * Runs in the page before its scripts: `Date` (the app's only clock, web/src/clock.rs) runs
+ * `shift` milliseconds from the real time; timers, frames and `performance` stay the browser's.
+ */
+function shiftDate(shift) {
+  const Real = Date;
+  class Shifted extends Real {
+    constructor(...args) {
+      if (args.length === 0) super(Real.now() + shift);
+      else super(...args);
+    }
+    static now() {
+      return Real.now() + shift;
+    }
+  }
+  globalThis.Date = Shifted;
+}
+
 /** A headless browser without a profile, for rendering. */
 export function launch() {
   return chromium.launch({ executablePath: CHROMIUM, headless: true, args: CHROMIUM_ARGS });
@@ -32,8 +50,14 @@ export function launch() {
  * installability behave as on a phone (an incognito context always reports `in-incognito`). Its
  * clock starts at the tests' moment (clock.mjs) and runs on from there, as the server's does.
  * Returns the context and a function that closes it and removes the profile.
+ *
+ * `realTimers: true` (the benchmarks) moves only `Date` to the moment. Playwright's clock also
+ * replaces `performance.now()` (counting from its install, across reloads), event time stamps
+ * and `requestAnimationFrame` (a timer, not the browser's frames), which is right for a test of
+ * behaviour but would make every timing a benchmark takes false.
  */
 export async function launchProfile(options = {}) {
+  const { realTimers = false, ...contextOptions } = options;
   const dir = mkdtempSync(join(tmpdir(), 'driehoek-profile-'));
   const context = await chromium.launchPersistentContext(dir, {
     executablePath: CHROMIUM,
@@ -42,9 +66,13 @@ export async function launchProfile(options = {}) {
     viewport: { width: 360, height: 740 },
     deviceScaleFactor: 1,
     locale: 'nl-NL',
-    ...options,
+    ...contextOptions,
   });
-  await context.clock.install({ time: MOMENT_MS });
+  if (realTimers) {
+    await context.addInitScript(shiftDate, MOMENT_MS - Date.now());
+  } else {
+    await context.clock.install({ time: MOMENT_MS });
+  }
   const close = async () => {
     await context.close();
     rmSync(dir, { recursive: true, force: true });
