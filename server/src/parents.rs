@@ -288,7 +288,8 @@ fn refusal(refused: Refused) -> AppError {
         | Refused::SlotTaken { .. }
         | Refused::UnknownBooking
         | Refused::BookingCancelled
-        | Refused::WrongGroep { .. } => AppError::Internal(format!("{refused:?} for a parent")),
+        | Refused::WrongGroep { .. }
+        | Refused::TooClose { .. } => AppError::Internal(format!("{refused:?} for a parent")),
     }
 }
 

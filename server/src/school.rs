@@ -262,6 +262,14 @@ fn talk_refusal(refused: Refused) -> AppError {
             "slot_id",
             &format!("Deze tijd is voor groep {slot}; het kind zit in groep {child}."),
         ),
+        Refused::TooClose { child, slot } => AppError::Conflict(Conflict {
+            field: "slot_id".into(),
+            message: format!(
+                "Dit gezin heeft om {} al een gesprek over {child}. De ouders hebben tussen twee \
+                 gesprekken de wisseltijd nodig: kies een andere tijd.",
+                slot.start.format("%H:%M")
+            ),
+        }),
         Refused::Booking(err) => invalid("child", &err.message()),
         other => AppError::Internal(format!("{other:?} for the school")),
     }
@@ -287,6 +295,7 @@ async fn school_booking_post(
         round_id: round.id.clone(),
         booking,
         slot: slot.clone(),
+        changeover_minutes: round.changeover_minutes,
         new_ids: new_ids(&school.meta.id, state.clock.unix_millis()),
         now_ms: state.clock.unix_millis(),
     };

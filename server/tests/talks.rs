@@ -882,3 +882,75 @@ fn changes_under_load_never_leave_a_family_with_two_slots_or_none() {
         "the forty slots are all taken in the end"
     );
 }
+
+#[tokio::test]
+async fn a_move_by_the_school_keeps_the_changeover_to_the_familys_other_talk() {
+    let setup = setup();
+    let app = setup.app();
+    let round = round_of(&setup, ROUND);
+    let changeover = chrono::Duration::minutes(i64::from(round.changeover_minutes));
+    // Two teachers at the same time: a slot of groep 7 that starts with one of groep 5.
+    let (five, seven) = round
+        .slots_of(5)
+        .into_iter()
+        .find_map(|a| {
+            round
+                .slots_of(7)
+                .into_iter()
+                .find(|b| b.start == a.start)
+                .map(|b| (a, b))
+        })
+        .expect("the demo round has groep 5 and 7 at the same time");
+    // And a slot of groep 7 well away from it, where the family books first.
+    let away = round
+        .slots_of(7)
+        .into_iter()
+        .find(|b| b.start >= five.end + changeover + chrono::Duration::hours(1))
+        .expect("a later slot of groep 7");
+    let lisa = booking("b-lisa", "fam-9", ROUND, ("Lisa", 5), &[&five.id], 0);
+    let tim = booking("b-tim", "fam-9", ROUND, ("Tim", 7), &[&away.id], 1);
+    for put in [&lisa, &tim] {
+        let (status, _, body) = send(&app, put_booking(put)).await;
+        assert_eq!(status, StatusCode::OK, "{}", String::from_utf8_lossy(&body));
+    }
+    let post = |slot: &str| {
+        let mut request = put_json(
+            &format!("/api/v1/schools/demo/talks/{ROUND}/bookings"),
+            ADMIN,
+            None,
+            serde_json::to_vec(&serde_json::json!({ "booking_id": "b-tim", "slot_id": slot }))
+                .unwrap(),
+        );
+        *request.method_mut() = axum::http::Method::POST;
+        request
+    };
+
+    // The same parents cannot be with both teachers at once: refused, saying why, and Tim keeps
+    // his slot.
+    let (status, body) = json(&app, post(&seven.id)).await;
+    assert_eq!(status, StatusCode::CONFLICT, "{body}");
+    let said = message(&body);
+    assert!(said.contains("Lisa"), "{said}");
+    assert!(
+        said.contains(&five.start.format("%H:%M").to_string()),
+        "{said}"
+    );
+    assert_eq!(
+        held(&schedule(&setup, ROUND).await).get("b-tim"),
+        Some(&away.id)
+    );
+
+    // A slot of groep 7 that leaves the changeover after Lisa's talk is fine.
+    let after = round
+        .slots_of(7)
+        .into_iter()
+        .find(|b| b.start >= five.end + changeover)
+        .expect("a slot after Lisa's talk");
+    assert!(after.start < away.start, "a move, not the same slot");
+    let (status, body) = json(&app, post(&after.id)).await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    assert_eq!(
+        held(&schedule(&setup, ROUND).await).get("b-tim"),
+        Some(&after.id)
+    );
+}

@@ -11,7 +11,8 @@ use std::collections::HashSet;
 
 use driehoek_core::sync::ChildInGroep;
 use driehoek_core::talks::{
-    assign, Booked, BookingError, BookingPut, BookingPutResponse, KeptBooking, ScheduledTalk, Slot,
+    assign, too_close, Booked, BookingError, BookingPut, BookingPutResponse, KeptBooking,
+    ScheduledTalk, Slot,
 };
 
 use super::db::{args, Db};
@@ -420,6 +421,23 @@ pub(super) fn book_by_school(
                     slot: slot.groep,
                     child: talk.child.groep,
                 }));
+            }
+            // The same parents go to the family's other talks of the round: the move keeps the
+            // changeover to them, as a booking by the family itself does (core's `assign`).
+            let changeover = chrono::Duration::minutes(i64::from(write.changeover_minutes));
+            let others = db.query(
+                "SELECT booking, slot FROM bookings WHERE school = ?1 AND round_id = ?2
+                 AND family_id = ?3 AND booking_id <> ?4 AND slot_id IS NOT NULL",
+                args![school, round_id, &talk.family_id, booking_id],
+            )?;
+            for other in others {
+                let (put, held): (BookingPut, Slot) = (other.json(0)?, other.json(1)?);
+                if too_close(&held, slot, changeover) {
+                    return Ok(Err(Refused::TooClose {
+                        child: put.child.name,
+                        slot: held,
+                    }));
+                }
             }
             db.execute(
                 "UPDATE bookings SET slot_id = ?3, slot = ?4, by_school = 1

@@ -178,6 +178,8 @@ pub struct SchoolBookingWrite {
     pub booking: SchoolBooking,
     /// The slot to book or move to, as the round makes it.
     pub slot: Slot,
+    /// The round's changeover: a moved talk keeps it to the family's other talks of the round.
+    pub changeover_minutes: u16,
     /// For a new booking: the booking id and the family id the server made for it.
     pub new_ids: (String, String),
     /// Now, in milliseconds since the Unix epoch: the version of a new booking.
@@ -225,6 +227,10 @@ pub enum Refused {
     BookingCancelled,
     /// The school tried to move a booking to a slot of another groep.
     WrongGroep { slot: u8, child: u8 },
+    /// The school tried to move a booking to a time that overlaps, or leaves less than the
+    /// changeover to, another talk of the same family in the round (the same parents go to
+    /// both): the other talk's child and slot.
+    TooClose { child: String, slot: Slot },
 }
 
 /// What became of a publication.
