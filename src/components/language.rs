@@ -26,17 +26,18 @@ pub fn LanguageChoice() -> impl IntoView {
         pending.set(Some(lang));
         leptos::task::spawn_local(async move {
             let loaded = driehoek_web::i18n::load(lang).await;
-            // A later choice, made while this one loaded, wins.
-            if pending.get_untracked() != Some(lang) {
+            // A later choice, made while this one loaded, wins; so does leaving the screen
+            // (its signals are gone then: the choice is dropped, as if never made).
+            if pending.try_get_untracked() != Some(Some(lang)) {
                 return;
             }
-            pending.set(None);
+            pending.try_set(None);
             if loaded {
                 locale.0.set(lang);
                 // A failed save is told by the storage banner.
                 let _ = settings.update(|s| s.lang = lang.code().to_owned());
             } else {
-                failed.set(true);
+                failed.try_set(true);
             }
         });
     };
