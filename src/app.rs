@@ -47,8 +47,9 @@ pub fn App() -> impl IntoView {
     // Only the Dutch texts are in the wasm: another language's are loaded (from the worker's
     // cache, or the network on a first visit) before anything is drawn, so that nothing shows in
     // Dutch first. Should they not load, the app speaks Dutch rather than nothing.
-    let texts_ready = RwSignal::new(lang.is_loaded());
-    if !lang.is_loaded() {
+    let loaded = lang.is_loaded();
+    let texts_ready = RwSignal::new(loaded);
+    if !loaded {
         leptos::task::spawn_local(async move {
             if !driehoek_web::i18n::load(lang).await {
                 locale.0.set(Lang::Nl);

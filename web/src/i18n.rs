@@ -160,9 +160,9 @@ pub fn table_from_json(json: &str) -> Option<&'static Strings> {
     );
     // SAFETY: `Strings` is `repr(C)` with `TABLE_LEN` fields, all `&'static str` (build.rs), so
     // it has the layout of `[&'static str; TABLE_LEN]` (checked above); `texts` holds exactly
-    // that many, each valid for 'static. The vector's buffer is read once and then forgotten.
+    // that many, each valid for 'static. `&str` is `Copy`: the read copies the references, and
+    // the vector may then be dropped as usual (only its buffer is freed, not the texts).
     let table = unsafe { std::ptr::read(texts.as_ptr().cast::<Strings>()) };
-    std::mem::forget(texts);
     Some(Box::leak(Box::new(table)))
 }
 
