@@ -17,6 +17,23 @@ const MOMENT: &str = "2026-11-23T10:00";
 /// [`MOMENT`] as the phone's `updated_at` (milliseconds since the epoch; 09:00 UTC).
 const MOMENT_MS: i64 = 1_795_424_400_000;
 
+/// How many answered writes the writers reach before the server is killed.
+const BEFORE_KILL: usize = 200;
+
+/// Lets the writers run until they have [`BEFORE_KILL`] answers (at most 20 s, for a slow
+/// database on a busy machine), then kills the server with SIGKILL while they still write: the
+/// kill lands mid-stream however fast this machine writes today, where a fixed wait of 700 ms
+/// once gave only about 40 (a clean-clone CI run, during its second pass of the server's tests
+/// beside a PostgreSQL cluster).
+fn kill_mid_stream<T>(child: &mut Child, answered: &Mutex<Vec<T>>) {
+    let deadline = std::time::Instant::now() + Duration::from_secs(20);
+    while answered.lock().unwrap().len() < BEFORE_KILL && std::time::Instant::now() < deadline {
+        std::thread::sleep(Duration::from_millis(10));
+    }
+    child.kill().unwrap(); // SIGKILL
+    child.wait().unwrap();
+}
+
 /// Starts the server; returns it, its address and the demo join link's access code.
 fn start(dir: &std::path::Path) -> (Child, String, String) {
     let mut command = Command::new(env!("CARGO_BIN_EXE_driehoek-server"));
@@ -109,9 +126,7 @@ fn every_answered_write_survives_sigkill() {
             })
         })
         .collect();
-    std::thread::sleep(Duration::from_millis(700));
-    child.kill().unwrap(); // SIGKILL
-    child.wait().unwrap();
+    kill_mid_stream(&mut child, &answered);
     for writer in writers {
         writer.join().unwrap();
     }
@@ -241,9 +256,7 @@ fn every_answered_booking_survives_sigkill() {
             })
         })
         .collect();
-    std::thread::sleep(Duration::from_millis(700));
-    child.kill().unwrap(); // SIGKILL
-    child.wait().unwrap();
+    kill_mid_stream(&mut child, &answered);
     for writer in writers {
         writer.join().unwrap();
     }
